@@ -1,0 +1,193 @@
+import { createRequire } from 'node:module';
+import { HarnessError } from '../errors.js';
+
+/**
+ * The one seam between the store and SQLite (DESIGN §5): `better-sqlite3` under Node 20
+ * (CLI, server, tests) and `node:sqlite` inside Electron (Node 24), so the desktop app
+ * needs no native module rebuilt for Electron's ABI. Repositories only see this interface.
+ */
+export type SqlValue = string | number | bigint | Uint8Array | null;
+export type SqlParams = Record<string, SqlValue | boolean | undefined> | readonly SqlValue[];
+export type Row = Record<string, unknown>;
+
+export interface Statement {
+  run(params?: SqlParams): { changes: number; lastInsertRowid: number | bigint };
+  get<T = Row>(params?: SqlParams): T | undefined;
+  all<T = Row>(params?: SqlParams): T[];
+}
+
+export interface SqliteDriver {
+  readonly kind: 'better-sqlite3' | 'node:sqlite';
+  prepare(sql: string): Statement;
+  exec(sql: string): void;
+  /** Runs `fn` in one BEGIN IMMEDIATE transaction; nested calls join the outer one. */
+  transaction<T>(fn: () => T): T;
+  /** `pragma('journal_mode = WAL')` → first column of the first row, or undefined. */
+  pragma(statement: string): unknown;
+  close(): void;
+}
+
+const require = createRequire(import.meta.url);
+
+/** Named parameters: repositories write `@name` in SQL and pass `{ name }` objects. */
+function normalize(params: SqlParams | undefined): unknown[] {
+  if (params === undefined) return [];
+  if (Array.isArray(params)) return params.map(bindable);
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(params)) out[key] = bindable(value);
+  return [out];
+}
+
+function bindable(value: unknown): unknown {
+  if (value === undefined) return null;
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  return value;
+}
+
+function toUint8(row: unknown): unknown {
+  if (!row || typeof row !== 'object') return row;
+  const record = row as Record<string, unknown>;
+  for (const key of Object.keys(record)) {
+    const value = record[key];
+    // Both drivers hand back BLOBs as Buffer/Uint8Array; core's types promise plain Uint8Array.
+    if (value instanceof Uint8Array && value.constructor !== Uint8Array) {
+      record[key] = new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+    }
+  }
+  return record;
+}
+
+abstract class BaseDriver implements SqliteDriver {
+  abstract readonly kind: SqliteDriver['kind'];
+  private depth = 0;
+  private readonly cache = new Map<string, Statement>();
+
+  protected abstract prepareRaw(sql: string): Statement;
+  abstract exec(sql: string): void;
+  abstract pragma(statement: string): unknown;
+  abstract close(): void;
+
+  /** Statements are prepared once and reused (better-sqlite3's advice). */
+  prepare(sql: string): Statement {
+    let statement = this.cache.get(sql);
+    if (!statement) {
+      statement = this.prepareRaw(sql);
+      this.cache.set(sql, statement);
+    }
+    return statement;
+  }
+
+  transaction<T>(fn: () => T): T {
+    if (this.depth > 0) {
+      this.depth++;
+      try {
+        return fn();
+      } finally {
+        this.depth--;
+      }
+    }
+    this.exec('BEGIN IMMEDIATE');
+    this.depth = 1;
+    try {
+      const result = fn();
+      if (result instanceof Promise) throw new HarnessError('INTERNAL', 'transactions must be synchronous');
+      this.exec('COMMIT');
+      return result;
+    } catch (error) {
+      this.exec('ROLLBACK');
+      throw error;
+    } finally {
+      this.depth = 0;
+    }
+  }
+}
+
+class BetterSqliteDriver extends BaseDriver {
+  readonly kind = 'better-sqlite3' as const;
+  constructor(private readonly db: import('better-sqlite3').Database) {
+    super();
+  }
+  protected prepareRaw(sql: string): Statement {
+    const statement = this.db.prepare(sql);
+    const returnsData = statement.reader;
+    return {
+      run: (params) => {
+        const info = statement.run(...(normalize(params) as []));
+        return { changes: info.changes, lastInsertRowid: info.lastInsertRowid };
+      },
+      get: <T>(params?: SqlParams) => (returnsData ? (toUint8(statement.get(...(normalize(params) as []))) as T | undefined) : undefined),
+      all: <T>(params?: SqlParams) => (returnsData ? (statement.all(...(normalize(params) as [])).map(toUint8) as T[]) : []),
+    };
+  }
+  exec(sql: string): void {
+    this.db.exec(sql);
+  }
+  pragma(statement: string): unknown {
+    return this.db.pragma(statement, { simple: true });
+  }
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
+
+interface NodeSqliteStatement {
+  run(...params: unknown[]): { changes: number | bigint; lastInsertRowid: number | bigint };
+  get(...params: unknown[]): unknown;
+  all(...params: unknown[]): unknown[];
+  setAllowBareNamedParameters?(enabled: boolean): void;
+}
+interface NodeSqliteDatabase {
+  prepare(sql: string): NodeSqliteStatement;
+  exec(sql: string): void;
+  close(): void;
+}
+
+class NodeSqliteDriver extends BaseDriver {
+  readonly kind = 'node:sqlite' as const;
+  constructor(private readonly db: NodeSqliteDatabase) {
+    super();
+  }
+  protected prepareRaw(sql: string): Statement {
+    const statement = this.db.prepare(sql);
+    statement.setAllowBareNamedParameters?.(true);
+    return {
+      run: (params) => {
+        const info = statement.run(...normalize(params));
+        return { changes: Number(info.changes), lastInsertRowid: info.lastInsertRowid };
+      },
+      get: <T>(params?: SqlParams) => toUint8(statement.get(...normalize(params))) as T | undefined,
+      all: <T>(params?: SqlParams) => statement.all(...normalize(params)).map(toUint8) as T[],
+    };
+  }
+  exec(sql: string): void {
+    this.db.exec(sql);
+  }
+  pragma(statement: string): unknown {
+    const row = this.db.prepare(`PRAGMA ${statement}`).get() as Record<string, unknown> | undefined;
+    return row ? Object.values(row)[0] : undefined;
+  }
+  close(): void {
+    this.db.close();
+  }
+}
+
+export function openBetterSqlite(path: string): SqliteDriver {
+  const Database = require('better-sqlite3') as typeof import('better-sqlite3');
+  return new BetterSqliteDriver(new Database(path));
+}
+
+/** Needs Node ≥ 22.5 (Electron 40 ships Node 24); throws STORE_FAILED on Node 20. */
+export function openNodeSqlite(path: string): SqliteDriver {
+  let sqlite: { DatabaseSync: new (path: string) => NodeSqliteDatabase };
+  try {
+    sqlite = require('node:sqlite');
+  } catch (cause) {
+    throw new HarnessError('STORE_FAILED', `node:sqlite is not available in Node ${process.versions.node}`, { cause });
+  }
+  return new NodeSqliteDriver(new sqlite.DatabaseSync(path));
+}
+
+/** Electron (and any Node with node:sqlite) gets the built-in driver; plain Node 20 gets better-sqlite3. */
+export function openDefaultDriver(path: string): SqliteDriver {
+  return process.versions.electron ? openNodeSqlite(path) : openBetterSqlite(path);
+}
