@@ -1,0 +1,175 @@
+import { z } from 'zod';
+import type { RunReport } from '../scenario/report.js';
+import type {
+  AuditEntry,
+  AuditVerification,
+  EnrollResult,
+  HarnessInfo,
+  LoginResult,
+  MailMessage,
+  OtpEnrollment,
+  PasskeySummary,
+  PhoneCredential,
+  PhoneDetail,
+  PhoneExportData,
+  PhoneSummary,
+  ResetResult,
+  RevokeResult,
+  ScenarioValidation,
+  UserDetail,
+  UserSummary,
+} from './types.js';
+
+/**
+ * The one channel map every front end shares (STYLE rule 9): the CLI calls `createHarness`,
+ * Electron registers one IPC handler per key, core/http serves `POST /api/harness/:channel`,
+ * and the renderer's `HarnessApi` is derived from this object. Inputs are zod schemas so each
+ * boundary validates the same way (`handleHarnessCall`); results are JSON-safe types.
+ *
+ * Browser-safe: no Node imports here (the renderer bundles it).
+ */
+interface Channel<S extends z.ZodType, R> {
+  input: S;
+  summary: string;
+  /** Phantom: carries the result type for `HarnessApi`; never set at runtime. */
+  readonly result?: R;
+}
+
+function channel<R>() {
+  return <S extends z.ZodType>(summary: string, input: S): Channel<S, R> => ({ input, summary });
+}
+
+const username = z.string().min(1).max(64);
+const phoneName = z.string().min(1).max(64);
+const credentialId = z.string().min(1).max(1024);
+const decision = z.enum(['approve', 'deny', 'timeout', 'uv-unavailable']);
+const webauthnJson = z.record(z.string(), z.unknown());
+
+export const authenticatorFaults = z
+  .object({
+    wrongRpIdHash: z.boolean(),
+    corruptSignature: z.boolean(),
+    clearUp: z.boolean(),
+    clearUv: z.boolean(),
+    counterRegression: z.boolean(),
+    malformedCbor: z.boolean(),
+    wrongOrigin: z.boolean(),
+    wrongType: z.boolean(),
+    replayChallenge: z.boolean(),
+  })
+  .partial()
+  .strict();
+
+const scenarioSource = z.object({ name: z.string().min(1), text: z.string().max(1_000_000) }).strict();
+
+export const channels = {
+  'harness.info': channel<HarnessInfo>()('Versions, RP ID, origin, database path and built-in phone profiles', z.object({}).strict()),
+
+  'users.create': channel<UserSummary>()(
+    'Create a customer account (login ID + login password, registered emails)',
+    z
+      .object({
+        username,
+        password: z.string().min(1).max(256).default('password'),
+        displayName: z.string().max(128).optional(),
+        emails: z.array(z.email()).max(5).default([]),
+      })
+      .strict(),
+  ),
+  'users.list': channel<UserSummary[]>()('List customer accounts', z.object({ query: z.string().max(64).optional() }).strict()),
+  'users.show': channel<UserDetail>()('One customer with 登録情報照会 rows and passkeys', z.object({ username }).strict()),
+  'users.lock': channel<UserSummary>()('Lock a customer account', z.object({ username, reason: z.string().max(500).optional() }).strict()),
+  'users.unlock': channel<UserSummary>()('Unlock a customer account', z.object({ username }).strict()),
+
+  'otp.enroll': channel<OtpEnrollment>()('Enrol the ワンタイムパスワードサービス (TOTP) for a customer', z.object({ username }).strict()),
+
+  'mailbox.list': channel<MailMessage[]>()('Captured outgoing mail, newest first', z.object({ to: z.string().max(320).optional(), limit: z.number().int().min(1).max(1000).optional() }).strict()),
+  'mailbox.show': channel<MailMessage>()('One captured message', z.object({ id: z.string().min(1) }).strict()),
+
+  'phones.create': channel<PhoneSummary>()('Create a virtual phone with a device profile', z.object({ name: phoneName, profile: z.string().min(1).default('iphone-icloud') }).strict()),
+  'phones.list': channel<PhoneSummary[]>()('List virtual phones', z.object({}).strict()),
+  'phones.show': channel<PhoneDetail>()('One phone and its credentials', z.object({ name: phoneName }).strict()),
+  'phones.rename': channel<PhoneSummary>()('Rename a phone', z.object({ name: phoneName, newName: phoneName }).strict()),
+  'phones.export': channel<PhoneExportData>()('Export a phone with its credentials (private keys included)', z.object({ name: phoneName }).strict()),
+  'phones.import': channel<PhoneSummary>()('Import a phone export', z.object({ data: z.record(z.string(), z.unknown()), name: phoneName.optional() }).strict()),
+  'phones.delete': channel<{ name: string; deleted: true }>()('Delete a phone and its credentials', z.object({ name: phoneName }).strict()),
+  'phones.credentials': channel<PhoneCredential[]>()('Credentials held by a phone', z.object({ name: phoneName }).strict()),
+  'phones.createCredential': channel<Record<string, unknown>>()(
+    'navigator.credentials.create() on a phone: creation options JSON in, RegistrationResponseJSON out',
+    z.object({ phone: phoneName, options: webauthnJson, origin: z.string().url(), decision: decision.default('approve'), faults: authenticatorFaults.optional() }).strict(),
+  ),
+  'phones.getAssertion': channel<Record<string, unknown>>()(
+    'navigator.credentials.get() on a phone: request options JSON in, AuthenticationResponseJSON out',
+    z.object({ phone: phoneName, options: webauthnJson, origin: z.string().url(), decision: decision.default('approve'), faults: authenticatorFaults.optional() }).strict(),
+  ),
+
+  enroll: channel<EnrollResult>()(
+    'Whole seed flow: log in, 登録情報照会, 登録, step-up (email or TOTP), confirm, local auth, 完了',
+    z
+      .object({
+        username,
+        password: z.string().min(1).max(256).default('password'),
+        phone: phoneName,
+        stepUp: z.enum(['email', 'totp']).default('email'),
+        email: z.string().max(320).optional(),
+        decision: decision.default('approve'),
+        passkeyName: z.string().max(64).optional(),
+      })
+      .strict(),
+  ),
+  login: channel<LoginResult>()(
+    'Passkey login: username-first (allowCredentials) or discoverable (usernameless)',
+    z.object({ username: username.optional(), phone: phoneName, mode: z.enum(['username-first', 'discoverable']).default('username-first'), decision: decision.default('approve') }).strict(),
+  ),
+
+  'admin.passkeys': channel<PasskeySummary[]>()('Passkeys of a customer (viewer)', z.object({ username }).strict()),
+  'admin.inspect': channel<PasskeySummary>()('One passkey in detail (viewer)', z.object({ credentialId }).strict()),
+  'admin.revoke': channel<RevokeResult>()(
+    'Revoke one passkey (operator; reason required)',
+    z.object({ credentialId, reason: z.string().trim().min(1).max(500), ticket: z.string().max(64).optional(), actor: z.string().max(64).optional() }).strict(),
+  ),
+  'admin.reset': channel<ResetResult>()(
+    'Revoke every passkey of a customer (operator; reason required)',
+    z.object({ username, reason: z.string().trim().min(1).max(500), ticket: z.string().max(64).optional(), actor: z.string().max(64).optional() }).strict(),
+  ),
+  'admin.audit': channel<AuditEntry[]>()(
+    'Audit log entries, oldest first',
+    z.object({ username: username.optional(), since: z.string().max(64).optional(), limit: z.number().int().min(1).max(10_000).optional() }).strict(),
+  ),
+  'admin.verifyAudit': channel<AuditVerification>()('Check the audit hash chain', z.object({}).strict()),
+
+  'scenarios.validate': channel<ScenarioValidation[]>()('Validate scenario YAML sources', z.object({ sources: z.array(scenarioSource).min(1).max(1000) }).strict()),
+  'scenarios.run': channel<RunReport>()(
+    'Run scenario YAML sources, each in a fresh database',
+    z
+      .object({
+        sources: z.array(scenarioSource).min(1).max(1000),
+        seed: z.string().max(128).optional(),
+        repeat: z.number().int().min(1).max(1000).default(1),
+        concurrency: z.number().int().min(1).max(64).default(1),
+      })
+      .strict(),
+  ),
+} as const;
+
+export type Channels = typeof channels;
+export type ChannelName = keyof Channels;
+export const CHANNEL_NAMES = Object.keys(channels) as ChannelName[];
+
+export type ChannelInput<K extends ChannelName> = z.input<Channels[K]['input']>;
+/** The input after zod applied defaults: what implementations receive. */
+export type ChannelArgs<K extends ChannelName> = z.output<Channels[K]['input']>;
+export type ChannelResult<K extends ChannelName> = NonNullable<Channels[K]['result']>;
+
+/** One async method per channel; callers pass the raw input, implementations see parsed args. */
+export type HarnessApi = { [K in ChannelName]: (input: ChannelInput<K>) => Promise<ChannelResult<K>> };
+
+/** What createHarness implements (inputs already validated and defaulted by handleHarnessCall). */
+export type HarnessImplementation = { [K in ChannelName]: (args: ChannelArgs<K>) => Promise<ChannelResult<K>> };
+
+export function isChannelName(value: string): value is ChannelName {
+  return Object.prototype.hasOwnProperty.call(channels, value);
+}
+
+/** The wire shape of every reply (HTTP body, IPC reply). */
+export type HarnessReply<T = unknown> = { ok: true; value: T } | { ok: false; error: { code: string; message: string; details?: Record<string, unknown> } };

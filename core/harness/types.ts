@@ -1,0 +1,150 @@
+/**
+ * Result shapes of the harness channels. Everything here is JSON-safe (bytes are base64url
+ * strings, times are ISO strings) because the same values cross HTTP, Electron IPC and
+ * `--json` output unchanged.
+ */
+
+export type LocalAuthDecision = 'approve' | 'deny' | 'timeout' | 'uv-unavailable';
+export type StepUpMethod = 'email' | 'totp';
+export type LoginMode = 'username-first' | 'discoverable';
+
+export interface UserSummary {
+  username: string;
+  displayName: string;
+  emails: string[];
+  locked: boolean;
+  otpEnrolled: boolean;
+  passkeyCount: number;
+}
+
+/** One row of 登録情報照会 → パスワード関連 (e.g. パスキー: 未登録 → 登録). */
+export interface RegistrationInfoRow {
+  key: string;
+  label: string;
+  status: string;
+  actions: string[];
+}
+
+export interface PasskeySummary {
+  credentialId: string;
+  username: string;
+  name: string;
+  aaguid: string;
+  transports: string[];
+  backupEligible: boolean;
+  backupState: boolean;
+  signCount: number;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+export interface UserDetail extends UserSummary {
+  registrationInfo: RegistrationInfoRow[];
+  passkeys: PasskeySummary[];
+}
+
+export interface OtpEnrollment {
+  username: string;
+  secret: string;
+  uri: string;
+}
+
+export interface MailMessage {
+  id: string;
+  to: string;
+  subject: string;
+  text: string;
+  sentAt: string;
+}
+
+export interface PhoneSummary {
+  name: string;
+  profile: string;
+  profileLabel: string;
+  credentialCount: number;
+  createdAt: string;
+}
+
+export interface PhoneCredential {
+  credentialId: string;
+  rpId: string;
+  userName: string;
+  userHandle: string;
+  algorithm: number;
+  signCount: number;
+  discoverable: boolean;
+  createdAt: string;
+}
+
+export interface PhoneDetail extends PhoneSummary {
+  credentials: PhoneCredential[];
+}
+
+/** Portable phone export (owned by core/authenticator's vault); opaque to the harness. */
+export type PhoneExportData = Record<string, unknown>;
+
+/** One screen of the seed flow: STEP1 … STEP6 and 完了 (DESIGN §1). */
+export interface FlowStep {
+  step: string;
+  title: string;
+  detail: string;
+  skipped?: boolean;
+}
+
+export interface EnrollResult {
+  username: string;
+  phone: string;
+  stepUp: StepUpMethod;
+  steps: FlowStep[];
+  passkey: PasskeySummary;
+}
+
+export interface LoginResult {
+  username: string;
+  mode: LoginMode;
+  credentialId: string;
+  userVerified: boolean;
+  signCount: number;
+  steps: FlowStep[];
+}
+
+export interface AuditEntry {
+  seq: number;
+  at: string;
+  actor: string;
+  action: string;
+  target: string | null;
+  outcome: string;
+  details: Record<string, unknown>;
+}
+
+export interface AuditVerification {
+  ok: boolean;
+  entries: number;
+  firstBrokenSeq: number | null;
+}
+
+export interface RevokeResult {
+  credentialId: string;
+  revokedAt: string;
+}
+
+export interface ResetResult {
+  username: string;
+  revoked: number;
+}
+
+export interface ScenarioValidation {
+  name: string;
+  ok: boolean;
+  errors: { path: string; message: string }[];
+}
+
+export interface HarnessInfo {
+  version: string;
+  rpId: string;
+  origin: string;
+  dbPath: string;
+  profiles: { id: string; label: string }[];
+}
