@@ -1,0 +1,121 @@
+import { p256 } from '@noble/curves/nist.js';
+import { ed25519 } from '@noble/curves/ed25519.js';
+import { HarnessError } from '../errors.js';
+import { decodeCbor, encodeCbor, type CborKey, type CborValue } from './cbor.js';
+import { concatBytes, derTlv, derUnsignedInteger, hexToBytes } from './der.js';
+
+/** COSE algorithm identifiers the harness speaks (IANA COSE Algorithms registry). */
+export const COSEAlg = { ES256: -7, EdDSA: -8, RS256: -257 } as const;
+export type COSEAlg = (typeof COSEAlg)[keyof typeof COSEAlg];
+export const COSE_ALGS: readonly COSEAlg[] = [COSEAlg.ES256, COSEAlg.EdDSA, COSEAlg.RS256];
+
+export const COSEKty = { OKP: 1, EC2: 2, RSA: 3 } as const;
+export const COSECrv = { P256: 1, Ed25519: 6 } as const;
+
+export type CoseKey =
+  | { kty: 2; alg: -7; crv: 1; x: Uint8Array; y: Uint8Array }
+  | { kty: 1; alg: -8; crv: 6; x: Uint8Array }
+  | { kty: 3; alg: -257; n: Uint8Array; e: Uint8Array };
+
+export function isCoseAlg(value: unknown): value is COSEAlg {
+  return value === -7 || value === -8 || value === -257;
+}
+
+export function coseAlgName(alg: COSEAlg): 'ES256' | 'EdDSA' | 'RS256' {
+  return alg === -7 ? 'ES256' : alg === -8 ? 'EdDSA' : 'RS256';
+}
+
+/** RFC 9053 §7 labels: 1 kty, 3 alg, -1 crv|n, -2 x|e, -3 y. */
+export function encodeCoseKey(key: CoseKey): Uint8Array {
+  validateCoseKey(key);
+  const map = new Map<CborKey, CborValue>([
+    [1, key.kty],
+    [3, key.alg],
+  ]);
+  if (key.kty === 2) {
+    map.set(-1, key.crv).set(-2, key.x).set(-3, key.y);
+  } else if (key.kty === 1) {
+    map.set(-1, key.crv).set(-2, key.x);
+  } else {
+    map.set(-1, key.n).set(-2, key.e);
+  }
+  return encodeCbor(map);
+}
+
+function invalid(message: string): never {
+  throw new HarnessError('COSE_INVALID', `COSE key: ${message}`);
+}
+
+function bytesAt(map: Map<CborKey, CborValue>, label: number, name: string): Uint8Array {
+  const value = map.get(label);
+  if (!(value instanceof Uint8Array)) invalid(`${name} (${label}) must be a byte string`);
+  return value;
+}
+
+/** Decodes and validates a COSE_Key (bytes, or a map already decoded from authData). */
+export function decodeCoseKey(input: Uint8Array | Map<CborKey, CborValue>): CoseKey {
+  const map = input instanceof Map ? input : decodeCbor(input);
+  if (!(map instanceof Map)) invalid('not a map');
+  const kty = map.get(1);
+  const alg = map.get(3);
+  if (typeof alg !== 'number') invalid('alg (3) missing');
+  if (!isCoseAlg(alg)) throw new HarnessError('COSE_UNSUPPORTED_ALG', `COSE key: algorithm ${alg} is not supported`);
+  let key: CoseKey;
+  if (kty === COSEKty.EC2) {
+    if (alg !== COSEAlg.ES256) invalid(`kty EC2 with alg ${alg}`);
+    const crv = map.get(-1);
+    if (crv !== COSECrv.P256) invalid(`EC2 curve ${String(crv)} is not P-256`);
+    key = { kty: 2, alg: -7, crv: 1, x: bytesAt(map, -2, 'x'), y: bytesAt(map, -3, 'y') };
+  } else if (kty === COSEKty.OKP) {
+    if (alg !== COSEAlg.EdDSA) invalid(`kty OKP with alg ${alg}`);
+    const crv = map.get(-1);
+    if (crv !== COSECrv.Ed25519) invalid(`OKP curve ${String(crv)} is not Ed25519`);
+    key = { kty: 1, alg: -8, crv: 6, x: bytesAt(map, -2, 'x') };
+  } else if (kty === COSEKty.RSA) {
+    if (alg !== COSEAlg.RS256) invalid(`kty RSA with alg ${alg}`);
+    key = { kty: 3, alg: -257, n: bytesAt(map, -1, 'n'), e: bytesAt(map, -2, 'e') };
+  } else {
+    invalid(`unsupported kty ${String(kty)}`);
+  }
+  validateCoseKey(key);
+  return key;
+}
+
+/** kty/crv/alg coherent, coordinates of the right length, point on the curve, sane RSA modulus. */
+export function validateCoseKey(key: CoseKey): void {
+  if (key.kty === 2) {
+    if (key.alg !== -7 || key.crv !== 1) invalid('EC2 key must be ES256 on P-256');
+    if (key.x.length !== 32 || key.y.length !== 32) invalid('P-256 coordinates must be 32 bytes');
+    try {
+      p256.Point.fromBytes(concatBytes(Uint8Array.of(4), key.x, key.y)).assertValidity();
+    } catch (cause) {
+      throw new HarnessError('COSE_INVALID', 'COSE key: point is not on P-256', { cause });
+    }
+  } else if (key.kty === 1) {
+    if (key.alg !== -8 || key.crv !== 6) invalid('OKP key must be EdDSA on Ed25519');
+    if (key.x.length !== 32) invalid('Ed25519 public key must be 32 bytes');
+    try {
+      ed25519.Point.fromBytes(key.x).assertValidity();
+    } catch (cause) {
+      throw new HarnessError('COSE_INVALID', 'COSE key: not a valid Ed25519 point', { cause });
+    }
+  } else if (key.kty === 3) {
+    if (key.alg !== -257) invalid('RSA key must be RS256');
+    if (key.n.length < 256 || key.n.length > 512 || key.n[0] === 0) invalid('RSA modulus must be 2048–4096 bits, minimally encoded');
+    if (key.e.length === 0 || key.e.length > 8 || key.e[0] === 0 || (key.e[key.e.length - 1]! & 1) === 0) invalid('RSA exponent must be odd and minimally encoded');
+  } else {
+    invalid('unsupported kty');
+  }
+}
+
+const SPKI_P256_PREFIX = hexToBytes('3059301306072a8648ce3d020106082a8648ce3d030107034200');
+const SPKI_ED25519_PREFIX = hexToBytes('302a300506032b6570032100');
+const RSA_ALGORITHM_ID = hexToBytes('300d06092a864886f70d0101010500');
+
+/** SubjectPublicKeyInfo DER: what the browser returns as `response.getPublicKey()`. */
+export function coseKeyToSpki(key: CoseKey): Uint8Array {
+  if (key.kty === 2) return concatBytes(SPKI_P256_PREFIX, Uint8Array.of(4), key.x, key.y);
+  if (key.kty === 1) return concatBytes(SPKI_ED25519_PREFIX, key.x);
+  const rsaPublicKey = derTlv(0x30, derUnsignedInteger(key.n), derUnsignedInteger(key.e));
+  return derTlv(0x30, RSA_ALGORITHM_ID, derTlv(0x03, Uint8Array.of(0), rsaPublicKey));
+}
