@@ -1,0 +1,245 @@
+import type { AddressInfo } from 'node:net';
+import { serve, type ServerType } from '@hono/node-server';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import type { z } from 'zod';
+import { systemClock, type Clock } from '../clock.js';
+import { HarnessError, isHarnessErrorCode, type HarnessErrorCode } from '../errors.js';
+import { toBase64url } from '../webauthn/base64url.js';
+import { CSRF_HEADER, checkCsrf } from './csrf.js';
+import { toErrorReply } from './errorResponse.js';
+import { createRateLimiter, type RateLimitRule } from './rateLimit.js';
+import { routes, type RouteDef } from './routes.js';
+import { channelParams } from './schemas.js';
+import { securityHeaders } from './securityHeaders.js';
+import { CUSTOMER_COOKIE, SLOT_HEADER, cookieNameFor } from './sessionCookie.js';
+import { defaultStaticDir, readStaticFile } from './serveStatic.js';
+import type { HttpHarnessMount, HttpRp } from './types.js';
+
+export interface HttpServerOptions {
+  /** The relying party (`createRelyingParty(...)`); its `origins` must include the URL this server listens on. */
+  rp: HttpRp;
+  /** Serves `POST /api/harness/:channel` (e.g. `{ handle: (ch, input) => handleHarnessCall(harness, ch, input) }`). */
+  harness?: HttpHarnessMount;
+  /** Built renderer (`out/renderer`); default: the nearest `out/renderer` above this module; `null` serves no pages. */
+  staticDir?: string | null;
+  /** Origins allowed on state-changing requests, besides `http://localhost:PORT` / `http://127.0.0.1:PORT` of `listen`. */
+  origins?: string[];
+  /** Admin bearer tokens → admin user name (as created with `rp.admin.createAdmin`). No tokens: admin API answers 401. */
+  adminTokens?: Record<string, string>;
+  /** CSP `frame-ancestors` sources for the pages; default `'self'` (the console embeds them from the same origin). */
+  frameAncestors?: string[];
+  /** Largest accepted request body in bytes (default 64 KiB) → `PAYLOAD_TOO_LARGE` 413. */
+  maxBodyBytes?: number;
+  /** Rate limits on credential-guessing and mail-sending routes (defaults: 300/min per IP, 30/min per account). */
+  rateLimits?: { perIp?: RateLimitRule; perAccount?: RateLimitRule };
+  clock?: Clock;
+}
+
+export interface ListeningServer {
+  /** `http://localhost:PORT` — WebAuthn needs a domain RP ID, and localhost is a secure context. */
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export interface HttpServer {
+  /** The Hono fetch handler (in-process use: Electron, tests). */
+  fetch(request: Request): Promise<Response>;
+  listen(opts?: { port?: number; host?: string }): Promise<ListeningServer>;
+}
+
+const JSON_HEADERS = { 'Cache-Control': 'no-store' };
+
+/**
+ * HTTP adapter over core/rp: the JSON API of the seed flow and the support operations, plus
+ * the built customer pages and console. Parses and validates input, calls the RP, formats
+ * output; every failure becomes `{ code, message }` with a status from `statusForCode`.
+ *
+ * @example
+ * const server = createHttpServer({ rp, adminTokens: { [token]: 'alice' } });
+ * const { url, close } = await server.listen({ port: 8787 });
+ */
+export function createHttpServer({
+  rp,
+  harness,
+  staticDir,
+  origins = [],
+  adminTokens = {},
+  frameAncestors = ["'self'"],
+  maxBodyBytes = 64 * 1024,
+  rateLimits = {},
+  clock = systemClock,
+}: HttpServerOptions): HttpServer {
+  const allowedOrigins = new Set(origins.map((o) => new URL(o).origin));
+  const pagesRoot = staticDir === null ? undefined : (staticDir ?? defaultStaticDir());
+  const headers = securityHeaders({ frameAncestors });
+  const perIp = createRateLimiter({ clock, rule: rateLimits.perIp ?? { limit: 300, windowMs: 60_000 } });
+  const perAccount = createRateLimiter({ clock, rule: rateLimits.perAccount ?? { limit: 30, windowMs: 60_000 } });
+  // Tokens are compared by their SHA-256, so a lookup does not leak how much of a guess matched.
+  const adminByTokenHash = new Map(Object.entries(adminTokens).map(([token, name]) => [toBase64url(sha256(new TextEncoder().encode(token))), name]));
+
+  const app = new Hono();
+
+  app.use('*', async (c, next) => {
+    await next();
+    for (const [k, v] of Object.entries(headers)) c.res.headers.set(k, v);
+  });
+
+  app.onError((error, c) => {
+    const reply = toErrorReply(error);
+    const body = c.req.path.startsWith('/api/harness/') ? { ok: false, error: reply.body, ...reply.body } : reply.body;
+    return c.json(body, reply.status as 400, { ...JSON_HEADERS, ...reply.headers });
+  });
+
+  app.use('/api/*', async (c, next) => {
+    checkCsrf({ method: c.req.method, origin: c.req.header('origin'), csrfHeader: c.req.header(CSRF_HEADER), allowedOrigins });
+    await next();
+  });
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: maxBodyBytes,
+      onError: () => {
+        throw new HarnessError('PAYLOAD_TOO_LARGE', `Request body exceeds ${maxBodyBytes} bytes`);
+      },
+    }),
+  );
+
+  for (const def of routes) {
+    const handler = async (c: Context) => c.json((await runRoute(c, def)) as object, 200, JSON_HEADERS);
+    if (def.method === 'GET') app.get(def.path, handler);
+    else app.post(def.path, handler);
+  }
+
+  app.post('/api/harness/:channel', async (c) => {
+    if (!harness) throw new HarnessError('NOT_FOUND', 'This server has no harness mounted');
+    const { channel } = validate(channelParams, c.req.param(), 'path');
+    const input = await readJson(c);
+    const reply = await harness.handle(channel, input);
+    const status = reply.ok ? 200 : toErrorReply(new HarnessError(asCode(reply.error.code), reply.error.message)).status;
+    return c.json(reply.ok ? reply : { ...reply, code: reply.error.code, message: reply.error.message }, status as 200, JSON_HEADERS);
+  });
+
+  app.all('/api/*', () => {
+    throw new HarnessError('NOT_FOUND', 'No such API route');
+  });
+
+  app.get('/console', (c) => c.redirect('/console/', 301));
+  app.get('*', async (c) => {
+    const file = pagesRoot ? await readStaticFile(pagesRoot, c.req.path) : undefined;
+    if (!file) throw new HarnessError('NOT_FOUND', pagesRoot ? 'Not found' : 'The renderer is not built (run npm run build)');
+    return c.body(file.body as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': file.contentType, 'Cache-Control': file.cacheControl });
+  });
+  app.notFound(() => {
+    throw new HarnessError('NOT_FOUND', 'Not found');
+  });
+
+  async function runRoute(c: Context, def: RouteDef): Promise<unknown> {
+    const slot = c.req.header(SLOT_HEADER);
+    const customerCookie = cookieNameFor(CUSTOMER_COOKIE, slot);
+    const ip = clientIp(c);
+    if (def.limit) perIp.hit(`ip:${ip}`);
+
+    const body = def.body ? validate(def.body, await readJson(c), 'body') : undefined;
+    const query = def.query ? validate(def.query, c.req.query(), 'query') : undefined;
+    const params = def.params ? validate(def.params, c.req.param(), 'path') : undefined;
+
+    let sessionId = '';
+    let admin = '';
+    if (def.auth === 'customer') {
+      sessionId = getCookie(c, customerCookie) ?? '';
+      if (!sessionId) throw new HarnessError('AUTH_REQUIRED', 'Log in first');
+    } else if (def.auth === 'admin') {
+      admin = adminFor(c);
+    }
+
+    if (def.limit === 'login') {
+      const loginId = (body as { loginId?: unknown } | undefined)?.loginId;
+      if (typeof loginId === 'string') perAccount.hit(`login:${loginId.toLowerCase()}`);
+    } else if (def.limit === 'account') {
+      const session = await rp.getSession({ sessionId });
+      perAccount.hit(`account:${session.accountId}`);
+    }
+
+    const result = (await def.handle({ rp, body, query, params, sessionId, admin })) as Record<string, unknown> | undefined;
+
+    if (def.session === 'set' && result && typeof result.sessionId === 'string') {
+      setCookie(c, customerCookie, result.sessionId, { httpOnly: true, sameSite: 'Strict', path: '/', secure: new URL(c.req.url).protocol === 'https:' });
+      const { sessionId: _hidden, ...rest } = result;
+      return rest;
+    }
+    if (def.session === 'clear') deleteCookie(c, customerCookie, { path: '/' });
+    return result ?? { ok: true };
+  }
+
+  function adminFor(c: Context): string {
+    const auth = c.req.header('authorization') ?? '';
+    const match = /^Bearer ([\x21-\x7e]{1,256})$/.exec(auth);
+    const token = match?.[1];
+    if (!token) throw new HarnessError('AUTH_REQUIRED', 'Admin token required (Authorization: Bearer <token>)');
+    const name = adminByTokenHash.get(toBase64url(sha256(new TextEncoder().encode(token))));
+    if (!name) throw new HarnessError('AUTH_REQUIRED', 'Unknown admin token');
+    return name;
+  }
+
+  return {
+    fetch: (request) => Promise.resolve(app.fetch(request)),
+    listen: ({ port = 0, host = '127.0.0.1' } = {}) =>
+      new Promise<ListeningServer>((resolveListen, reject) => {
+        let server: ServerType;
+        const onError = (error: Error) => reject(new HarnessError('SERVER_UNAVAILABLE', `Cannot listen on ${host}:${port}: ${error.message}`, { cause: error }));
+        server = serve({ fetch: app.fetch, port, hostname: host }, (info: AddressInfo) => {
+          server.off('error', onError);
+          allowedOrigins.add(`http://localhost:${info.port}`);
+          allowedOrigins.add(`http://127.0.0.1:${info.port}`);
+          resolveListen({
+            url: `http://localhost:${info.port}`,
+            port: info.port,
+            close: () =>
+              new Promise<void>((done) => {
+                const s = server as ServerType & { closeAllConnections?: () => void };
+                s.close(() => done());
+                s.closeAllConnections?.();
+              }),
+          });
+        });
+        server.once('error', onError);
+      }),
+  };
+}
+
+function clientIp(c: Context): string {
+  try {
+    return getConnInfo(c).remote.address ?? 'unknown';
+  } catch {
+    return 'in-process';
+  }
+}
+
+async function readJson(c: Context): Promise<unknown> {
+  const text = await c.req.text();
+  if (text.trim() === '') return {};
+  const type = c.req.header('content-type') ?? '';
+  if (!/^application\/json\b/i.test(type)) throw new HarnessError('INVALID_INPUT', 'Request body must be application/json');
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new HarnessError('INVALID_INPUT', 'Request body is not valid JSON');
+  }
+}
+
+function validate<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+  const first = issues[0];
+  throw new HarnessError('INVALID_INPUT', `Invalid ${where}${first ? `: ${first.path || '(root)'}: ${first.message}` : ''}`, { details: { issues } });
+}
+
+function asCode(code: string): HarnessErrorCode {
+  return isHarnessErrorCode(code) ? code : 'INTERNAL';
+}

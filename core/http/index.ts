@@ -1,0 +1,7 @@
+export { createHttpServer, type HttpServer, type HttpServerOptions, type ListeningServer } from './createHttpServer.js';
+export { CSRF_HEADER } from './csrf.js';
+export { statusForCode, toErrorReply } from './errorResponse.js';
+export { routes, type RouteDef } from './routes.js';
+export { CUSTOMER_COOKIE, SLOT_HEADER, cookieNameFor } from './sessionCookie.js';
+export { defaultStaticDir } from './serveStatic.js';
+export type { HttpHarnessMount, HttpRp, StepUpPurpose } from './types.js';
