@@ -1,0 +1,5 @@
+export * from './driver.js';
+export * from './migrations.js';
+export * from './openStore.js';
+export * from './repositories.js';
+export type * from './rows.js';

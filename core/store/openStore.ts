@@ -1,0 +1,99 @@
+import { mkdirSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { HarnessError } from '../errors.js';
+import { openBetterSqlite, openDefaultDriver, openNodeSqlite, type SqliteDriver } from './driver.js';
+import { MIGRATIONS, type Migration } from './migrations.js';
+import {
+  accountsRepository,
+  adminsRepository,
+  auditRepository,
+  challengesRepository,
+  emailsRepository,
+  metaRepository,
+  otpRepository,
+  outboxRepository,
+  passkeysRepository,
+  sessionsRepository,
+  stepUpRepository,
+} from './repositories.js';
+
+/** `$XDG_DATA_HOME/passkey-harness/server.sqlite`, else `~/.local/share/passkey-harness/server.sqlite`. */
+export function defaultDbPath(env: Record<string, string | undefined> = process.env): string {
+  const base = env.XDG_DATA_HOME && env.XDG_DATA_HOME.trim() !== '' ? env.XDG_DATA_HOME : join(homedir(), '.local', 'share');
+  return join(base, 'passkey-harness', 'server.sqlite');
+}
+
+export type Store = ReturnType<typeof buildStore>;
+
+function buildStore(driver: SqliteDriver, path: string) {
+  return {
+    driver,
+    path,
+    /** One BEGIN IMMEDIATE transaction; nested calls join the outer one. Never async inside. */
+    transaction: <T>(fn: () => T): T => driver.transaction(fn),
+    close: (): void => driver.close(),
+    schemaVersion: (): number => Number(driver.pragma('user_version')),
+    accounts: accountsRepository(driver),
+    emails: emailsRepository(driver),
+    otp: otpRepository(driver),
+    sessions: sessionsRepository(driver),
+    stepUp: stepUpRepository(driver),
+    challenges: challengesRepository(driver),
+    passkeys: passkeysRepository(driver),
+    admins: adminsRepository(driver),
+    audit: auditRepository(driver),
+    outbox: outboxRepository(driver),
+    meta: metaRepository(driver),
+  };
+}
+
+/** Applies the migrations the database has not seen yet, each in its own immediate transaction. */
+export function migrate(driver: SqliteDriver, migrations: readonly Migration[] = MIGRATIONS): number {
+  let current = Number(driver.pragma('user_version'));
+  const latest = migrations.length === 0 ? 0 : migrations[migrations.length - 1]!.version;
+  if (current > latest) {
+    throw new HarnessError('STORE_FAILED', `database schema ${current} is newer than this harness (${latest})`);
+  }
+  for (const migration of migrations) {
+    if (migration.version <= current) continue;
+    driver.transaction(() => {
+      driver.exec(migration.sql);
+      // user_version lives in the database header and commits with the transaction.
+      driver.exec(`PRAGMA user_version = ${migration.version}`);
+    });
+    current = migration.version;
+  }
+  return current;
+}
+
+export function openStore(opts: { path?: string; driver?: SqliteDriver | SqliteDriver['kind'] } = {}): Store {
+  const path = opts.path ?? defaultDbPath();
+  if (path !== ':memory:' && typeof opts.driver !== 'object') mkdirSync(dirname(path), { recursive: true });
+  let driver: SqliteDriver;
+  try {
+    driver =
+      typeof opts.driver === 'object'
+        ? opts.driver
+        : opts.driver === 'node:sqlite'
+          ? openNodeSqlite(path)
+          : opts.driver === 'better-sqlite3'
+            ? openBetterSqlite(path)
+            : openDefaultDriver(path);
+  } catch (cause) {
+    if (cause instanceof HarnessError) throw cause;
+    throw new HarnessError('STORE_FAILED', `cannot open database ${path}`, { cause });
+  }
+  try {
+    driver.pragma('busy_timeout = 5000');
+    if (path !== ':memory:') driver.pragma('journal_mode = WAL');
+    driver.pragma('synchronous = NORMAL');
+    driver.pragma('foreign_keys = ON');
+    migrate(driver);
+  } catch (cause) {
+    driver.close();
+    if (cause instanceof HarnessError) throw cause;
+    throw new HarnessError('STORE_FAILED', `cannot prepare database ${path}`, { cause });
+  }
+  return buildStore(driver, path);
+}

@@ -1,0 +1,117 @@
+/** Row shapes the repositories return: camelCase, times in epoch ms, bytes as Uint8Array. */
+export interface AccountRow {
+  id: number;
+  loginId: string;
+  userHandle: Uint8Array;
+  passwordHash: string;
+  tradingPasswordHash: string;
+  displayName: string;
+  locked: boolean;
+  failedLogins: number;
+  failedStepUps: number;
+  createdAt: number;
+}
+
+export interface EmailRow {
+  id: number;
+  accountId: number;
+  address: string;
+}
+
+export interface OtpRow {
+  accountId: number;
+  secret: string;
+  status: 'pending' | 'active';
+  lastUsedStep: number;
+  createdAt: number;
+}
+
+export interface SessionRow {
+  id: number;
+  tokenHash: string;
+  accountId: number;
+  createdAt: number;
+  lastSeenAt: number;
+  stepUpAt: number | null;
+  stepUpMethod: string | null;
+  stepUpPurpose: string | null;
+}
+
+export interface StepUpCodeRow {
+  id: number;
+  sessionId: number;
+  accountId: number;
+  emailId: number;
+  purpose: string;
+  salt: Uint8Array;
+  codeHash: Uint8Array;
+  createdAt: number;
+  expiresAt: number;
+  tries: number;
+  usedAt: number | null;
+  voidedAt: number | null;
+}
+
+export interface ChallengeRow {
+  id: number;
+  handle: string;
+  challenge: string;
+  purpose: 'registration' | 'authentication';
+  sessionId: number | null;
+  accountId: number | null;
+  userVerification: string;
+  algorithms: number[];
+  createdAt: number;
+  expiresAt: number;
+  consumedAt: number | null;
+}
+
+export interface PasskeyRow {
+  id: number;
+  accountId: number;
+  credentialId: string;
+  publicKey: Uint8Array;
+  alg: number;
+  name: string;
+  aaguid: string;
+  transports: string[];
+  backupEligible: boolean;
+  backupState: boolean;
+  userVerified: boolean;
+  counter: number;
+  fmt: string;
+  createdAt: number;
+  lastUsedAt: number | null;
+  revokedAt: number | null;
+  revokeReason: string | null;
+  revokeTicket: string | null;
+}
+
+export interface AdminRow {
+  id: number;
+  name: string;
+  role: 'viewer' | 'operator';
+  createdAt: number;
+}
+
+export interface AuditRow {
+  id: number;
+  at: number;
+  actor: string;
+  action: string;
+  outcome: string;
+  code: string | null;
+  accountId: number | null;
+  details: Record<string, unknown>;
+  prevHash: string;
+  hash: string;
+}
+
+export interface OutboxRow {
+  id: number;
+  to: string;
+  subject: string;
+  text: string;
+  transport: string;
+  createdAt: number;
+}

@@ -1,0 +1,185 @@
+// The store contract both SQLite drivers must pass (DESIGN §5). No vitest here: the same
+// file is bundled and run under Node 24 for the node:sqlite driver.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { HarnessError } from '../../../core/errors.js';
+import { MIGRATIONS } from '../../../core/store/migrations.js';
+import { openStore, type Store } from '../../../core/store/openStore.js';
+import type { SqliteDriver } from '../../../core/store/driver.js';
+
+export type DriverKind = SqliteDriver['kind'];
+export interface ContractResult {
+  name: string;
+  ok: boolean;
+  error?: string;
+}
+
+function expectCode(fn: () => unknown, code: string): void {
+  try {
+    fn();
+  } catch (error) {
+    assert.ok(error instanceof HarnessError, `expected HarnessError ${code}, got ${String(error)}`);
+    assert.equal(error.code, code);
+    return;
+  }
+  assert.fail(`expected ${code}`);
+}
+
+function expectAbort(fn: () => unknown, pattern: RegExp): void {
+  assert.throws(fn, (error: unknown) => error instanceof Error && pattern.test(error.message));
+}
+
+function seedAccount(store: Store, loginId = 'alice'): number {
+  return store.accounts.insert({
+    loginId,
+    userHandle: new Uint8Array([1, 2, 3, ...new TextEncoder().encode(loginId)]),
+    passwordHash: 'x',
+    tradingPasswordHash: 'y',
+    displayName: 'Alice',
+    createdAt: 1000,
+  });
+}
+
+const CASES: Array<[string, (store: Store, path: string, kind: DriverKind) => void]> = [
+  [
+    'migrations run once and set user_version; pragmas are set',
+    (store, path, kind) => {
+      assert.equal(store.schemaVersion(), MIGRATIONS[MIGRATIONS.length - 1]!.version);
+      assert.equal(String(store.driver.pragma('journal_mode')).toLowerCase(), 'wal');
+      assert.equal(Number(store.driver.pragma('foreign_keys')), 1);
+      assert.equal(Number(store.driver.pragma('synchronous')), 1);
+      assert.equal(Number(store.driver.pragma('busy_timeout')), 5000);
+      seedAccount(store);
+      store.close();
+      const again = openStore({ path, driver: kind });
+      assert.equal(again.accounts.byLoginId('alice')?.displayName, 'Alice');
+      again.close();
+    },
+  ],
+  [
+    'accounts: duplicate login ID is ACCOUNT_EXISTS; BLOBs come back as plain Uint8Array',
+    (store) => {
+      const id = seedAccount(store);
+      expectCode(() => seedAccount(store), 'ACCOUNT_EXISTS');
+      const row = store.accounts.byUserHandle(new Uint8Array([1, 2, 3, 97, 108, 105, 99, 101]));
+      assert.equal(row?.id, id);
+      assert.equal(row?.userHandle.constructor, Uint8Array);
+      assert.deepEqual([...row!.userHandle], [1, 2, 3, 97, 108, 105, 99, 101]);
+      const after = store.accounts.recordLoginFailure(id, 2);
+      assert.deepEqual(after, { failedLogins: 1, locked: false });
+      assert.deepEqual(store.accounts.recordLoginFailure(id, 2), { failedLogins: 2, locked: true });
+      assert.equal(store.accounts.search('ali', 10).length, 1);
+      assert.equal(store.accounts.search('%', 10).length, 0);
+    },
+  ],
+  [
+    'transaction rolls back every step when one throws',
+    (store) => {
+      assert.throws(() =>
+        store.transaction(() => {
+          seedAccount(store, 'bob');
+          store.transaction(() => seedAccount(store, 'carol'));
+          throw new Error('boom');
+        }),
+      );
+      assert.equal(store.accounts.byLoginId('bob'), undefined);
+      assert.equal(store.accounts.byLoginId('carol'), undefined);
+    },
+  ],
+  [
+    'passkeys: credential ID unique across accounts (CREDENTIAL_EXISTS); counter compare-and-swap',
+    (store) => {
+      const a = seedAccount(store, 'a1');
+      const b = seedAccount(store, 'b1');
+      const base = { credentialId: 'Y3JlZA', publicKey: new Uint8Array([9]), alg: -7, name: 'p', aaguid: '00000000-0000-0000-0000-000000000000', transports: ['internal'], backupEligible: true, backupState: true, userVerified: true, counter: 0, fmt: 'none', createdAt: 1 };
+      const id = store.passkeys.insert({ ...base, accountId: a });
+      expectCode(() => store.passkeys.insert({ ...base, accountId: b }), 'CREDENTIAL_EXISTS');
+      assert.equal(store.passkeys.updateCounter(id, 0, 5, 2, { backupState: true }), true);
+      assert.equal(store.passkeys.updateCounter(id, 0, 6, 3, { backupState: true }), false);
+      assert.equal(store.passkeys.byId(id)?.counter, 5);
+      assert.deepEqual(store.passkeys.byCredentialId('Y3JlZA')?.transports, ['internal']);
+      assert.equal(store.passkeys.revoke(id, { now: 4, reason: 'r', ticket: 't' }), true);
+      assert.equal(store.passkeys.countActive(a), 0);
+    },
+  ],
+  [
+    'challenges: consumed exactly once; deleting the session removes its challenges and codes',
+    (store) => {
+      const a = seedAccount(store);
+      const s = store.sessions.create({ tokenHash: 'h1', accountId: a, now: 1 });
+      const c = store.challenges.insert({ handle: 'c1', challenge: 'abc', purpose: 'registration', sessionId: s, accountId: a, userVerification: 'preferred', algorithms: [-8, -7], createdAt: 1, expiresAt: 2 });
+      assert.deepEqual(store.challenges.byHandle('c1')?.algorithms, [-8, -7]);
+      assert.equal(store.challenges.consume(c, 3), true);
+      assert.equal(store.challenges.consume(c, 4), false);
+      const email = store.emails.add(a, 'a@example.test');
+      store.stepUp.insert({ sessionId: s, accountId: a, emailId: email, purpose: 'p', salt: new Uint8Array(16), codeHash: new Uint8Array(32), createdAt: 1, expiresAt: 2 });
+      store.sessions.delete(s);
+      assert.equal(store.challenges.byHandle('c1'), undefined);
+      assert.equal(store.stepUp.latest(s, 'p'), undefined);
+    },
+  ],
+  [
+    'audit log: hash chain verifies; UPDATE and DELETE abort; tampering is detected',
+    (store) => {
+      for (let i = 0; i < 3; i++) store.audit.append({ at: i, actor: 'test', action: 'act', outcome: 'success', details: { i } });
+      assert.deepEqual(store.audit.verify(), { ok: true, count: 3 });
+      expectAbort(() => store.driver.exec(`UPDATE audit_log SET actor = 'mallory' WHERE id = 2`), /append-only/);
+      expectAbort(() => store.driver.exec('DELETE FROM audit_log WHERE id = 3'), /append-only/);
+      // Someone with file access drops the trigger and edits a row: the chain exposes it.
+      store.driver.exec('DROP TRIGGER audit_log_no_update');
+      store.driver.exec(`UPDATE audit_log SET details = '{"i":42}' WHERE id = 2`);
+      assert.deepEqual(store.audit.verify(), { ok: false, count: 1, brokenAt: 2 });
+    },
+  ],
+  [
+    'audit log: deleting the newest row shows as a chain of different length only; deleting a middle row breaks it',
+    (store) => {
+      for (let i = 0; i < 3; i++) store.audit.append({ at: i, actor: 'test', action: 'act', outcome: 'failure', code: 'X', accountId: 7 });
+      store.driver.exec('DROP TRIGGER audit_log_no_delete');
+      store.driver.exec('DELETE FROM audit_log WHERE id = 2');
+      assert.equal(store.audit.verify().brokenAt, 3);
+      assert.equal(store.audit.list({ accountId: 7 }).length, 2);
+    },
+  ],
+  [
+    'outbox and meta',
+    (store) => {
+      store.outbox.insert({ to: 'a@example.test', subject: 's', text: 't', transport: 'outbox', createdAt: 1 });
+      store.outbox.insert({ to: 'b@example.test', subject: 's2', text: 't2', transport: 'outbox', createdAt: 2 });
+      assert.equal(store.outbox.list({ to: 'b@example.test' })[0]?.subject, 's2');
+      assert.equal(store.outbox.list().length, 2);
+      assert.equal(store.meta.getOrInit('k', 'v1'), 'v1');
+      assert.equal(store.meta.getOrInit('k', 'v2'), 'v1');
+    },
+  ],
+];
+
+export const CONTRACT_CASE_NAMES = CASES.map(([name]) => name);
+
+/** Runs every case on a fresh file database opened with `kind`; never throws, reports per case. */
+export function runStoreContract(kind: DriverKind): ContractResult[] {
+  const results: ContractResult[] = [];
+  for (const [name, run] of CASES) {
+    const dir = mkdtempSync(join(tmpdir(), 'pkh-store-'));
+    const path = join(dir, 'contract.sqlite');
+    let store: Store | undefined;
+    try {
+      store = openStore({ path, driver: kind });
+      assert.equal(store.driver.kind, kind);
+      run(store, path, kind);
+      results.push({ name, ok: true });
+    } catch (error) {
+      results.push({ name, ok: false, error: error instanceof Error ? `${error.message}\n${error.stack ?? ''}` : String(error) });
+    } finally {
+      try {
+        store?.close();
+      } catch {
+        // already closed by the case
+      }
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  return results;
+}
