@@ -1,0 +1,82 @@
+/**
+ * The customer pages' view of core/http: same-origin JSON calls carrying the CSRF header and
+ * this frame's slot (`?slot=NAME`), so several phones in one console keep separate sessions.
+ */
+export class ApiError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status = 0,
+  ) {
+    super(message);
+  }
+}
+
+export interface RegistrationRow {
+  key: 'loginPassword' | 'tradingPassword' | 'passkey' | 'otpService';
+  status: string;
+  count?: number;
+}
+export interface RegistrationInfo {
+  loginId: string;
+  displayName: string;
+  stepUpMethod: 'email' | 'totp';
+  rows: RegistrationRow[];
+}
+export interface EmailChoice {
+  emailId: number;
+  address: string;
+  masked: string;
+}
+export interface SessionInfo {
+  accountId: number;
+  loginId: string;
+  displayName: string;
+}
+export type StepUpPurpose = 'passkey-registration' | 'otp-enrollment';
+
+function slot(): string | undefined {
+  const value = new URLSearchParams(location.search).get('slot');
+  return value && /^[A-Za-z0-9_-]{1,32}$/.test(value) ? value : undefined;
+}
+
+async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json', 'x-harness-csrf': '1' };
+  const s = slot();
+  if (s) headers['x-harness-slot'] = s;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  let response: Response;
+  try {
+    response = await fetch(path, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) });
+  } catch (error) {
+    throw new ApiError('SERVER_UNAVAILABLE', (error as Error).message);
+  }
+  let data: unknown = null;
+  try {
+    data = await response.json();
+  } catch {
+    data = null;
+  }
+  if (!response.ok) {
+    const err = (data ?? {}) as { code?: unknown; message?: unknown };
+    throw new ApiError(typeof err.code === 'string' ? err.code : 'INTERNAL', typeof err.message === 'string' ? err.message : `HTTP ${response.status}`, response.status);
+  }
+  return data as T;
+}
+
+export const api = {
+  session: () => call<SessionInfo>('GET', '/api/session'),
+  login: (loginId: string, password: string) => call<SessionInfo>('POST', '/api/login', { loginId, password }),
+  logout: () => call<unknown>('POST', '/api/logout', {}),
+  registrationInfo: () => call<RegistrationInfo>('GET', '/api/registration-info'),
+  emails: () => call<{ emails: EmailChoice[] }>('GET', '/api/emails'),
+  sendStepUp: (emailId: number, purpose: StepUpPurpose) => call<{ sentTo: string; expiresAt: number | string }>('POST', '/api/step-up/email', { emailId, purpose }),
+  verifyStepUp: (code: string, purpose: StepUpPurpose) => call<{ method: string }>('POST', '/api/step-up/verify', { code, purpose }),
+  enrollOtp: () => call<{ uri: string; secret: string }>('POST', '/api/otp/enroll', {}),
+  confirmOtp: (code: string) => call<{ status: string }>('POST', '/api/otp/confirm', { code }),
+  registrationOptions: () => call<{ ceremonyId: string; options: Record<string, unknown> }>('POST', '/api/passkeys/registration/options', {}),
+  registrationVerify: (ceremonyId: string, response: unknown) =>
+    call<{ passkey: { name: string } }>('POST', '/api/passkeys/registration/verify', { ceremonyId, response }),
+  loginOptions: (loginId?: string) => call<{ ceremonyId: string; options: Record<string, unknown> }>('POST', '/api/passkeys/login/options', loginId ? { loginId } : {}),
+  loginVerify: (ceremonyId: string, response: unknown) => call<SessionInfo>('POST', '/api/passkeys/login/verify', { ceremonyId, response }),
+};
