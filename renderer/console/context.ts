@@ -1,0 +1,55 @@
+import { inject, provide, ref, type InjectionKey, type Ref } from 'vue';
+import { describeError, type ApiMode, type HarnessApi } from '../shared/api.js';
+import type { CeremonyRecord } from './webauthnShim.js';
+
+export interface ConsoleContext {
+  api: HarnessApi;
+  mode: ApiMode;
+  /** The most recent ceremony any phone performed, for the inspector. */
+  lastCeremony: Ref<CeremonyRecord | undefined>;
+  /** Bumped after anything that changes server state, so panels refresh. */
+  revision: Ref<number>;
+}
+
+const KEY: InjectionKey<ConsoleContext> = Symbol('console');
+
+export function provideConsole(api: HarnessApi, mode: ApiMode): ConsoleContext {
+  const context: ConsoleContext = { api, mode, lastCeremony: ref(), revision: ref(0) };
+  provide(KEY, context);
+  return context;
+}
+
+export function useConsole(): ConsoleContext {
+  const context = inject(KEY);
+  if (!context) throw new Error('console context missing');
+  return context;
+}
+
+/** Runs an API call, keeping `busy` and `error` (message + code) for the template. */
+export function useAction() {
+  const busy = ref(false);
+  const error = ref<{ code: string; message: string }>();
+  async function run<T>(action: () => Promise<T>): Promise<T | undefined> {
+    busy.value = true;
+    error.value = undefined;
+    try {
+      return await action();
+    } catch (caught) {
+      error.value = describeError(caught);
+      return undefined;
+    } finally {
+      busy.value = false;
+    }
+  }
+  return { busy, error, run };
+}
+
+/** Saves text as a file from the renderer (Blob + a[download]; no Node APIs needed). */
+export function downloadText(filename: string, text: string, type = 'application/json'): void {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = filename;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}

@@ -1,0 +1,58 @@
+import { HarnessError, isHarnessErrorCode } from '../../core/errors.js';
+import { CHANNEL_NAMES, type ChannelName, type HarnessApi, type HarnessReply } from '../../core/harness/channels.js';
+import { createHttpHarnessClient } from '../../core/harness/createHttpHarnessClient.js';
+import { CSRF_HEADER } from '../../core/http/csrf.js';
+
+export type { HarnessApi, ChannelName, ChannelInput, ChannelResult } from '../../core/harness/channels.js';
+export type * from '../../core/harness/types.js';
+export type { RunReport, ScenarioResult, StepResult } from '../../core/scenario/report.js';
+
+export type ApiMode = 'electron' | 'http';
+
+type Bridge = Readonly<Record<string, (input?: unknown) => Promise<unknown>>>;
+
+function unwrap(channel: string, reply: unknown): unknown {
+  const r = reply as HarnessReply | undefined;
+  if (r && r.ok === true) return r.value;
+  if (r && r.ok === false && r.error) {
+    const code = isHarnessErrorCode(r.error.code) ? r.error.code : 'INTERNAL';
+    throw new HarnessError(code, r.error.message, r.error.details ? { details: r.error.details } : undefined);
+  }
+  throw new HarnessError('INTERNAL', `${channel}: malformed reply`);
+}
+
+/** `HarnessApi` over the Electron preload bridge: replies are data, turned back into HarnessErrors here. */
+export function createBridgeApi(bridge: Bridge): HarnessApi {
+  const api: Record<string, (input: unknown) => Promise<unknown>> = {};
+  for (const channel of CHANNEL_NAMES) {
+    api[channel] = async (input) => {
+      const call = bridge[channel];
+      if (!call) throw new HarnessError('NOT_FOUND', `The desktop bridge has no channel ${channel}`);
+      return unwrap(channel, await call(input ?? {}));
+    };
+  }
+  return api as unknown as HarnessApi;
+}
+
+/**
+ * Chosen at runtime: the preload bridge inside Electron, otherwise the same API over HTTP
+ * (`POST /api/harness/:channel` on the origin that served the console — browser mode).
+ */
+export function createConsoleApi(target: Pick<Window, 'harness' | 'location'> = window): { api: HarnessApi; mode: ApiMode } {
+  if (target.harness) return { api: createBridgeApi(target.harness), mode: 'electron' };
+  return { api: createHttpHarnessClient({ baseUrl: target.location.origin, headers: { [CSRF_HEADER]: '1' } }), mode: 'http' };
+}
+
+export function callChannel<K extends ChannelName>(api: HarnessApi, channel: K, input: Parameters<HarnessApi[K]>[0]): ReturnType<HarnessApi[K]> {
+  return (api[channel] as (value: unknown) => ReturnType<HarnessApi[K]>)(input);
+}
+
+/** What the UI shows for any failure: a readable message and the stable code. */
+export function describeError(error: unknown): { code: string; message: string } {
+  if (error instanceof HarnessError) return { code: error.code, message: error.message };
+  if (error && typeof error === 'object' && 'code' in error && 'message' in error) {
+    return { code: String((error as { code: unknown }).code), message: String((error as { message: unknown }).message) };
+  }
+  if (error instanceof Error) return { code: error.name === 'NotAllowedError' ? 'NOT_ALLOWED' : 'INTERNAL', message: error.message };
+  return { code: 'INTERNAL', message: String(error) };
+}

@@ -1,0 +1,41 @@
+import type { Messages } from './en.js';
+
+export const ja: Messages = {
+  app: { title: 'パスキー ハーネス', mode: { electron: 'デスクトップ', http: 'ブラウザモード' }, language: '言語', loading: '読み込み中…', refresh: '更新', close: '閉じる', cancel: 'キャンセル', save: '保存', error: 'エラー' },
+  tabs: { phones: '端末', server: 'サーバ', support: 'サポート', scenarios: 'シナリオ' },
+  phones: {
+    title: '仮想スマートフォン', add: '端末を追加', name: '名前', profile: 'プロファイル', none: '端末がありません。追加するとお客様画面が開きます。',
+    rename: '名前変更', newName: '新しい名前', export: 'エクスポート', delete: '削除', confirmDelete: '端末「{name}」とそのパスキーを削除しますか？',
+    credentials: '認証情報', noCredentials: 'この端末に認証情報はありません。', reload: '再読み込み', count: '{n} 件 | {n} 件',
+    rpId: 'RP ID', user: 'ユーザー', signCount: 'カウンタ', discoverable: 'ディスカバラブル', created: '作成日時', import: 'インポート',
+  },
+  prompt: {
+    title: { create: 'パスキーを作成', get: 'パスキーでサインイン' },
+    for: '{rpId} 用', user: 'アカウント: {user}',
+    method: { face: '顔認証（Face ID）', fingerprint: '指紋センサーに触れてください', pin: '端末の PIN を入力してください', key: 'セキュリティキーに触れて PIN を入力してください' },
+    approve: '承認', deny: '拒否', timeout: 'タイムアウト', uvUnavailable: '生体認証不可',
+  },
+  server: {
+    accounts: '口座', search: '検索', username: 'ログインID', displayName: 'お名前', emails: 'メールアドレス', otp: 'ワンタイムパスワードサービス', locked: 'ロック',
+    passkeys: 'パスキー', noAccounts: '口座がありません。', registration: '登録情報照会（パスワード関連）',
+    mailbox: 'メールボックス', noMail: 'メールはありません。', to: '宛先', subject: '件名', sentAt: '送信日時',
+    audit: '監査ログ', chainOk: 'ハッシュチェーン正常（{n} 件）', chainBroken: 'ハッシュチェーン破損 #{seq}', verify: 'チェーン検証',
+    at: '日時', actor: '実行者', action: '操作', target: '対象', outcome: '結果',
+  },
+  passkey: { name: '名前', aaguid: 'AAGUID', transports: 'トランスポート', backup: 'バックアップ (BE/BS)', counter: 'カウンタ', created: '登録日時', lastUsed: '最終利用', revoked: '失効', active: '有効', credentialId: 'クレデンシャルID' },
+  inspector: {
+    title: 'セレモニー検査', response: 'レスポンス JSON（RegistrationResponseJSON / AuthenticationResponseJSON）', expectedChallenge: '期待するチャレンジ（base64url・任意）',
+    expectedOrigin: '期待するオリジン', rpId: 'RP ID', inspect: 'デコードして検証', useLast: '直近のセレモニー', clientData: 'clientDataJSON', authData: '認証器データ',
+    flags: 'フラグ', counter: 'カウンタ', attestation: '構成証明', coseKey: 'COSE 公開鍵', steps: '検証ステップ', pass: '合格', fail: '不合格', skip: '未検証',
+  },
+  support: {
+    title: 'お客様サポート', role: 'ロール', viewer: '閲覧者', operator: 'オペレーター', search: '口座を検索', select: '開く',
+    revoke: '失効', reset: 'パスキーを全て初期化', reason: '理由', ticket: 'チケット', confirm: '実行', done: '完了: {n} 件のパスキーを失効しました。',
+    viewerNote: '閲覧者は照会のみ可能です（失効・初期化はできません）。', reasonRequired: '理由を入力してください。',
+  },
+  scenarios: {
+    title: 'シナリオ', open: 'YAML ファイルを開く', name: 'ファイル名', validate: '検証', run: '実行', running: '実行中…', exportJunit: 'JUnit 出力',
+    valid: '有効', invalid: '無効', passed: '成功', failed: '失敗', skipped: 'スキップ', step: 'ステップ', status: '状態', duration: '所要時間',
+    summary: '成功 {passed} 件 / 失敗 {failed} 件', seed: 'シード',
+  },
+};

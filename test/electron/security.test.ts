@@ -1,0 +1,90 @@
+import { EventEmitter } from 'node:events';
+import { describe, expect, it, vi } from 'vitest';
+
+vi.mock('electron', () => ({}));
+
+import { CONTENT_SECURITY_POLICY, denyWindowOpen, guardWebContents, isAllowedNavigation, lockDownSession, windowOptions, withCsp } from '../../electron/security.js';
+
+const APP_ORIGIN = 'http://localhost:43123';
+
+describe('electron window security', () => {
+  it('creates the window with context isolation, sandbox, no Node integration and web security', () => {
+    const options = windowOptions({ preload: '/app/out/preload/preload.cjs' });
+    expect(options.webPreferences).toMatchObject({
+      preload: '/app/out/preload/preload.cjs',
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInSubFrames: false,
+      nodeIntegrationInWorker: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+    });
+  });
+
+  it('sets a strict CSP on every response, replacing the page’s own', () => {
+    const headers = withCsp({ 'content-security-policy': ["default-src *; script-src 'unsafe-eval'"], 'Content-Type': 'text/html' });
+    expect(headers['Content-Security-Policy']).toEqual([CONTENT_SECURITY_POLICY]);
+    expect(Object.keys(headers).filter((k) => k.toLowerCase() === 'content-security-policy')).toHaveLength(1);
+    expect(headers['Content-Type']).toEqual(['text/html']);
+    expect(CONTENT_SECURITY_POLICY).toContain("script-src 'self'");
+    expect(CONTENT_SECURITY_POLICY).not.toMatch(/unsafe-(eval|inline)/);
+    expect(CONTENT_SECURITY_POLICY).toContain("object-src 'none'");
+  });
+
+  it('allows navigation only within the app origin', () => {
+    expect(isAllowedNavigation(`${APP_ORIGIN}/console/`, APP_ORIGIN)).toBe(true);
+    expect(isAllowedNavigation(`${APP_ORIGIN}/?slot=p1`, APP_ORIGIN)).toBe(true);
+    expect(isAllowedNavigation('https://evil.example/', APP_ORIGIN)).toBe(false);
+    expect(isAllowedNavigation('http://localhost:9999/console/', APP_ORIGIN)).toBe(false);
+    expect(isAllowedNavigation('file:///etc/passwd', APP_ORIGIN)).toBe(false);
+    expect(isAllowedNavigation('javascript:alert(1)', APP_ORIGIN)).toBe(false);
+    expect(isAllowedNavigation('not a url', APP_ORIGIN)).toBe(false);
+  });
+
+  it('denies window.open and blocks navigation, redirects and webviews away from the app', () => {
+    const contents = Object.assign(new EventEmitter(), { setWindowOpenHandler: vi.fn() });
+    guardWebContents(contents as never, () => APP_ORIGIN);
+    expect(contents.setWindowOpenHandler).toHaveBeenCalledWith(denyWindowOpen);
+    expect(denyWindowOpen()).toEqual({ action: 'deny' });
+
+    const event = (url?: string) => ({ preventDefault: vi.fn(), url });
+    const away = event();
+    contents.emit('will-navigate', away, 'https://evil.example/phish');
+    expect(away.preventDefault).toHaveBeenCalled();
+    const frameAway = event('https://evil.example/frame');
+    contents.emit('will-frame-navigate', frameAway);
+    expect(frameAway.preventDefault).toHaveBeenCalled();
+    const redirect = event();
+    contents.emit('will-redirect', redirect, 'http://169.254.169.254/');
+    expect(redirect.preventDefault).toHaveBeenCalled();
+    const webview = event();
+    contents.emit('will-attach-webview', webview);
+    expect(webview.preventDefault).toHaveBeenCalled();
+
+    const inside = event();
+    contents.emit('will-navigate', inside, `${APP_ORIGIN}/?slot=p1`);
+    expect(inside.preventDefault).not.toHaveBeenCalled();
+  });
+
+  it('denies every permission request and check, and installs the CSP hook', () => {
+    let requestHandler: ((c: unknown, p: string, cb: (granted: boolean) => void) => void) | undefined;
+    let checkHandler: (() => boolean) | undefined;
+    let headersHook: ((details: { responseHeaders?: Record<string, string[]> }, cb: (r: { responseHeaders: Record<string, string[]> }) => void) => void) | undefined;
+    lockDownSession({
+      setPermissionRequestHandler: (handler: never) => (requestHandler = handler),
+      setPermissionCheckHandler: (handler: never) => (checkHandler = handler),
+      webRequest: { onHeadersReceived: (handler: never) => (headersHook = handler) },
+    } as never);
+    for (const permission of ['media', 'notifications', 'hid', 'usb', 'clipboard-read']) {
+      const callback = vi.fn();
+      requestHandler!({}, permission, callback);
+      expect(callback).toHaveBeenCalledWith(false);
+    }
+    expect(checkHandler!()).toBe(false);
+    const callback = vi.fn();
+    headersHook!({ responseHeaders: {} }, callback);
+    expect(callback).toHaveBeenCalledWith({ responseHeaders: { 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
+  });
+});
