@@ -1,4 +1,6 @@
+import { sha256 } from '@noble/hashes/sha2.js';
 import { HarnessError } from '../errors.js';
+import { toBase64url } from '../webauthn/base64url.js';
 
 /**
  * Several phone frames in one console share an origin, hence a cookie jar. Each frame names
@@ -7,10 +9,16 @@ import { HarnessError } from '../errors.js';
 export const SLOT_HEADER = 'x-harness-slot';
 export const CUSTOMER_COOKIE = 'pkh_session';
 
-const SLOT_PATTERN = /^[A-Za-z0-9_-]{1,32}$/;
+const SAFE_SLOT = /^[A-Za-z0-9_-]{1,32}$/;
 
+/**
+ * `pkh_session` for the default slot, `pkh_session_NAME` for a plain ASCII name; any other
+ * name (phones may be called "iPhone 15" or "山田のiPhone", sent percent-encoded) gets a
+ * stable hash suffix, so every slot maps to a valid, distinct cookie name.
+ */
 export function cookieNameFor(base: string, slot: string | undefined): string {
   if (slot === undefined || slot === '' || slot === 'default') return base;
-  if (!SLOT_PATTERN.test(slot)) throw new HarnessError('INVALID_INPUT', 'X-Harness-Slot must be 1-32 letters, digits, "-" or "_"');
-  return `${base}_${slot}`;
+  if (slot.length > 256) throw new HarnessError('INVALID_INPUT', 'X-Harness-Slot is too long');
+  if (SAFE_SLOT.test(slot)) return `${base}_${slot}`;
+  return `${base}_h${toBase64url(sha256(new TextEncoder().encode(slot))).slice(0, 16)}`;
 }

@@ -35,9 +35,10 @@ export interface SessionInfo {
 }
 export type StepUpPurpose = 'passkey-registration' | 'otp-enrollment';
 
+/** Header values must be ASCII: a phone named "山田のiPhone" travels percent-encoded. */
 function slot(): string | undefined {
   const value = new URLSearchParams(location.search).get('slot');
-  return value && /^[A-Za-z0-9_-]{1,32}$/.test(value) ? value : undefined;
+  return value ? encodeURIComponent(value).slice(0, 256) : undefined;
 }
 
 async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
