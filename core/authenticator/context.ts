@@ -1,0 +1,40 @@
+import type { Clock } from '../clock.js';
+import type { Random } from '../random.js';
+import { toBase64url } from '../webauthn/base64url.js';
+import type { AttestationCa } from './attestationCa.js';
+import type { CryptoBackend, PrivateKeyHandle } from './crypto/backend.js';
+import { nobleBackend } from './crypto/noble.js';
+import { nodeBackend } from './crypto/node.js';
+import type { CredentialStore, StoredCredential } from './credentials.js';
+import type { AuthenticatorFaults } from './faults.js';
+import type { LocalAuth } from './localAuth.js';
+import type { DeviceProfile } from './profiles.js';
+
+/** What the operation files share; built once by createAuthenticator. */
+export interface AuthenticatorContext {
+  profile: DeviceProfile;
+  backend: CryptoBackend;
+  clock: Clock;
+  random: Random;
+  localAuth: LocalAuth;
+  faults: AuthenticatorFaults;
+  credentials: CredentialStore;
+  attestationCa: () => Promise<AttestationCa>;
+  /** Imported private keys by credential id, so each signature skips PKCS#8 parsing. */
+  keyCache: Map<string, PrivateKeyHandle>;
+}
+
+export function privateKeyFor(ctx: AuthenticatorContext, credential: StoredCredential): PrivateKeyHandle {
+  const cacheKey = toBase64url(credential.id);
+  let handle = ctx.keyCache.get(cacheKey);
+  if (!handle) {
+    handle = ctx.backend.importPrivateKey(credential.alg, credential.privateKey);
+    ctx.keyCache.set(cacheKey, handle);
+  }
+  return handle;
+}
+
+/** Signs with whichever backend imported the key (the CA's key may come from another one). */
+export function signWith(handle: PrivateKeyHandle, data: Uint8Array): Uint8Array {
+  return (handle.backend === 'node' ? nodeBackend : nobleBackend).sign(handle, data);
+}

@@ -1,0 +1,76 @@
+import { p256 } from '@noble/curves/nist.js';
+import { ed25519 } from '@noble/curves/ed25519.js';
+import { HarnessError } from '../../errors.js';
+import { COSEAlg, type CoseKey } from '../../webauthn/cose.js';
+import { concatBytes, derChildren, derRead, equalBytes, hexToBytes } from '../../webauthn/der.js';
+
+const P256_PKCS8_HEAD = hexToBytes('308187020100301306072a8648ce3d020106082a8648ce3d030107046d306b0201010420');
+const P256_PKCS8_PUB = hexToBytes('a144034200');
+const ED25519_PKCS8_HEAD = hexToBytes('302e020100300506032b657004220420');
+const OID_EC_PUBLIC_KEY = hexToBytes('2a8648ce3d0201');
+const OID_ED25519 = hexToBytes('2b6570');
+const OID_RSA = hexToBytes('2a864886f70d010101');
+
+/** Same PKCS#8 layout node:crypto exports, so keys round-trip byte for byte between backends. */
+export function p256Pkcs8(secret: Uint8Array): Uint8Array {
+  const pub = p256.getPublicKey(secret, false);
+  return concatBytes(P256_PKCS8_HEAD, secret, P256_PKCS8_PUB, pub);
+}
+
+export function ed25519Pkcs8(seed: Uint8Array): Uint8Array {
+  return concatBytes(ED25519_PKCS8_HEAD, seed);
+}
+
+export function p256CoseKey(uncompressed: Uint8Array): CoseKey {
+  return { kty: 2, alg: -7, crv: 1, x: uncompressed.slice(1, 33), y: uncompressed.slice(33, 65) };
+}
+
+/** Deterministic key derivation shared by both backends: seeded runs give the same keys either way. */
+export function deriveEcKey(alg: COSEAlg, seed: Uint8Array): { secret: Uint8Array; pkcs8: Uint8Array; publicKey: CoseKey } {
+  if (alg === COSEAlg.ES256) {
+    if (seed.length < 48) throw new HarnessError('INTERNAL', 'ES256 key seed needs 48 bytes');
+    const secret = p256.utils.randomSecretKey(seed.subarray(0, 48));
+    return { secret, pkcs8: p256Pkcs8(secret), publicKey: p256CoseKey(p256.getPublicKey(secret, false)) };
+  }
+  if (alg === COSEAlg.EdDSA) {
+    if (seed.length < 32) throw new HarnessError('INTERNAL', 'EdDSA key seed needs 32 bytes');
+    const secret = seed.slice(0, 32);
+    return { secret, pkcs8: ed25519Pkcs8(secret), publicKey: { kty: 1, alg: -8, crv: 6, x: ed25519.getPublicKey(secret) } };
+  }
+  throw new HarnessError('NOT_SUPPORTED', `no seeded derivation for algorithm ${alg}`);
+}
+
+/** Pulls the raw secret out of a P-256 or Ed25519 PKCS#8 (RFC 5208 / RFC 5915 / RFC 8410). */
+export function secretFromPkcs8(alg: COSEAlg, pkcs8: Uint8Array): Uint8Array {
+  const bad = (): never => {
+    throw new HarnessError('VAULT_IMPORT_INVALID', `private key is not a PKCS#8 ${alg === -7 ? 'P-256' : alg === -8 ? 'Ed25519' : 'RSA'} key`);
+  };
+  try {
+    const outer = derRead(pkcs8, 0, 'PKCS#8');
+    if (outer.tag !== 0x30 || outer.end !== pkcs8.length) bad();
+    const [version, algorithm, privateKey] = derChildren(outer, 'PKCS#8');
+    if (!version || !algorithm || !privateKey || privateKey.tag !== 0x04) bad();
+    const oid = derChildren(algorithm!, 'PKCS#8')[0];
+    if (!oid || oid.tag !== 0x06) bad();
+    if (alg === COSEAlg.ES256) {
+      if (!equalBytes(oid!.value, OID_EC_PUBLIC_KEY)) bad();
+      const ecPrivateKey = derRead(privateKey!.value, 0, 'ECPrivateKey');
+      const d = derChildren(ecPrivateKey, 'ECPrivateKey')[1];
+      if (!d || d.tag !== 0x04 || d.value.length > 32) bad();
+      const secret = new Uint8Array(32);
+      secret.set(d!.value, 32 - d!.value.length);
+      return secret;
+    }
+    if (alg === COSEAlg.EdDSA) {
+      if (!equalBytes(oid!.value, OID_ED25519)) bad();
+      const inner = derRead(privateKey!.value, 0, 'Ed25519 key');
+      if (inner.tag !== 0x04 || inner.value.length !== 32) bad();
+      return inner.value.slice();
+    }
+    if (!equalBytes(oid!.value, OID_RSA)) bad();
+  } catch (error) {
+    if (error instanceof HarnessError && error.code === 'VAULT_IMPORT_INVALID') throw error;
+    bad();
+  }
+  throw new HarnessError('NOT_SUPPORTED', 'RSA keys have no raw secret form');
+}

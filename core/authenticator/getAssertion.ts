@@ -1,0 +1,112 @@
+import { HarnessError } from '../errors.js';
+import { buildAuthenticatorData } from '../webauthn/authData.js';
+import { concatBytes, equalBytes } from '../webauthn/der.js';
+import { sha256 } from '../webauthn/hash.js';
+import { privateKeyFor, signWith, type AuthenticatorContext } from './context.js';
+import type { StoredCredential } from './credentials.js';
+import { flipLastByte } from './faults.js';
+import { authorizeLocally, type UserVerificationRequirement } from './localAuth.js';
+
+export interface GetAssertionOptions {
+  rpId: string;
+  /** SHA-256 of clientDataJSON. */
+  clientDataHash: Uint8Array;
+  /** Empty or absent: discoverable credentials only (CTAP2 §6.2.2 step 7). */
+  allowList?: readonly Uint8Array[];
+  userVerification?: UserVerificationRequirement;
+  /** Which of several matching credentials the user picks (default: allowList order, else newest). */
+  credentialId?: Uint8Array;
+}
+
+export interface GetAssertionResult {
+  credentialId: Uint8Array;
+  authenticatorData: Uint8Array;
+  signature: Uint8Array;
+  /** Returned for discoverable credentials (CTAP2 §6.2 response member `user`). */
+  userHandle: Uint8Array | null;
+  authenticatorAttachment: 'platform' | 'cross-platform';
+  signCount: number;
+}
+
+const rpIdHashes = new Map<string, Uint8Array>();
+
+function rpIdHashOf(rpId: string): Uint8Array {
+  let hash = rpIdHashes.get(rpId);
+  if (!hash) {
+    hash = sha256(new TextEncoder().encode(rpId));
+    if (rpIdHashes.size > 1000) rpIdHashes.clear();
+    rpIdHashes.set(rpId, hash);
+  }
+  return hash;
+}
+
+function nextCounter(ctx: AuthenticatorContext, credential: StoredCredential): number {
+  if (ctx.faults.counterRegression) return Math.max(credential.signCount - 1, 0);
+  switch (ctx.profile.counterPolicy) {
+    case 'zero':
+      return 0;
+    case 'regress':
+      return Math.max(credential.signCount - 1, 0);
+    default:
+      return (credential.signCount + 1) >>> 0;
+  }
+}
+
+/** CTAP2 authenticatorGetAssertion (§6.2). */
+export async function getAssertion(ctx: AuthenticatorContext, options: GetAssertionOptions): Promise<GetAssertionResult> {
+  const { profile, faults } = ctx;
+  const { rpId, clientDataHash, allowList = [], userVerification = 'preferred' } = options;
+  if (clientDataHash.length !== 32) throw new HarnessError('INVALID_INPUT', 'clientDataHash must be 32 bytes');
+
+  let candidates: StoredCredential[];
+  if (allowList.length > 0) {
+    candidates = [];
+    for (const id of allowList) {
+      const found = ctx.credentials.get(id);
+      if (found && found.rpId === rpId) candidates.push(found);
+    }
+  } else {
+    candidates = ctx.credentials
+      .list({ rpId })
+      .filter((c) => c.discoverable)
+      .sort((a, b) => b.createdAt - a.createdAt);
+  }
+  if (options.credentialId) candidates = candidates.filter((c) => equalBytes(c.id, options.credentialId!));
+  const credential = candidates[0];
+  // The browser shows nothing and eventually rejects with NotAllowedError (CTAP2_ERR_NO_CREDENTIALS).
+  if (!credential) throw new HarnessError('NOT_ALLOWED', `no credential for ${rpId} on ${profile.label}`, { details: { reason: 'no-credentials' } });
+
+  const { up, uv } = await authorizeLocally(ctx.localAuth, {
+    ceremony: 'get',
+    rpId,
+    ...(credential.userName ? { userName: credential.userName } : {}),
+    userVerification,
+    profile,
+  });
+
+  const signCount = nextCounter(ctx, credential);
+  const rpIdHash = rpIdHashOf(rpId);
+  let authenticatorData = buildAuthenticatorData({
+    rpIdHash: faults.wrongRpIdHash ? flipLastByte(rpIdHash) : rpIdHash,
+    flags: { up: up && !faults.clearUp, uv: uv && !faults.clearUv, be: profile.backupEligible, bs: profile.backupState },
+    signCount,
+  });
+  // An unterminated extensions map behind a set ED flag: CBOR no parser can finish.
+  if (faults.malformedCbor) {
+    authenticatorData = concatBytes(authenticatorData, Uint8Array.of(0xa1, 0x63));
+    authenticatorData[32] = authenticatorData[32]! | 0x80;
+  }
+  // WebAuthn §6.3.3 step 11: sign authenticatorData ‖ clientDataHash.
+  let signature = signWith(privateKeyFor(ctx, credential), concatBytes(authenticatorData, clientDataHash));
+  if (faults.corruptSignature) signature = flipLastByte(signature);
+
+  ctx.credentials.updateUsage(credential.id, { signCount, lastUsedAt: ctx.clock.now() });
+  return {
+    credentialId: credential.id,
+    authenticatorData,
+    signature,
+    userHandle: credential.discoverable && credential.userHandle ? credential.userHandle : null,
+    authenticatorAttachment: profile.attachment,
+    signCount,
+  };
+}

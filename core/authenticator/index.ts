@@ -1,0 +1,11 @@
+export * from './profiles.js';
+export * from './crypto/backend.js';
+export { nobleBackend } from './crypto/noble.js';
+export { nodeBackend } from './crypto/node.js';
+export * from './attestationCa.js';
+export * from './credentials.js';
+export * from './faults.js';
+export * from './localAuth.js';
+export * from './makeCredential.js';
+export * from './getAssertion.js';
+export * from './createAuthenticator.js';

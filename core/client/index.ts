@@ -1,0 +1,2 @@
+export * from './checkRpId.js';
+export * from './createClient.js';
