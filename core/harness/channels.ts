@@ -81,7 +81,10 @@ export const channels = {
   'users.lock': channel<UserSummary>()('Lock a customer account', z.object({ username, reason: z.string().max(500).optional() }).strict()),
   'users.unlock': channel<UserSummary>()('Unlock a customer account', z.object({ username }).strict()),
 
-  'otp.enroll': channel<OtpEnrollment>()('Enrol the ワンタイムパスワードサービス (TOTP) for a customer', z.object({ username }).strict()),
+  'otp.enroll': channel<OtpEnrollment>()(
+    'Enrol the ワンタイムパスワードサービス (TOTP) as the customer would: log in, email step-up, 申込, confirm',
+    z.object({ username, password: z.string().min(1).max(256).default('password') }).strict(),
+  ),
 
   'mailbox.list': channel<MailMessage[]>()('Captured outgoing mail, newest first', z.object({ to: z.string().max(320).optional(), limit: z.number().int().min(1).max(1000).optional() }).strict()),
   'mailbox.show': channel<MailMessage>()('One captured message', z.object({ id: z.string().min(1) }).strict()),

@@ -18,6 +18,10 @@ export interface HttpHarnessClientOptions {
 export function createHttpHarnessClient(options: HttpHarnessClientOptions | string): HarnessApi {
   const { baseUrl, fetch: fetchImpl = globalThis.fetch, headers = {} } = typeof options === 'string' ? { baseUrl: options } : options;
   const root = baseUrl.replace(/\/+$/, '');
+  // core/http's CSRF check wants its custom header and an allowed Origin; browsers add Origin
+  // themselves (and forbid setting it), Node's fetch does not.
+  const inBrowser = typeof (globalThis as { document?: unknown }).document !== 'undefined';
+  const csrf: Record<string, string> = inBrowser ? { 'x-harness-csrf': '1' } : { 'x-harness-csrf': '1', origin: new URL(root).origin };
   const api: Record<string, (input: unknown) => Promise<unknown>> = {};
   for (const name of CHANNEL_NAMES) {
     api[name] = async (input) => {
@@ -25,7 +29,7 @@ export function createHttpHarnessClient(options: HttpHarnessClientOptions | stri
       try {
         response = await fetchImpl(`${root}/api/harness/${encodeURIComponent(name)}`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
+          headers: { 'content-type': 'application/json', accept: 'application/json', ...csrf, ...headers },
           body: JSON.stringify(input ?? {}),
         });
       } catch (error) {

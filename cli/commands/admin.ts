@@ -1,0 +1,49 @@
+import { CliError } from '../cliError.js';
+import type { CommandContext } from '../context.js';
+import { EXIT } from '../exitCodes.js';
+import { keyValues, message, printData, table } from '../output.js';
+
+const passkeyColumns = ['credentialId', 'name', 'aaguid', 'signCount', 'backupState', 'createdAt', 'lastUsedAt', 'revokedAt'];
+
+function required(value: string, flag: string): string {
+  if (value.trim() === '') throw new CliError('USAGE', `${flag} must not be empty`);
+  return value;
+}
+
+export async function passkeys(ctx: CommandContext, username: string) {
+  const rows = await (await ctx.harness())['admin.passkeys']({ username });
+  printData(ctx.io, rows, (r) => table(r as unknown as Record<string, unknown>[], passkeyColumns));
+}
+
+export async function inspect(ctx: CommandContext, credentialId: string) {
+  const row = await (await ctx.harness())['admin.inspect']({ credentialId });
+  printData(ctx.io, row, (r) => keyValues(r as unknown as Record<string, unknown>));
+}
+
+export async function revoke(ctx: CommandContext, credentialId: string, opts: { reason: string; ticket: string }) {
+  const result = await (await ctx.harness())['admin.revoke']({ credentialId, reason: required(opts.reason, '--reason'), ticket: required(opts.ticket, '--ticket') });
+  printData(ctx.io, result, (r) => `revoked ${r.credentialId} at ${r.revokedAt}`);
+}
+
+export async function reset(ctx: CommandContext, username: string, opts: { reason: string; ticket: string }) {
+  const result = await (await ctx.harness())['admin.reset']({ username, reason: required(opts.reason, '--reason'), ticket: required(opts.ticket, '--ticket') });
+  printData(ctx.io, result, (r) => `revoked ${r.revoked} passkey(s) of ${r.username}`);
+}
+
+export async function audit(ctx: CommandContext, opts: { user?: string; since?: string; limit?: string }) {
+  if (opts.since !== undefined && Number.isNaN(Date.parse(opts.since))) throw new CliError('USAGE', `--since must be an ISO date, got "${opts.since}"`);
+  const limit = opts.limit === undefined ? undefined : Number(opts.limit);
+  if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) throw new CliError('USAGE', '--limit must be a positive integer');
+  const entries = await (await ctx.harness())['admin.audit']({ username: opts.user, since: opts.since, limit });
+  printData(ctx.io, entries, (rows) => table(rows as unknown as Record<string, unknown>[], ['seq', 'at', 'actor', 'action', 'target', 'outcome']));
+}
+
+export async function verifyAudit(ctx: CommandContext) {
+  const result = await (await ctx.harness())['admin.verifyAudit']({});
+  printData(ctx.io, result, (r) => (r.ok ? `audit chain intact (${r.entries} entries)` : `audit chain BROKEN at entry ${r.firstBrokenSeq} (${r.entries} entries)`));
+  if (!result.ok) {
+    message(ctx.io, `AUDIT_TAMPERED: hash chain broken at entry ${result.firstBrokenSeq}`);
+    return EXIT.FAILURE;
+  }
+  return EXIT.OK;
+}

@@ -1,0 +1,55 @@
+import type { CommandContext } from '../context.js';
+import { printData } from '../output.js';
+import type { EnrollResult, FlowStep, LoginResult } from '../../core/harness/types.js';
+
+function stepLines(steps: FlowStep[]): string {
+  return steps.map((s) => `${s.step.padEnd(6)} ${s.title}${s.skipped ? ' (skipped)' : ''}${s.detail ? ` — ${s.detail}` : ''}`).join('\n');
+}
+
+const enrolled = (r: EnrollResult) => `${stepLines(r.steps)}\npasskey ${r.passkey.credentialId} registered for ${r.username} on ${r.phone}`;
+const loggedIn = (r: LoginResult) => `${stepLines(r.steps)}\nlogged in as ${r.username} with ${r.credentialId} (${r.mode}, signCount ${r.signCount})`;
+
+export async function enroll(
+  ctx: CommandContext,
+  username: string,
+  opts: { phone: string; stepUp: 'email' | 'totp'; email?: string; password: string; decision: 'approve' | 'deny' | 'timeout' | 'uv-unavailable'; passkeyName?: string },
+) {
+  const result = await (await ctx.harness()).enroll({
+    username,
+    phone: opts.phone,
+    stepUp: opts.stepUp,
+    email: opts.email,
+    password: opts.password,
+    decision: opts.decision,
+    passkeyName: opts.passkeyName,
+  });
+  printData(ctx.io, result, enrolled);
+}
+
+export async function login(ctx: CommandContext, username: string | undefined, opts: { phone: string; discoverable?: boolean; decision: 'approve' | 'deny' | 'timeout' | 'uv-unavailable' }) {
+  const mode = opts.discoverable || username === undefined ? 'discoverable' : 'username-first';
+  const result = await (await ctx.harness()).login({ username: mode === 'username-first' ? username : undefined, phone: opts.phone, mode, decision: opts.decision });
+  printData(ctx.io, result, loggedIn);
+}
+
+/** A whole tour in one command: phone, user, seed-flow enrolment, passkey login. */
+export async function demo(ctx: CommandContext, opts: { profile: string; stepUp: 'email' | 'totp' }) {
+  // Without an explicit --db the demo leaves nothing behind.
+  if (ctx.config.sources.db === 'default' && !ctx.config.server) {
+    ctx.config.db = ':memory:';
+    ctx.config.vault = ':memory:';
+  }
+  const api = await ctx.harness();
+  const suffix = Date.now().toString(36);
+  const username = `demo-${suffix}`;
+  const phoneName = `demo-phone-${suffix}`;
+  const phone = await api['phones.create']({ name: phoneName, profile: opts.profile });
+  const user = await api['users.create']({ username, emails: [`${username}@example.test`] });
+  if (opts.stepUp === 'totp') await api['otp.enroll']({ username });
+  if (!ctx.io.json) ctx.io.stdout.write(`phone ${phone.name} (${phone.profileLabel}), user ${user.username}\n\n`);
+  const enrollment = await api.enroll({ username, phone: phoneName, stepUp: opts.stepUp });
+  if (!ctx.io.json) ctx.io.stdout.write(`${enrolled(enrollment)}\n\n`);
+  const session = await api.login({ username, phone: phoneName, mode: 'username-first' });
+  if (ctx.io.json) printData(ctx.io, { phone, user, enrollment, login: session }, () => '');
+  else ctx.io.stdout.write(`${loggedIn(session)}\n`);
+}

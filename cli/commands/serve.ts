@@ -1,0 +1,101 @@
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { CliError } from '../cliError.js';
+import type { CommandContext } from '../context.js';
+import { EXIT } from '../exitCodes.js';
+import { message, printData } from '../output.js';
+
+interface ServeOptions {
+  port?: string;
+  host?: string;
+}
+
+/** Port 0 means "any": pick it before the RP is created, because the RP must know its origin. */
+async function freePort(host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, host, () => {
+      const address = probe.address();
+      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+function waitForSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const done = (signal: NodeJS.Signals) => {
+      process.off('SIGINT', done);
+      process.off('SIGTERM', done);
+      resolve(signal);
+    };
+    process.on('SIGINT', done);
+    process.on('SIGTERM', done);
+  });
+}
+
+export async function serve(ctx: CommandContext, opts: ServeOptions, focus: 'server' | 'console' = 'server') {
+  if (ctx.config.server) throw new CliError('USAGE', 'serve starts the embedded server; it cannot be combined with --server');
+  const host = opts.host ?? ctx.config.host;
+  let port = opts.port === undefined ? ctx.config.port : Number(opts.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError('USAGE', `--port must be 0–65535, got "${opts.port}"`);
+  if (port === 0) port = await freePort(host);
+  const origin = ctx.config.origin ?? `http://${ctx.config.rpId}:${port}`;
+  const { mkdirSync } = await import('node:fs');
+  const { dirname } = await import('node:path');
+  if (ctx.config.db !== ':memory:') mkdirSync(dirname(ctx.config.db), { recursive: true });
+  const { createHarness } = await import('../../core/harness/createHarness.js');
+  const { handleHarnessCall } = await import('../../core/harness/handleHarnessCall.js');
+  const { createHttpServer } = await import('../../core/http/index.js');
+  const harness = await createHarness({ dbPath: ctx.config.db, vaultPath: ctx.config.vault, passphrase: ctx.config.passphrase, rpId: ctx.config.rpId, origin, seed: ctx.config.seed });
+  let listening;
+  try {
+    const server = createHttpServer({
+      rp: harness.rp as never,
+      harness: { handle: (channel: string, input: unknown) => handleHarnessCall(harness, channel, input) },
+      origins: [origin, `http://127.0.0.1:${port}`, `http://localhost:${port}`],
+    });
+    listening = await server.listen({ port, host });
+  } catch (error) {
+    await harness.close();
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new CliError('SERVER_UNAVAILABLE', `port ${port} on ${host} is in use (try --port 0)`);
+    throw error;
+  }
+  const urls = { server: listening.url, customer: `${listening.url}/`, console: `${listening.url}/console/`, api: `${listening.url}/api/harness/`, db: ctx.config.db };
+  printData(ctx.io, urls, (u) => (focus === 'console' ? `${u.console}\n` : `server   ${u.server}\ncustomer ${u.customer}\nconsole  ${u.console}\ndatabase ${u.db}`));
+  if (!ctx.config.passphrase) message(ctx.io, 'note: PASSKEY_HARNESS_VAULT_PASSPHRASE is not set; phone private keys use the built-in development passphrase');
+  message(ctx.io, 'listening; press Ctrl-C to stop');
+  const signal = await waitForSignal();
+  await listening.close();
+  await harness.close();
+  message(ctx.io, `stopped (${signal})`);
+  return EXIT.OK;
+}
+
+export async function ui(ctx: CommandContext, opts: ServeOptions) {
+  return serve(ctx, opts, 'console');
+}
+
+/** The Electron binary, when `npm install` could download it (never on CI machines here). */
+function electronBinary(): string | undefined {
+  try {
+    const require = createRequire(import.meta.url);
+    const path = require('electron') as unknown;
+    return typeof path === 'string' ? path : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function start(ctx: CommandContext, opts: ServeOptions) {
+  const binary = electronBinary();
+  if (!binary) {
+    message(ctx.io, 'Electron is not installed here; starting browser mode instead.');
+    return serve(ctx, opts, 'console');
+  }
+  const root = fileURLToPath(new URL('../../..', import.meta.url));
+  const child = spawn(binary, [root], { stdio: 'inherit' });
+  return new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? EXIT.OK)));
+}

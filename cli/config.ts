@@ -1,0 +1,111 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { CliError } from './cliError.js';
+
+/** Settings every command may use. Secrets (the vault passphrase) only ever come from the environment. */
+export interface CliConfig {
+  server: string | undefined;
+  db: string;
+  vault: string | undefined;
+  rpId: string;
+  origin: string | undefined;
+  host: string;
+  port: number;
+  seed: string | undefined;
+  passphrase: string | undefined;
+  /** Where each value came from, for `--debug`. */
+  sources: Record<string, 'flag' | 'env' | 'file' | 'default'>;
+}
+
+export interface GlobalFlags {
+  server?: string;
+  db?: string;
+  vault?: string;
+  rpId?: string;
+  origin?: string;
+  host?: string;
+  port?: string;
+  seed?: string;
+  config?: string;
+}
+
+const FILE_KEYS = ['server', 'db', 'vault', 'rpId', 'origin', 'host', 'port', 'seed'] as const;
+type Key = (typeof FILE_KEYS)[number];
+
+const ENV: Record<Key, string> = {
+  server: 'PASSKEY_HARNESS_SERVER',
+  db: 'PASSKEY_HARNESS_DB',
+  vault: 'PASSKEY_HARNESS_VAULT',
+  rpId: 'PASSKEY_HARNESS_RP_ID',
+  origin: 'PASSKEY_HARNESS_ORIGIN',
+  host: 'PASSKEY_HARNESS_HOST',
+  port: 'PASSKEY_HARNESS_PORT',
+  seed: 'PASSKEY_HARNESS_SEED',
+};
+
+export const CONFIG_FILE = 'passkey-harness.config.json';
+
+export function defaultDataDir(env: NodeJS.ProcessEnv): string {
+  return join(env.XDG_DATA_HOME || join(homedir(), '.local', 'share'), 'passkey-harness');
+}
+
+function readConfigFile(path: string, explicit: boolean): Partial<Record<Key, string>> {
+  if (!existsSync(path)) {
+    if (explicit) throw new CliError('CONFIG_INVALID', `config file not found: ${path}`);
+    return {};
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new CliError('CONFIG_INVALID', `${path}: not valid JSON (${(error as Error).message})`);
+  }
+  if (!data || typeof data !== 'object' || Array.isArray(data)) throw new CliError('CONFIG_INVALID', `${path}: expected a JSON object`);
+  const out: Partial<Record<Key, string>> = {};
+  for (const [key, value] of Object.entries(data)) {
+    if (/pass(phrase|word)|secret/i.test(key)) {
+      throw new CliError('CONFIG_INVALID', `${path}: "${key}" is a secret; set PASSKEY_HARNESS_VAULT_PASSPHRASE in the environment instead`);
+    }
+    if (key === '$schema') continue;
+    if (!(FILE_KEYS as readonly string[]).includes(key)) throw new CliError('CONFIG_INVALID', `${path}: unknown key "${key}" (known: ${FILE_KEYS.join(', ')})`);
+    if (typeof value !== 'string' && typeof value !== 'number') throw new CliError('CONFIG_INVALID', `${path}: "${key}" must be a string or number`);
+    out[key as Key] = String(value);
+  }
+  return out;
+}
+
+/** Precedence: flags > environment (PASSKEY_HARNESS_*) > project config file > defaults. */
+export function resolveConfig(flags: GlobalFlags, env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): CliConfig {
+  const explicitFile = flags.config ?? env.PASSKEY_HARNESS_CONFIG;
+  const file = readConfigFile(resolve(cwd, explicitFile ?? CONFIG_FILE), explicitFile !== undefined);
+  const sources: CliConfig['sources'] = {};
+  const pick = (key: Key, fallback?: string): string | undefined => {
+    const flag = flags[key];
+    if (flag !== undefined && flag !== '') return (sources[key] = 'flag'), flag;
+    const fromEnv = env[ENV[key]];
+    if (fromEnv !== undefined && fromEnv !== '') return (sources[key] = 'env'), fromEnv;
+    if (file[key] !== undefined) return (sources[key] = 'file'), file[key];
+    sources[key] = 'default';
+    return fallback;
+  };
+  const portText = pick('port', '8787')!;
+  const port = Number(portText);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError('CONFIG_INVALID', `port must be 0–65535, got "${portText}"`);
+  const server = pick('server');
+  if (server !== undefined && !/^https?:\/\//.test(server)) throw new CliError('CONFIG_INVALID', `server must be an http(s) URL, got "${server}"`);
+  const db = pick('db', join(defaultDataDir(env), 'server.sqlite'))!;
+  const vault = pick('vault');
+  return {
+    server,
+    db: db === ':memory:' ? db : resolve(cwd, db),
+    vault: vault === undefined || vault === ':memory:' ? vault : resolve(cwd, vault),
+    rpId: pick('rpId', 'localhost')!,
+    origin: pick('origin'),
+    host: pick('host', '127.0.0.1')!,
+    port,
+    seed: pick('seed'),
+    passphrase: env.PASSKEY_HARNESS_VAULT_PASSPHRASE || undefined,
+    sources,
+  };
+}

@@ -1,0 +1,64 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { HarnessApi } from '../core/harness/channels.js';
+import { shouldColor } from '../core/scenario/reporters/formatHuman.js';
+import { resolveConfig, type CliConfig, type GlobalFlags } from './config.js';
+import type { Io } from './output.js';
+
+export interface CommandContext {
+  io: Io;
+  config: CliConfig;
+  debug: boolean;
+  env: NodeJS.ProcessEnv;
+  /** The harness: in-process by default, or over HTTP with `--server URL`. Opened on first use. */
+  harness(): Promise<HarnessApi>;
+  close(): Promise<void>;
+}
+
+export async function createContext(
+  globals: Record<string, unknown>,
+  streams: { stdout: Io['stdout']; stderr: Io['stderr']; env: NodeJS.ProcessEnv },
+): Promise<CommandContext> {
+  const flags: GlobalFlags = {};
+  for (const key of ['server', 'db', 'vault', 'rpId', 'origin', 'host', 'port', 'seed', 'config'] as const) {
+    const value = globals[key];
+    if (typeof value === 'string') flags[key] = value;
+  }
+  const config = resolveConfig(flags, streams.env);
+  const io: Io = {
+    stdout: streams.stdout,
+    stderr: streams.stderr,
+    json: globals.json === true,
+    color: shouldColor(streams.env, Boolean(streams.stdout.isTTY)),
+  };
+  let opened: { api: HarnessApi; close(): Promise<void> } | undefined;
+  return {
+    io,
+    config,
+    debug: globals.debug === true,
+    env: streams.env,
+    async harness() {
+      if (opened) return opened.api;
+      if (config.server) {
+        const { createHttpHarnessClient } = await import('../core/harness/createHttpHarnessClient.js');
+        opened = { api: createHttpHarnessClient(config.server), close: async () => {} };
+      } else {
+        if (config.db !== ':memory:') mkdirSync(dirname(config.db), { recursive: true });
+        const { createHarness } = await import('../core/harness/createHarness.js');
+        const harness = await createHarness({
+          dbPath: config.db,
+          vaultPath: config.vault,
+          passphrase: config.passphrase,
+          rpId: config.rpId,
+          origin: config.origin ?? `http://${config.rpId}:${config.port}`,
+          seed: config.seed,
+        });
+        opened = { api: harness, close: () => harness.close() };
+      }
+      return opened.api;
+    },
+    async close() {
+      await opened?.close();
+    },
+  };
+}

@@ -1,0 +1,319 @@
+import { Argument, Command, CommanderError, Option } from 'commander';
+import { CliError, errorCodeOf } from './cliError.js';
+import { EXIT, EXIT_CODES_HELP, exitCodeFor } from './exitCodes.js';
+
+/**
+ * `passkey-harness` / `pkh`. Only commander is imported statically: every action loads its
+ * command module (and through it core/) with dynamic import(), so `--help` starts cold fast.
+ */
+type Handler = (ctx: import('./context.js').CommandContext, ...args: any[]) => Promise<number | void>;
+
+interface RunState {
+  exitCode: number;
+  debug: boolean;
+}
+
+export interface MainIo {
+  stdout?: { write(text: string): unknown; isTTY?: boolean };
+  stderr?: { write(text: string): unknown; isTTY?: boolean };
+  env?: NodeJS.ProcessEnv;
+}
+
+function tryLines(lines: string[]): string {
+  return `\nTry:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
+}
+
+export function buildProgram(state: RunState, io: Required<MainIo>): Command {
+  const act =
+    (load: () => Promise<Handler>) =>
+    async (...args: unknown[]): Promise<void> => {
+      const command = args[args.length - 1] as Command;
+      const positional = args.slice(0, -2);
+      const globals = command.optsWithGlobals() as Record<string, unknown>;
+      const { createContext } = await import('./context.js');
+      const ctx = await createContext(globals, io);
+      try {
+        const handler = await load();
+        state.exitCode = (await handler(ctx, ...positional, command.opts())) ?? EXIT.OK;
+      } finally {
+        await ctx.close();
+      }
+    };
+
+  const program = new Command('passkey-harness')
+    .description('Exercise the whole life of a passkey: enrollment server, virtual phones, admin console and scenarios.')
+    .version('0.1.0')
+    .option('--json', 'print data as JSON on stdout')
+    .option('--server <url>', 'use a running server (env PASSKEY_HARNESS_SERVER) instead of the embedded one')
+    .option('--db <path>', 'SQLite file of the embedded server (env PASSKEY_HARNESS_DB)')
+    .option('--vault <path>', 'SQLite file of the phone vault (env PASSKEY_HARNESS_VAULT; default: beside --db)')
+    .option('--rp-id <id>', 'relying party ID (env PASSKEY_HARNESS_RP_ID; default localhost)')
+    .option('--origin <url>', 'expected origin (env PASSKEY_HARNESS_ORIGIN)')
+    .option('--seed <text>', 'seed for deterministic randomness (env PASSKEY_HARNESS_SEED)')
+    .option('--config <file>', 'project config file (default ./passkey-harness.config.json)')
+    .option('--debug', 'print stack traces')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+      outputError: (text, write) => write(`USAGE: ${text.replace(/^error: /, '')}`),
+    })
+    .addHelpText(
+      'after',
+      `\nConfig precedence: flags > PASSKEY_HARNESS_* env > passkey-harness.config.json > defaults.\nThe vault passphrase is read only from PASSKEY_HARNESS_VAULT_PASSPHRASE.\n\n${EXIT_CODES_HELP}\n${tryLines([
+        'pkh demo',
+        'pkh serve --port 8787',
+        'pkh scenario run examples/scenarios --reporter junit --output report.xml',
+      ])}`,
+    );
+
+  program
+    .command('serve')
+    .description('Start the enrollment server (customer pages, JSON API, console in browser mode); Ctrl-C stops it')
+    .option('--port <n>', 'port (env PASSKEY_HARNESS_PORT; default 8787)')
+    .option('--host <addr>', 'bind address (default 127.0.0.1)')
+    .addHelpText('after', tryLines(['pkh serve', 'pkh serve --port 0 --db /tmp/harness.sqlite']))
+    .action(act(async () => (await import('./commands/serve.js')).serve));
+
+  program
+    .command('ui')
+    .description('Serve the console in browser mode and print its URL (alias of serve)')
+    .option('--port <n>', 'port (default 8787)')
+    .option('--host <addr>', 'bind address (default 127.0.0.1)')
+    .addHelpText('after', tryLines(['pkh ui']))
+    .action(act(async () => (await import('./commands/serve.js')).ui));
+
+  program
+    .command('start')
+    .description('Start the desktop app when Electron is installed, otherwise browser mode')
+    .option('--port <n>', 'port for browser mode (default 8787)')
+    .option('--host <addr>', 'bind address (default 127.0.0.1)')
+    .addHelpText('after', tryLines(['pkh start']))
+    .action(act(async () => (await import('./commands/serve.js')).start));
+
+  program
+    .command('demo')
+    .description('Create a virtual phone and a user, enrol a passkey through the seed flow (STEP1…完了), then log in with it')
+    .option('--profile <id>', 'phone profile', 'iphone-icloud')
+    .addOption(new Option('--step-up <method>', 'step-up branch').choices(['email', 'totp']).default('email'))
+    .addHelpText('after', tryLines(['pkh demo', 'pkh demo --step-up totp --profile android-gpm --json']))
+    .action(act(async () => (await import('./commands/flows.js')).demo));
+
+  const user = program.command('user').description('Customer accounts').addHelpText('after', tryLines(['pkh user create alice --email alice@example.test', 'pkh user list']));
+  user
+    .command('create <username>')
+    .description('Create a customer account (login password from --password or "password")')
+    .option('--password <text>', 'login password (test accounts only)', 'password')
+    .option('--display-name <text>', 'display name')
+    .option('--email <address...>', 'registered email addresses (default <username>@example.test)')
+    .addHelpText('after', tryLines(['pkh user create alice', 'pkh user create bob --email bob@example.test bob2@example.test --json']))
+    .action(act(async () => (await import('./commands/user.js')).create));
+  user
+    .command('list')
+    .description('List customer accounts')
+    .option('--query <text>', 'filter by login ID')
+    .addHelpText('after', tryLines(['pkh user list --json']))
+    .action(act(async () => (await import('./commands/user.js')).list));
+  user
+    .command('show <username>')
+    .description('Show a customer: 登録情報照会 rows and passkeys')
+    .addHelpText('after', tryLines(['pkh user show alice']))
+    .action(act(async () => (await import('./commands/user.js')).show));
+  user
+    .command('lock <username>')
+    .description('Lock a customer account')
+    .option('--reason <text>', 'why')
+    .addHelpText('after', tryLines(['pkh user lock alice --reason "suspected takeover"']))
+    .action(act(async () => (await import('./commands/user.js')).lock));
+  user
+    .command('unlock <username>')
+    .description('Unlock a customer account')
+    .addHelpText('after', tryLines(['pkh user unlock alice']))
+    .action(act(async () => (await import('./commands/user.js')).unlock));
+
+  const otp = program.command('otp').description('ワンタイムパスワードサービス (TOTP)').addHelpText('after', tryLines(['pkh otp enroll alice']));
+  otp
+    .command('enroll <username>')
+    .description('Enrol the OTP service for a customer; prints the otpauth URI and a terminal QR code')
+    .option('--no-qr', 'do not draw the QR code')
+    .addHelpText('after', tryLines(['pkh otp enroll alice', 'pkh otp enroll alice --json']))
+    .action(act(async () => (await import('./commands/user.js')).otpEnroll));
+
+  const mailbox = program.command('mailbox').description('Captured outgoing mail (認証コード)').addHelpText('after', tryLines(['pkh mailbox list']));
+  mailbox
+    .command('list')
+    .description('List captured messages, newest first')
+    .option('--to <address>', 'only messages to this address')
+    .option('--limit <n>', 'at most n messages')
+    .addHelpText('after', tryLines(['pkh mailbox list --to alice@example.test']))
+    .action(act(async () => (await import('./commands/user.js')).mailboxList));
+  mailbox
+    .command('show <id>')
+    .description('Show one message')
+    .addHelpText('after', tryLines(['pkh mailbox show 1']))
+    .action(act(async () => (await import('./commands/user.js')).mailboxShow));
+
+  const phone = program.command('phone').description('Virtual phones (authenticator vault entries)').addHelpText('after', tryLines(['pkh phone create my-iphone --profile iphone-icloud', 'pkh phone list']));
+  phone
+    .command('create <name>')
+    .description('Create a virtual phone')
+    .option('--profile <id>', 'iphone-icloud | android-gpm | yubikey-5 | windows-hello', 'iphone-icloud')
+    .addHelpText('after', tryLines(['pkh phone create my-pixel --profile android-gpm']))
+    .action(act(async () => (await import('./commands/phone.js')).create));
+  phone
+    .command('list')
+    .description('List virtual phones')
+    .addHelpText('after', tryLines(['pkh phone list --json']))
+    .action(act(async () => (await import('./commands/phone.js')).list));
+  phone
+    .command('show <name>')
+    .description('Show a phone and its credentials')
+    .addHelpText('after', tryLines(['pkh phone show my-iphone']))
+    .action(act(async () => (await import('./commands/phone.js')).show));
+  phone
+    .command('rename <name> <newName>')
+    .description('Rename a phone')
+    .addHelpText('after', tryLines(['pkh phone rename my-iphone old-iphone']))
+    .action(act(async () => (await import('./commands/phone.js')).rename));
+  phone
+    .command('export <name>')
+    .description('Export a phone with its credentials (private keys included: keep the file safe)')
+    .option('--output <file>', 'write to a file (mode 600) instead of stdout')
+    .addHelpText('after', tryLines(['pkh phone export my-iphone --output my-iphone.json']))
+    .action(act(async () => (await import('./commands/phone.js')).exportPhone));
+  phone
+    .command('import <file>')
+    .description('Import a phone export ("-" reads stdin)')
+    .option('--name <name>', 'import under another name')
+    .addHelpText('after', tryLines(['pkh phone import my-iphone.json --name restored-iphone']))
+    .action(act(async () => (await import('./commands/phone.js')).importPhone));
+  phone
+    .command('delete <name>')
+    .description('Delete a phone and its credentials')
+    .addHelpText('after', tryLines(['pkh phone delete my-iphone']))
+    .action(act(async () => (await import('./commands/phone.js')).remove));
+
+  program
+    .command('enroll <username>')
+    .description('Run the seed flow for a user with a phone: STEP1 login … STEP3/4 step-up … STEP6 local auth … 完了')
+    .requiredOption('--phone <name>', 'virtual phone to register')
+    .addOption(new Option('--step-up <method>', 'step-up branch').choices(['email', 'totp']).default('email'))
+    .option('--email <address>', 'email address for the code (default: first registered)')
+    .option('--password <text>', 'login password', 'password')
+    .addOption(new Option('--decision <d>', 'local authentication on the phone').choices(['approve', 'deny', 'timeout', 'uv-unavailable']).default('approve'))
+    .option('--passkey-name <name>', 'name shown for the passkey')
+    .addHelpText('after', tryLines(['pkh enroll alice --phone my-iphone', 'pkh enroll alice --phone my-iphone --step-up totp --json']))
+    .action(act(async () => (await import('./commands/flows.js')).enroll));
+
+  program
+    .command('login [username]')
+    .description('Log in with a passkey: username-first when a username is given, discoverable (usernameless) otherwise')
+    .requiredOption('--phone <name>', 'virtual phone holding the passkey')
+    .option('--discoverable', 'usernameless login even when a username is given')
+    .addOption(new Option('--decision <d>', 'local authentication on the phone').choices(['approve', 'deny', 'timeout', 'uv-unavailable']).default('approve'))
+    .addHelpText('after', tryLines(['pkh login alice --phone my-iphone', 'pkh login --phone my-iphone --json']))
+    .action(act(async () => (await import('./commands/flows.js')).login));
+
+  const admin = program.command('admin').description('Support console: inspect, revoke, reset, audit').addHelpText('after', tryLines(['pkh admin passkeys alice', 'pkh admin audit --user alice']));
+  admin
+    .command('passkeys <username>')
+    .description('List a customer’s passkeys')
+    .addHelpText('after', tryLines(['pkh admin passkeys alice --json']))
+    .action(act(async () => (await import('./commands/admin.js')).passkeys));
+  admin
+    .command('inspect <credentialId>')
+    .description('Show one passkey in detail')
+    .addHelpText('after', tryLines(['pkh admin inspect <credentialId>']))
+    .action(act(async () => (await import('./commands/admin.js')).inspect));
+  admin
+    .command('revoke <credentialId>')
+    .description('Revoke one passkey (operator)')
+    .requiredOption('--reason <text>', 'why (recorded in the audit log)')
+    .requiredOption('--ticket <id>', 'support ticket reference')
+    .addHelpText('after', tryLines(['pkh admin revoke <credentialId> --reason "lost phone" --ticket SUP-123']))
+    .action(act(async () => (await import('./commands/admin.js')).revoke));
+  admin
+    .command('reset <username>')
+    .description('Revoke every passkey of a customer (operator)')
+    .requiredOption('--reason <text>', 'why (recorded in the audit log)')
+    .requiredOption('--ticket <id>', 'support ticket reference')
+    .addHelpText('after', tryLines(['pkh admin reset alice --reason "device stolen" --ticket SUP-124']))
+    .action(act(async () => (await import('./commands/admin.js')).reset));
+  admin
+    .command('audit')
+    .description('Read the audit log (oldest first)')
+    .option('--user <username>', 'only entries about this customer')
+    .option('--since <iso>', 'only entries at or after this time')
+    .option('--limit <n>', 'at most n entries')
+    .addHelpText('after', tryLines(['pkh admin audit --user alice --json']))
+    .action(act(async () => (await import('./commands/admin.js')).audit));
+  admin
+    .command('verify-audit')
+    .description('Check the audit log hash chain (exit 1 when broken)')
+    .addHelpText('after', tryLines(['pkh admin verify-audit']))
+    .action(act(async () => (await import('./commands/admin.js')).verifyAudit));
+
+  const scenario = program.command('scenario').description('YAML scenarios: run, validate, schema').addHelpText('after', tryLines(['pkh scenario run examples/scenarios']));
+  scenario
+    .command('run <paths...>')
+    .description('Run scenario files or directories of *.yaml; exit 1 when any expectation fails')
+    .addOption(new Option('--reporter <name>', 'output format').choices(['human', 'json', 'junit', 'tap']).default('human'))
+    .option('--output <file>', 'write the report to a file (a summary still goes to stderr)')
+    .option('--concurrency <n>', 'run n scenarios in parallel', '1')
+    .option('--repeat <n>', 'run each scenario n times (soak)', '1')
+    .option('--verbose', 'human reporter: list every step')
+    .addHelpText(
+      'after',
+      tryLines([
+        'pkh scenario run examples/scenarios',
+        'pkh scenario run examples/scenarios --reporter junit --output report.xml',
+        'pkh scenario run examples/scenarios/01-email-happy.yaml --seed abc --repeat 5 --concurrency 2',
+      ]),
+    )
+    .action(act(async () => (await import('./commands/scenario.js')).run));
+  scenario
+    .command('validate <paths...>')
+    .description('Check scenario files against the schema without running them (exit 4 when invalid)')
+    .addHelpText('after', tryLines(['pkh scenario validate examples/scenarios']))
+    .action(act(async () => (await import('./commands/scenario.js')).validate));
+  scenario
+    .command('schema')
+    .description('Print the JSON Schema of scenario files (for editor completion)')
+    .addHelpText('after', tryLines(['pkh scenario schema > scenario.schema.json']))
+    .action(act(async () => (await import('./commands/scenario.js')).schema));
+
+  program
+    .command('completion')
+    .description('Print a shell completion script')
+    .addArgument(new Argument('<shell>', 'bash or zsh').choices(['bash', 'zsh']))
+    .addHelpText('after', tryLines(['source <(pkh completion bash)', 'pkh completion zsh > ~/.zfunc/_pkh']))
+    .action(async (shell: 'bash' | 'zsh') => {
+      const { completionScript } = await import('./completion.js');
+      io.stdout.write(completionScript(program, shell));
+    });
+
+  return program;
+}
+
+/** Runs the CLI and returns the exit code (bin.js sets process.exitCode). */
+export async function main(argv: string[], options: MainIo = {}): Promise<number> {
+  const io = { stdout: options.stdout ?? process.stdout, stderr: options.stderr ?? process.stderr, env: options.env ?? process.env };
+  const state: RunState = { exitCode: EXIT.OK, debug: argv.includes('--debug') };
+  const program = buildProgram(state, io);
+  try {
+    await program.parseAsync(argv);
+    return state.exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return EXIT.OK;
+      if (error.code === 'commander.help' || error.code === 'commander.executeSubCommandAsync') return error.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
+      return EXIT.USAGE;
+    }
+    const code = errorCodeOf(error) ?? 'INTERNAL';
+    const text = error instanceof Error ? error.message : String(error);
+    io.stderr.write(`${code}: ${code === 'INTERNAL' && !(error instanceof CliError) && !state.debug ? `${text} (run with --debug for details)` : text}\n`);
+    if (state.debug && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
+    return exitCodeFor(code);
+  }
+}

@@ -1,0 +1,67 @@
+import { toErrorData, type ErrorData } from '../errors.js';
+import { checkExpectation } from './checkExpectation.js';
+import { executeStep } from './executeStep.js';
+import type { ScenarioResult, StepResult } from './report.js';
+import type { Scenario } from './schema.js';
+import { createWorld } from './world.js';
+
+export interface RunScenarioOptions {
+  scenario: Scenario;
+  file: string;
+  iteration?: number;
+  /** Run seed; the scenario's own `seed:` wins. */
+  seed: string;
+  rpId?: string;
+  /** Wall-clock source for durations in the report only (never for the scenario itself). */
+  now?: () => number;
+}
+
+/**
+ * One scenario in its own fresh in-memory database, ManualClock and seeded Random. The first
+ * failing step stops the run; later steps are reported as skipped.
+ */
+export async function runScenario({ scenario, file, iteration = 1, seed, rpId, now = () => performance.now() }: RunScenarioOptions): Promise<ScenarioResult> {
+  const scenarioSeed = scenario.seed ?? `${seed}:${file}:${iteration}`;
+  const started = now();
+  const steps: StepResult[] = [];
+  let failure: ScenarioResult['failure'];
+  const world = await createWorld({ seed: scenarioSeed, rpId });
+  try {
+    for (const [index, step] of scenario.steps.entries()) {
+      const name = step.name ?? `${index + 1}: ${step.do}`;
+      if (failure) {
+        steps.push({ index, name, action: step.do, status: 'skipped', durationMs: 0 });
+        continue;
+      }
+      const stepStart = now();
+      let error: ErrorData | undefined;
+      try {
+        await executeStep(world, step);
+      } catch (caught) {
+        error = toErrorData(caught);
+        if (error.code === 'INTERNAL' && caught instanceof Error) error = { code: 'INTERNAL', message: caught.message };
+      }
+      try {
+        await checkExpectation(world, step.expect, error);
+        steps.push({ index, name, action: step.do, status: 'passed', durationMs: now() - stepStart, ...(error ? { error } : {}) });
+      } catch (caught) {
+        const data = toErrorData(caught);
+        const reported = data.code === 'INTERNAL' && caught instanceof Error ? { code: 'INTERNAL' as const, message: caught.message } : data;
+        steps.push({ index, name, action: step.do, status: 'failed', durationMs: now() - stepStart, error: reported });
+        failure = { step: name, index, code: reported.code, message: reported.message };
+      }
+    }
+  } finally {
+    world.close();
+  }
+  return {
+    name: scenario.name,
+    file,
+    iteration,
+    seed: scenarioSeed,
+    status: failure ? 'failed' : 'passed',
+    durationMs: now() - started,
+    steps,
+    ...(failure ? { failure } : {}),
+  };
+}

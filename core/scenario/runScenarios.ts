@@ -1,0 +1,87 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { systemRandom } from '../random.js';
+import { toBase64url } from '../webauthn/base64url.js';
+import type { RunReport, ScenarioResult } from './report.js';
+import { runScenario } from './runScenario.js';
+import type { LoadedScenario } from './validateScenarios.js';
+
+export interface RunScenariosOptions {
+  scenarios: LoadedScenario[];
+  /** Default: a fresh random seed, reported so the run can be replayed with `--seed`. */
+  seed?: string;
+  repeat?: number;
+  concurrency?: number;
+  rpId?: string;
+  /** Called after each scenario finishes (the CLI prints progress on stderr). */
+  onProgress?: (done: number, total: number, result: ScenarioResult) => void;
+  /** `'auto'` uses worker threads for concurrency > 1 when running compiled JS; `'inline'` interleaves on one thread. */
+  mode?: 'auto' | 'inline' | 'workers';
+}
+
+interface Job {
+  index: number;
+  file: string;
+  scenario: LoadedScenario['scenario'];
+  iteration: number;
+}
+
+const workerFile = fileURLToPath(new URL('./worker.js', import.meta.url));
+
+/**
+ * Runs scenarios × repeat. Each run is independent (own database, clock and random), so runs
+ * go in parallel: on worker threads when compiled (real parallelism on several cores), or
+ * interleaved on this thread otherwise. Results keep input order whatever finishes first.
+ */
+export async function runScenarios({ scenarios, seed = toBase64url(systemRandom.bytes(9)), repeat = 1, concurrency = 1, rpId, onProgress, mode = 'auto' }: RunScenariosOptions): Promise<RunReport> {
+  const started = performance.now();
+  const jobs: Job[] = [];
+  for (let iteration = 1; iteration <= repeat; iteration++) {
+    for (const { file, scenario } of scenarios) jobs.push({ index: jobs.length, file, scenario, iteration });
+  }
+  const results: ScenarioResult[] = new Array(jobs.length);
+  let done = 0;
+  const finish = (job: Job, result: ScenarioResult) => {
+    results[job.index] = result;
+    onProgress?.(++done, jobs.length, result);
+  };
+  const useWorkers = concurrency > 1 && (mode === 'workers' || (mode === 'auto' && workerFile.endsWith('.js') && existsSync(workerFile)));
+  const lanes = Math.max(1, Math.min(concurrency, jobs.length));
+  let next = 0;
+  if (useWorkers) {
+    await Promise.all(
+      Array.from({ length: lanes }, async () => {
+        const worker = new Worker(workerFile);
+        try {
+          while (next < jobs.length) {
+            const job = jobs[next++]!;
+            const result = await new Promise<ScenarioResult>((resolve, reject) => {
+              const onMessage = (value: ScenarioResult) => {
+                worker.off('error', reject);
+                resolve(value);
+              };
+              worker.once('message', onMessage);
+              worker.once('error', reject);
+              worker.postMessage({ file: job.file, scenario: job.scenario, iteration: job.iteration, seed, rpId });
+            });
+            finish(job, result);
+          }
+        } finally {
+          await worker.terminate();
+        }
+      }),
+    );
+  } else {
+    await Promise.all(
+      Array.from({ length: lanes }, async () => {
+        while (next < jobs.length) {
+          const job = jobs[next++]!;
+          finish(job, await runScenario({ scenario: job.scenario, file: job.file, iteration: job.iteration, seed, rpId }));
+        }
+      }),
+    );
+  }
+  const passed = results.filter((r) => r.status === 'passed').length;
+  return { seed, total: results.length, passed, failed: results.length - passed, durationMs: performance.now() - started, results };
+}

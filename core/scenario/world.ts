@@ -1,0 +1,148 @@
+import { Secret } from 'otpauth';
+import { createAuthenticator } from '../authenticator/index.js';
+import { memoryCredentialStore, type CredentialStore } from '../authenticator/credentials.js';
+import type { AuthenticatorFaults } from '../authenticator/faults.js';
+import type { LocalAuthDecision } from '../authenticator/localAuth.js';
+import { resolveProfile } from '../authenticator/profiles.js';
+import { createClient } from '../client/index.js';
+import { ManualClock, type Clock } from '../clock.js';
+import { HarnessError } from '../errors.js';
+import { seededRandom, type Random } from '../random.js';
+import { createRelyingParty, type Rp } from '../rp/index.js';
+import { openStore, type Store } from '../store/index.js';
+import type { FaultName } from './schema.js';
+
+/** A virtual phone inside one scenario: in-memory credentials, armed faults, next local-auth decision. */
+export interface WorldPhone {
+  name: string;
+  profile: string;
+  credentials: CredentialStore;
+  faults: Partial<Record<FaultName, boolean>>;
+  decision: LocalAuthDecision;
+}
+
+export interface WorldUser {
+  username: string;
+  password: string;
+  accountId: number;
+  sessionId?: string;
+  otpUri?: string;
+  emails: { emailId: number; address: string }[];
+  code?: string;
+  ceremony?: { ceremonyId: string; options: Record<string, unknown> };
+}
+
+/**
+ * Everything one scenario runs against: a fresh in-memory database, an RP, a ManualClock and a
+ * seeded Random, so two runs with the same seed produce the same bytes.
+ */
+export interface World {
+  seed: string;
+  clock: Clock;
+  random: Random;
+  store: Store;
+  rp: Rp;
+  rpId: string;
+  origin: string;
+  admin: string;
+  users: Map<string, WorldUser>;
+  phones: Map<string, WorldPhone>;
+  currentUser?: string;
+  lastLogin?: { ceremonyId: string; response: Record<string, unknown> };
+  close(): void;
+}
+
+export const SCENARIO_OPERATOR = 'scenario-operator';
+
+export interface WorldOptions {
+  seed: string;
+  rpId?: string;
+  origin?: string;
+  /** Default: a fresh in-memory database (scenarios); the harness passes its file store. */
+  store?: Store;
+  /** Default: a ManualClock at 2026-01-01 (scenarios advance it by hand). */
+  clock?: Clock;
+  /** Default: seededRandom(seed). */
+  random?: Random;
+}
+
+export async function createWorld({ seed, rpId = 'localhost', origin, store = openStore({ path: ':memory:' }), clock = new ManualClock(), random = seededRandom(seed) }: WorldOptions): Promise<World> {
+  const actualOrigin = origin ?? `http://${rpId}:8787`;
+  const rp = createRelyingParty({ store, rpId, rpName: 'Passkey Harness', origins: [actualOrigin], clock, random });
+  try {
+    await rp.admin.createAdmin({ name: SCENARIO_OPERATOR, role: 'operator' });
+  } catch (error) {
+    // A persistent store (the harness) already has its operator from an earlier start.
+    if (!(error instanceof HarnessError)) throw error;
+  }
+  return {
+    seed,
+    clock,
+    random,
+    store,
+    rp,
+    rpId,
+    origin: actualOrigin,
+    admin: SCENARIO_OPERATOR,
+    users: new Map(),
+    phones: new Map(),
+    close: () => store.close(),
+  };
+}
+
+export function newPhone(world: World, name: string, profile: string): WorldPhone {
+  if (world.phones.has(name)) throw new HarnessError('PHONE_EXISTS', `phone ${name} already exists`);
+  resolveProfile(profile);
+  const phone: WorldPhone = { name, profile, credentials: memoryCredentialStore(), faults: {}, decision: 'approve' };
+  world.phones.set(name, phone);
+  return phone;
+}
+
+export function phoneOf(world: World, name: string): WorldPhone {
+  const phone = world.phones.get(name);
+  if (!phone) throw new HarnessError('PHONE_NOT_FOUND', `no phone named ${name} (create it with createPhone)`);
+  return phone;
+}
+
+export function userOf(world: World, name: string | undefined): WorldUser {
+  const key = name ?? world.currentUser;
+  if (!key) throw new HarnessError('SCENARIO_INVALID', 'no user named and no user created yet');
+  const user = world.users.get(key);
+  if (!user) throw new HarnessError('ACCOUNT_NOT_FOUND', `no user ${key} in this scenario (create it with createUser)`);
+  world.currentUser = key;
+  return user;
+}
+
+export function sessionOf(user: WorldUser): string {
+  if (!user.sessionId) throw new HarnessError('AUTH_REQUIRED', `${user.username} is not logged in (add a login step)`);
+  return user.sessionId;
+}
+
+/** The browser side of one ceremony: a phone's authenticator behind a client, with its armed faults. */
+export function browserFor(world: World, phone: WorldPhone) {
+  const faults: AuthenticatorFaults = {
+    wrongRpIdHash: phone.faults.wrongRpIdHash,
+    corruptSignature: phone.faults.corruptSignature,
+    clearUp: phone.faults.clearUp,
+    clearUv: phone.faults.clearUv,
+    counterRegression: phone.faults.counterRegression,
+    malformedCbor: phone.faults.malformedCbor,
+    wrongOrigin: phone.faults.wrongOrigin ? 'https://evil.example' : undefined,
+    wrongType: phone.faults.wrongType,
+  };
+  const authenticator = createAuthenticator({
+    profile: phone.profile,
+    credentials: phone.credentials,
+    clock: world.clock,
+    random: world.random,
+    seed: `${world.seed}:${phone.name}`,
+    localAuth: async () => phone.decision,
+    faults,
+  });
+  return createClient({ authenticator, origin: world.origin, faults });
+}
+
+export function newOtpSecret(random: Random): string {
+  const bytes = random.bytes(20);
+  return new Secret({ buffer: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer }).base32;
+}
