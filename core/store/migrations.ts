@@ -74,6 +74,7 @@ CREATE TABLE challenges (
   purpose TEXT NOT NULL CHECK (purpose IN ('registration', 'authentication')),
   session_id INTEGER REFERENCES sessions(id) ON DELETE CASCADE,
   account_id INTEGER REFERENCES accounts(id) ON DELETE CASCADE,
+  login_id TEXT,
   user_verification TEXT NOT NULL,
   algorithms TEXT NOT NULL,
   created_at INTEGER NOT NULL,

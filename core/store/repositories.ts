@@ -258,6 +258,7 @@ export function challengesRepository(db: SqliteDriver) {
     purpose: r.purpose as ChallengeRow['purpose'],
     sessionId: numOrNull(r.session_id),
     accountId: numOrNull(r.account_id),
+    loginId: strOrNull(r.login_id),
     userVerification: String(r.user_verification),
     algorithms: JSON.parse(String(r.algorithms)) as number[],
     createdAt: num(r.created_at),
@@ -269,8 +270,8 @@ export function challengesRepository(db: SqliteDriver) {
       return num(
         db
           .prepare(
-            `INSERT INTO challenges (handle, challenge, purpose, session_id, account_id, user_verification, algorithms, created_at, expires_at)
-             VALUES (@handle, @challenge, @purpose, @sessionId, @accountId, @userVerification, @algorithms, @createdAt, @expiresAt)`,
+            `INSERT INTO challenges (handle, challenge, purpose, session_id, account_id, login_id, user_verification, algorithms, created_at, expires_at)
+             VALUES (@handle, @challenge, @purpose, @sessionId, @accountId, @loginId, @userVerification, @algorithms, @createdAt, @expiresAt)`,
           )
           .run({ ...c, algorithms: JSON.stringify(c.algorithms) }).lastInsertRowid,
       );

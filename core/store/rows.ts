@@ -59,6 +59,8 @@ export interface ChallengeRow {
   purpose: 'registration' | 'authentication';
   sessionId: number | null;
   accountId: number | null;
+  /** Username-first login: the login ID asked for (the account may not exist). Null when discoverable. */
+  loginId: string | null;
   userVerification: string;
   algorithms: number[];
   createdAt: number;

@@ -109,7 +109,7 @@ const CASES: Array<[string, (store: Store, path: string, kind: DriverKind) => vo
     (store) => {
       const a = seedAccount(store);
       const s = store.sessions.create({ tokenHash: 'h1', accountId: a, now: 1 });
-      const c = store.challenges.insert({ handle: 'c1', challenge: 'abc', purpose: 'registration', sessionId: s, accountId: a, userVerification: 'preferred', algorithms: [-8, -7], createdAt: 1, expiresAt: 2 });
+      const c = store.challenges.insert({ handle: 'c1', challenge: 'abc', purpose: 'registration', sessionId: s, accountId: a, loginId: null, userVerification: 'preferred', algorithms: [-8, -7], createdAt: 1, expiresAt: 2 });
       assert.deepEqual(store.challenges.byHandle('c1')?.algorithms, [-8, -7]);
       assert.equal(store.challenges.consume(c, 3), true);
       assert.equal(store.challenges.consume(c, 4), false);

@@ -1,0 +1,74 @@
+import { HarnessError } from '../errors.js';
+import type { ChallengeRow } from '../store/rows.js';
+import { fromBase64url } from '../webauthn/base64url.js';
+import { parseClientDataJSON, type ClientData } from '../webauthn/clientData.js';
+import { equalBytes } from '../webauthn/der.js';
+import { sha256 } from '../webauthn/hash.js';
+import { FLAG, parseAuthenticatorData, type ParsedAuthenticatorData } from '../webauthn/authData.js';
+import type { RpContext } from './context.js';
+
+/**
+ * The cheap structural checks of WebAuthn §7.1/§7.2 that we run ourselves, before
+ * @simplewebauthn/server, so every failure carries a specific code instead of a parsed message.
+ */
+
+export function requireObject(value: unknown, what: string): Record<string, unknown> {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new HarnessError('INVALID_INPUT', `${what} must be an object`);
+  return value as Record<string, unknown>;
+}
+
+export function b64(value: unknown, what: string, maxChars: number): Uint8Array {
+  if (typeof value !== 'string') throw new HarnessError('INVALID_INPUT', `${what} must be a base64url string`);
+  if (value.length > maxChars) throw new HarnessError('PAYLOAD_TOO_LARGE', `${what} is larger than allowed`);
+  return fromBase64url(value, what);
+}
+
+/** id and rawId are the same base64url string; the credential ID is 1..1023 bytes (WebAuthn §7.1 step 25, §5.1). */
+export function checkCredentialIds(response: Record<string, unknown>): { id: string; idBytes: Uint8Array } {
+  if (response.type !== 'public-key') throw new HarnessError('INVALID_INPUT', 'credential type must be "public-key"');
+  if (typeof response.id !== 'string' || typeof response.rawId !== 'string') throw new HarnessError('CREDENTIAL_ID_INVALID', 'id and rawId must be base64url strings');
+  if (response.id !== response.rawId) throw new HarnessError('RAW_ID_MISMATCH', 'rawId does not equal id');
+  let idBytes: Uint8Array;
+  try {
+    idBytes = fromBase64url(response.id, 'credential id');
+  } catch (cause) {
+    throw new HarnessError('CREDENTIAL_ID_INVALID', 'credential id is not base64url', { cause });
+  }
+  if (idBytes.length < 1 || idBytes.length > 1023) throw new HarnessError('CREDENTIAL_ID_INVALID', `credential id is ${idBytes.length} bytes; allowed 1..1023`);
+  return { id: response.id, idBytes };
+}
+
+/** Single use: the first attempt consumes the challenge whatever its outcome; a second sees CHALLENGE_REPLAYED. */
+export function consumeCeremony(ctx: RpContext, row: ChallengeRow | undefined): ChallengeRow {
+  if (!row) throw new HarnessError('CHALLENGE_NOT_FOUND', 'no such ceremony: start again');
+  const now = ctx.clock.now();
+  if (row.consumedAt !== null || !ctx.store.challenges.consume(row.id, now)) throw new HarnessError('CHALLENGE_REPLAYED', 'this challenge was already used');
+  if (now > row.expiresAt) throw new HarnessError('CHALLENGE_EXPIRED', 'the challenge has expired: start again');
+  return row;
+}
+
+/** WebAuthn §7.1 steps 5–11 / §7.2 steps 10–15 (type, challenge, origin, cross-origin). */
+export function checkClientData(ctx: RpContext, clientDataJSON: Uint8Array, expectedType: 'webauthn.create' | 'webauthn.get', ceremony: ChallengeRow): ClientData {
+  if (clientDataJSON.length > ctx.policy.maxClientDataBytes) throw new HarnessError('PAYLOAD_TOO_LARGE', 'clientDataJSON is too large');
+  const clientData = parseClientDataJSON(clientDataJSON);
+  if (clientData.type !== expectedType) throw new HarnessError('TYPE_MISMATCH', `clientData.type is ${JSON.stringify(clientData.type)}, expected ${expectedType}`);
+  if (clientData.challenge !== ceremony.challenge) throw new HarnessError('CHALLENGE_MISMATCH', 'clientData.challenge is not the challenge this ceremony issued');
+  if (!ctx.origins.includes(clientData.origin)) throw new HarnessError('ORIGIN_MISMATCH', `origin ${JSON.stringify(clientData.origin)} is not allowed`);
+  // We serve no cross-origin iframes: §7.1 step 10 leaves crossOrigin/topOrigin policy to the RP.
+  if (clientData.crossOrigin === true) throw new HarnessError('CROSS_ORIGIN_FORBIDDEN', 'cross-origin ceremonies are not allowed');
+  if (clientData.topOrigin !== undefined) throw new HarnessError('CROSS_ORIGIN_FORBIDDEN', 'topOrigin is not allowed');
+  return clientData;
+}
+
+/** §7.1 steps 13–17 / §7.2 steps 15–18: rpIdHash, UP, UV, backup flags; then the strict parse. */
+export function checkAuthData(ctx: RpContext, authData: Uint8Array, opts: { requireUv: boolean }): ParsedAuthenticatorData {
+  if (authData.length > ctx.policy.maxAttestationBytes) throw new HarnessError('PAYLOAD_TOO_LARGE', 'authenticatorData is too large');
+  if (authData.length < 37) throw new HarnessError('AUTHDATA_MALFORMED', 'authenticatorData is shorter than 37 bytes');
+  if (!equalBytes(authData.subarray(0, 32), sha256(new TextEncoder().encode(ctx.rpId)))) throw new HarnessError('RP_ID_MISMATCH', 'rpIdHash is not SHA-256 of this RP ID');
+  const flags = authData[32]!;
+  if (!(flags & FLAG.UP)) throw new HarnessError('USER_PRESENCE_REQUIRED', 'the UP flag is not set');
+  if (opts.requireUv && !(flags & FLAG.UV)) throw new HarnessError('USER_VERIFICATION_REQUIRED', 'user verification was required but UV is not set');
+  // §6.1: "If BE is not set, BS MUST NOT be set."
+  if (flags & FLAG.BS && !(flags & FLAG.BE)) throw new HarnessError('BACKUP_FLAGS_INVALID', 'BS is set without BE');
+  return parseAuthenticatorData(authData);
+}

@@ -1,0 +1,38 @@
+import { HarnessError } from '../errors.js';
+import { audit, requireString, type RpContext } from './context.js';
+import { otpUri } from './otp.js';
+import { hashPassword } from './passwords.js';
+
+const EMAIL = /^[^\s@]+@[^\s@]+$/;
+
+/** Seeds a customer (the harness plays the brokerage's back office): login ID, two passwords, emails. */
+export function createAccount(
+  ctx: RpContext,
+  opts: { loginId: string; password: string; tradingPassword: string; displayName: string; emails: string[]; otpSecret?: string },
+): { accountId: number; loginId: string; otpUri?: string } {
+  const loginId = requireString(opts.loginId, 'loginId', 64);
+  const password = requireString(opts.password, 'password', 256);
+  const tradingPassword = requireString(opts.tradingPassword, 'tradingPassword', 256);
+  const displayName = requireString(opts.displayName, 'displayName', 128);
+  if (!Array.isArray(opts.emails) || opts.emails.length === 0) throw new HarnessError('INVALID_INPUT', 'at least one email address is required');
+  for (const email of opts.emails) {
+    if (typeof email !== 'string' || email.length > 254 || !EMAIL.test(email)) throw new HarnessError('INVALID_INPUT', 'email address is not valid');
+  }
+  if (opts.otpSecret !== undefined && !/^[A-Z2-7]{16,}=*$/.test(opts.otpSecret)) throw new HarnessError('INVALID_INPUT', 'otpSecret must be base32');
+  // Hash outside the transaction: scrypt is slow and the write lock should be short.
+  const passwordHash = hashPassword(password, { random: ctx.random, cost: ctx.policy.scryptCost });
+  const tradingPasswordHash = hashPassword(tradingPassword, { random: ctx.random, cost: ctx.policy.scryptCost });
+  const userHandle = ctx.random.bytes(32);
+  const now = ctx.clock.now();
+  const accountId = ctx.store.transaction(() => {
+    const id = ctx.store.accounts.insert({ loginId, userHandle, passwordHash, tradingPasswordHash, displayName, createdAt: now });
+    for (const email of new Set(opts.emails)) ctx.store.emails.add(id, email);
+    if (opts.otpSecret) {
+      ctx.store.otp.setPending(id, opts.otpSecret, now);
+      ctx.store.otp.activate(id);
+    }
+    audit(ctx, { actor: 'system', action: 'account.create', outcome: 'success', accountId: id, details: { loginId, emails: opts.emails.length, otp: Boolean(opts.otpSecret) } });
+    return id;
+  });
+  return opts.otpSecret ? { accountId, loginId, otpUri: otpUri(ctx, loginId, opts.otpSecret) } : { accountId, loginId };
+}

@@ -1,0 +1,101 @@
+import { verifyAuthenticationResponse } from '@simplewebauthn/server';
+import { HarnessError } from '../errors.js';
+import type { AccountRow, PasskeyRow } from '../store/rows.js';
+import { fromBase64url } from '../webauthn/base64url.js';
+import { equalBytes } from '../webauthn/der.js';
+import type { AuthenticationResponseJSON } from '../webauthn/types.js';
+import { b64, checkAuthData, checkClientData, checkCredentialIds, consumeCeremony, requireObject } from './ceremonyChecks.js';
+import { audit, auditFailure, hashToken, newToken, type RpContext } from './context.js';
+
+/**
+ * WebAuthn §7.2 (verifying an authentication assertion). The challenge is consumed atomically
+ * first, so a replayed assertion fails; the counter moves by compare-and-swap.
+ */
+export async function finishLogin(
+  ctx: RpContext,
+  opts: { ceremonyId: string; response: AuthenticationResponseJSON },
+): Promise<{ sessionId: string; accountId: number; loginId: string; displayName: string; passkeyId: number; counter: number }> {
+  let actor = 'anonymous';
+  let accountId: number | null = null;
+  let passkey: PasskeyRow | undefined;
+  try {
+    if (typeof opts.ceremonyId !== 'string') throw new HarnessError('CHALLENGE_NOT_FOUND', 'ceremonyId is required');
+    const row = ctx.store.challenges.byHandle(opts.ceremonyId);
+    const ceremony = consumeCeremony(ctx, row && row.purpose === 'authentication' ? row : undefined);
+    if (ceremony.loginId) actor = `customer:${ceremony.loginId}`;
+
+    const response = requireObject(opts.response, 'response');
+    const inner = requireObject(response.response, 'response.response');
+    const { id } = checkCredentialIds(response);
+    // §7.2 steps 5–6: the credential must be known, and in a username-first ceremony it must be that user's.
+    // Unknown user and unknown credential end the same way (no account enumeration).
+    passkey = ctx.store.passkeys.byCredentialId(id);
+    if (!passkey || (ceremony.loginId !== null && passkey.accountId !== ceremony.accountId)) {
+      throw new HarnessError('CREDENTIAL_UNKNOWN', 'this passkey is not registered here');
+    }
+    const account: AccountRow = ctx.store.accounts.byId(passkey.accountId)!;
+    accountId = account.id;
+    actor = `customer:${account.loginId}`;
+    if (passkey.revokedAt !== null) throw new HarnessError('PASSKEY_REVOKED', 'this passkey was revoked');
+    if (account.locked) throw new HarnessError('ACCOUNT_LOCKED', 'account is locked');
+
+    // §7.2 step 6: userHandle, when present, must be the account's; a discoverable ceremony needs it.
+    if (inner.userHandle !== undefined && inner.userHandle !== null) {
+      let handle: Uint8Array;
+      try {
+        handle = fromBase64url(String(inner.userHandle), 'userHandle');
+      } catch (cause) {
+        throw new HarnessError('USER_HANDLE_MISMATCH', 'userHandle is not base64url', { cause });
+      }
+      if (!equalBytes(handle, account.userHandle)) throw new HarnessError('USER_HANDLE_MISMATCH', 'userHandle does not belong to this credential');
+    } else if (ceremony.loginId === null) {
+      throw new HarnessError('USER_HANDLE_MISMATCH', 'a discoverable login must return the userHandle');
+    }
+
+    const clientDataJSON = b64(inner.clientDataJSON, 'clientDataJSON', Math.ceil((ctx.policy.maxClientDataBytes * 4) / 3) + 4);
+    checkClientData(ctx, clientDataJSON, 'webauthn.get', ceremony);
+    const authDataBytes = b64(inner.authenticatorData, 'authenticatorData', Math.ceil((ctx.policy.maxAttestationBytes * 4) / 3) + 4);
+    const authData = checkAuthData(ctx, authDataBytes, { requireUv: ceremony.userVerification === 'required' });
+    // §7.2 step 19: BE is fixed at creation; a change means a different authenticator.
+    if (authData.flags.be !== passkey.backupEligible) throw new HarnessError('BACKUP_FLAGS_INVALID', 'the backup-eligible flag changed since registration');
+    b64(inner.signature, 'signature', 2048);
+
+    let verified = false;
+    try {
+      // Counter 0 here: the library must only judge the signature; clone detection is ours, after it.
+      const result = await verifyAuthenticationResponse({
+        response: opts.response,
+        expectedChallenge: ceremony.challenge,
+        expectedOrigin: ctx.origins,
+        expectedRPID: ctx.rpId,
+        requireUserVerification: ceremony.userVerification === 'required',
+        credential: { id: passkey.credentialId, publicKey: passkey.publicKey.slice(), counter: 0, transports: passkey.transports as never },
+      });
+      verified = result.verified;
+    } catch (cause) {
+      throw new HarnessError('SIGNATURE_INVALID', `assertion did not verify: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    }
+    if (!verified) throw new HarnessError('SIGNATURE_INVALID', 'assertion signature did not verify');
+
+    // §7.2 step 21: a counter that does not increase (unless both are 0) signals a possible clone.
+    const stored = passkey.counter;
+    const next = authData.signCount;
+    if ((next !== 0 || stored !== 0) && next <= stored) {
+      audit(ctx, { actor, action: 'login.clone-suspected', outcome: 'failure', code: 'COUNTER_REGRESSION', accountId, details: { passkeyId: passkey.id, stored, received: next } });
+      throw new HarnessError('COUNTER_REGRESSION', `signature counter ${next} did not increase past ${stored}: possible cloned authenticator`);
+    }
+    const sessionId = newToken(ctx);
+    const now = ctx.clock.now();
+    const pk = passkey;
+    ctx.store.transaction(() => {
+      if (!ctx.store.passkeys.updateCounter(pk.id, stored, next, now, { backupState: authData.flags.bs })) {
+        throw new HarnessError('COUNTER_REGRESSION', 'another login moved the counter first');
+      }
+      ctx.store.sessions.create({ tokenHash: hashToken(sessionId), accountId: account.id, now });
+      audit(ctx, { actor, action: 'login.passkey', outcome: 'success', accountId: account.id, details: { ceremonyId: ceremony.handle, passkeyId: pk.id, counter: next, uv: authData.flags.uv } });
+    });
+    return { sessionId, accountId: account.id, loginId: account.loginId, displayName: account.displayName, passkeyId: pk.id, counter: next };
+  } catch (error) {
+    auditFailure(ctx, error, { actor, action: 'login.passkey', accountId, details: { ceremonyId: typeof opts.ceremonyId === 'string' ? opts.ceremonyId : null, passkeyId: passkey?.id ?? null } });
+  }
+}

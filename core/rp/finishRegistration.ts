@@ -1,0 +1,130 @@
+import { verifyRegistrationResponse } from '@simplewebauthn/server';
+import { HarnessError } from '../errors.js';
+import type { ChallengeRow } from '../store/rows.js';
+import { decodeAttestationObject } from '../webauthn/attestationObject.js';
+import { decodeCbor } from '../webauthn/cbor.js';
+import { decodeCoseKey } from '../webauthn/cose.js';
+import { bytesToHex, equalBytes } from '../webauthn/der.js';
+import type { RegistrationResponseJSON } from '../webauthn/types.js';
+import { b64, checkAuthData, checkClientData, checkCredentialIds, consumeCeremony, requireObject } from './ceremonyChecks.js';
+import { audit, auditFailure, requireSession, type RpContext } from './context.js';
+import { toPasskeySummary, type PasskeySummary } from './passkeySummary.js';
+
+const TRANSPORTS = new Set(['ble', 'cable', 'hybrid', 'internal', 'nfc', 'smart-card', 'usb']);
+
+function uuid(bytes: Uint8Array): string {
+  const h = bytesToHex(bytes);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+/**
+ * WebAuthn §7.1 (registering a new credential), seed step 6 → 7. Our structural checks come first
+ * (specific codes), then @simplewebauthn/server verifies the attestation statement; the credential
+ * ID's UNIQUE constraint decides races. A notice goes to the customer's addresses afterwards.
+ */
+export async function finishRegistration(
+  ctx: RpContext,
+  opts: { sessionId: string; ceremonyId?: string; response: RegistrationResponseJSON; name?: string },
+): Promise<{ passkey: PasskeySummary }> {
+  const { session, account } = requireSession(ctx, opts.sessionId);
+  const actor = `customer:${account.loginId}`;
+  let ceremonyId = opts.ceremonyId;
+  try {
+    // The ceremony must belong to this session: a challenge issued to another session is not found.
+    const row: ChallengeRow | undefined =
+      typeof opts.ceremonyId === 'string' ? ctx.store.challenges.byHandle(opts.ceremonyId) : ctx.store.challenges.latestForSession(session.id, 'registration');
+    const ceremony = consumeCeremony(ctx, row && row.purpose === 'registration' && row.sessionId === session.id ? row : undefined);
+    ceremonyId = ceremony.handle;
+
+    const response = requireObject(opts.response, 'response');
+    const inner = requireObject(response.response, 'response.response');
+    const { id, idBytes } = checkCredentialIds(response);
+    const clientDataJSON = b64(inner.clientDataJSON, 'clientDataJSON', Math.ceil((ctx.policy.maxClientDataBytes * 4) / 3) + 4);
+    checkClientData(ctx, clientDataJSON, 'webauthn.create', ceremony);
+    // Size limit before any CBOR is parsed, then the strict decoder (no tags, no indefinite lengths, no trailing bytes).
+    const attestationBytes = b64(inner.attestationObject, 'attestationObject', Math.ceil((ctx.policy.maxAttestationBytes * 4) / 3) + 4);
+    const attestation = decodeAttestationObject(attestationBytes);
+    const authData = checkAuthData(ctx, attestation.authData, { requireUv: ceremony.userVerification === 'required' });
+    const attested = authData.attestedCredentialData;
+    if (!authData.flags.at || !attested) throw new HarnessError('AUTHDATA_MALFORMED', 'registration authenticatorData has no attested credential data');
+    // §7.1 step 25 and the RP's part of step 22: the ID the client reports is the ID the authenticator made.
+    if (!equalBytes(attested.credentialId, idBytes)) throw new HarnessError('RAW_ID_MISMATCH', 'rawId differs from the credential ID inside authenticatorData');
+    if (attested.credentialId.length < 1 || attested.credentialId.length > 1023) throw new HarnessError('CREDENTIAL_ID_INVALID', 'credential ID length must be 1..1023 bytes');
+    const coseMap = decodeCbor(attested.credentialPublicKey);
+    const alg = coseMap instanceof Map ? coseMap.get(3) : undefined;
+    // §7.1 step 20: the algorithm must be one of pubKeyCredParams.
+    if (typeof alg !== 'number' || !ceremony.algorithms.includes(alg)) throw new HarnessError('ALGORITHM_NOT_ALLOWED', `algorithm ${String(alg)} was not offered`);
+    try {
+      decodeCoseKey(attested.credentialPublicKey);
+    } catch (cause) {
+      throw new HarnessError('COSE_INVALID', 'credential public key is not a valid COSE key for its algorithm', { cause });
+    }
+    if (ctx.store.passkeys.byCredentialId(id)) throw new HarnessError('CREDENTIAL_EXISTS', 'this credential is already registered');
+
+    let verification: Awaited<ReturnType<typeof verifyRegistrationResponse>>;
+    try {
+      verification = await verifyRegistrationResponse({
+        response: opts.response,
+        expectedChallenge: ceremony.challenge,
+        expectedOrigin: ctx.origins,
+        expectedRPID: ctx.rpId,
+        requireUserVerification: ceremony.userVerification === 'required',
+        supportedAlgorithmIDs: ceremony.algorithms,
+      });
+    } catch (cause) {
+      const message = cause instanceof Error ? cause.message : String(cause);
+      throw new HarnessError(/signature/i.test(message) ? 'SIGNATURE_INVALID' : 'VERIFICATION_FAILED', `attestation verification failed: ${message}`, { cause });
+    }
+    if (!verification.verified) throw new HarnessError('SIGNATURE_INVALID', 'attestation signature did not verify');
+
+    const transports = Array.isArray(inner.transports) ? inner.transports.filter((t): t is string => typeof t === 'string' && TRANSPORTS.has(t)) : [];
+    const aaguid = uuid(attested.aaguid);
+    const name = typeof opts.name === 'string' && opts.name.trim() !== '' ? opts.name.trim().slice(0, 64) : `パスキー ${ctx.store.passkeys.listForAccount(account.id, { includeRevoked: true }).length + 1}`;
+    const now = ctx.clock.now();
+    const passkey = ctx.store.transaction(() => {
+      const passkeyId = ctx.store.passkeys.insert({
+        accountId: account.id,
+        credentialId: id,
+        publicKey: attested.credentialPublicKey,
+        alg,
+        name,
+        aaguid,
+        transports,
+        backupEligible: authData.flags.be,
+        backupState: authData.flags.bs,
+        userVerified: authData.flags.uv,
+        counter: authData.signCount,
+        fmt: attestation.fmt,
+        createdAt: now,
+      });
+      audit(ctx, {
+        actor,
+        action: 'registration.finish',
+        outcome: 'success',
+        accountId: account.id,
+        details: { ceremonyId, passkeyId, credentialId: id, aaguid, fmt: attestation.fmt, alg, be: authData.flags.be, bs: authData.flags.bs, uv: authData.flags.uv },
+      });
+      return ctx.store.passkeys.byId(passkeyId)!;
+    });
+    await sendNotice(ctx, account.id, account.displayName, passkey.name, actor);
+    return { passkey: toPasskeySummary(passkey) };
+  } catch (error) {
+    auditFailure(ctx, error, { actor, action: 'registration.finish', accountId: account.id, details: { ceremonyId: ceremonyId ?? null } });
+  }
+}
+
+async function sendNotice(ctx: RpContext, accountId: number, displayName: string, passkeyName: string, actor: string): Promise<void> {
+  for (const email of ctx.store.emails.list(accountId)) {
+    try {
+      await ctx.mailer.send({
+        to: email.address,
+        subject: `【${ctx.rpName}】パスキー登録完了のお知らせ`,
+        text: `${displayName} 様\n\nパスキー「${passkeyName}」が登録されました。お心当たりのない場合は、至急サポートまでご連絡ください。\n\nA passkey "${passkeyName}" was registered to your account. If this was not you, contact support.\n`,
+      });
+    } catch (error) {
+      // The passkey is bound already; a failed notice is recorded, not turned into a failed registration.
+      audit(ctx, { actor, action: 'registration.notice', outcome: 'failure', code: error instanceof HarnessError ? error.code : 'MAIL_FAILED', accountId });
+    }
+  }
+}
+

@@ -1,0 +1,14 @@
+import { isStepUpFresh, requireSession, type RpContext } from './context.js';
+
+export function getSession(ctx: RpContext, opts: { sessionId: string }) {
+  const { session, account } = requireSession(ctx, opts.sessionId);
+  return {
+    accountId: account.id,
+    loginId: account.loginId,
+    displayName: account.displayName,
+    stepUp:
+      session.stepUpAt === null
+        ? null
+        : { method: session.stepUpMethod, purpose: session.stepUpPurpose, at: session.stepUpAt, fresh: isStepUpFresh(ctx, session, session.stepUpPurpose ?? '') },
+  };
+}

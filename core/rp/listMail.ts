@@ -1,0 +1,7 @@
+import { listOutbox } from '../mail/listOutbox.js';
+import type { RpContext } from './context.js';
+
+/** The captured mailbox (harness view): every message the RP sent, newest first. */
+export function listMail(ctx: RpContext, opts: { to?: string; limit?: number } = {}) {
+  return listOutbox(ctx.store, opts);
+}

@@ -1,0 +1,14 @@
+import { audit, hashToken, type RpContext } from './context.js';
+
+/** Ends the session; its open codes and challenges go with it (ON DELETE CASCADE). Idempotent. */
+export function logout(ctx: RpContext, opts: { sessionId: string }): { ok: true } {
+  if (typeof opts.sessionId !== 'string') return { ok: true };
+  const session = ctx.store.sessions.byTokenHash(hashToken(opts.sessionId));
+  if (session) {
+    ctx.store.transaction(() => {
+      ctx.store.sessions.delete(session.id);
+      audit(ctx, { actor: `session:${session.id}`, action: 'logout', outcome: 'success', accountId: session.accountId });
+    });
+  }
+  return { ok: true };
+}

@@ -1,0 +1,38 @@
+import type { PasskeyRow } from '../store/rows.js';
+import { authenticatorName } from './aaguids.js';
+
+export interface PasskeySummary {
+  passkeyId: number;
+  credentialId: string;
+  name: string;
+  aaguid: string;
+  authenticatorName: string;
+  transports: string[];
+  backupEligible: boolean;
+  backupState: boolean;
+  counter: number;
+  fmt: string;
+  alg: number;
+  createdAt: number;
+  lastUsedAt: number | null;
+  revokedAt: number | null;
+}
+
+export function toPasskeySummary(p: PasskeyRow): PasskeySummary {
+  return {
+    passkeyId: p.id,
+    credentialId: p.credentialId,
+    name: p.name,
+    aaguid: p.aaguid,
+    authenticatorName: authenticatorName(p.aaguid),
+    transports: [...p.transports],
+    backupEligible: p.backupEligible,
+    backupState: p.backupState,
+    counter: p.counter,
+    fmt: p.fmt,
+    alg: p.alg,
+    createdAt: p.createdAt,
+    lastUsedAt: p.lastUsedAt,
+    revokedAt: p.revokedAt,
+  };
+}

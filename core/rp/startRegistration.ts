@@ -1,0 +1,60 @@
+import { generateRegistrationOptions } from '@simplewebauthn/server';
+import { HarnessError } from '../errors.js';
+import type { PublicKeyCredentialCreationOptionsJSON } from '../webauthn/types.js';
+import { audit, isStepUpFresh, newToken, requireSession, SUPPORTED_ALGORITHMS, type RpContext } from './context.js';
+
+type UserVerification = 'required' | 'preferred' | 'discouraged';
+
+/** Seed step 5 → 6: creation options, only for a session whose step-up is fresh (≤ 5 minutes). */
+export async function startRegistration(
+  ctx: RpContext,
+  opts: { sessionId: string; attestation?: 'none' | 'direct'; userVerification?: UserVerification; authenticatorAttachment?: 'platform' | 'cross-platform' },
+): Promise<{ ceremonyId: string; options: PublicKeyCredentialCreationOptionsJSON }> {
+  const { session, account } = requireSession(ctx, opts.sessionId);
+  const actor = `customer:${account.loginId}`;
+  if (!isStepUpFresh(ctx, session, 'passkey-registration')) {
+    audit(ctx, { actor, action: 'registration.start', outcome: 'failure', code: 'STEP_UP_REQUIRED', accountId: account.id });
+    throw new HarnessError('STEP_UP_REQUIRED', 'confirm with an email code or one-time password first');
+  }
+  const attestation = opts.attestation ?? 'none';
+  if (attestation !== 'none' && attestation !== 'direct') throw new HarnessError('INVALID_INPUT', 'attestation must be none or direct');
+  const requested = opts.userVerification ?? ctx.policy.userVerification;
+  if (!['required', 'preferred', 'discouraged'].includes(requested)) throw new HarnessError('INVALID_INPUT', 'userVerification is not valid');
+  const userVerification: UserVerification = ctx.policy.userVerification === 'required' ? 'required' : requested;
+  const options = await generateRegistrationOptions({
+    rpName: ctx.rpName,
+    rpID: ctx.rpId,
+    userName: account.loginId,
+    userID: account.userHandle.slice(),
+    userDisplayName: account.displayName,
+    challenge: ctx.random.bytes(32).slice(),
+    timeout: ctx.policy.challengeTtlMs,
+    attestationType: attestation,
+    // §5.4.3: the authenticator must not create a second credential for this account on the same device.
+    excludeCredentials: ctx.store.passkeys.listForAccount(account.id).map((p) => ({ id: p.credentialId, transports: p.transports })),
+    authenticatorSelection: {
+      residentKey: 'preferred',
+      userVerification,
+      ...(opts.authenticatorAttachment ? { authenticatorAttachment: opts.authenticatorAttachment } : {}),
+    },
+    supportedAlgorithmIDs: SUPPORTED_ALGORITHMS,
+  });
+  const ceremonyId = newToken(ctx, 16);
+  const now = ctx.clock.now();
+  ctx.store.transaction(() => {
+    ctx.store.challenges.insert({
+      handle: ceremonyId,
+      challenge: options.challenge,
+      purpose: 'registration',
+      sessionId: session.id,
+      accountId: account.id,
+      loginId: null,
+      userVerification,
+      algorithms: options.pubKeyCredParams.map((p) => p.alg),
+      createdAt: now,
+      expiresAt: now + ctx.policy.challengeTtlMs,
+    });
+    audit(ctx, { actor, action: 'registration.start', outcome: 'success', accountId: account.id, details: { ceremonyId, attestation, userVerification } });
+  });
+  return { ceremonyId, options: JSON.parse(JSON.stringify(options)) as PublicKeyCredentialCreationOptionsJSON };
+}
