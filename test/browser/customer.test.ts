@@ -1,0 +1,176 @@
+// @peculiar/x509 (the authenticator's attestation CA) needs the reflect polyfill loaded first.
+import 'reflect-metadata';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Secret, TOTP } from 'otpauth';
+import type { CDPSession, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SCREENSHOT_DIR, launchChromium, requireBuiltRenderer, type LaunchedBrowser } from '../support/browser.js';
+import { latestCode, startTestServer, type TestServer } from '../core/http/support.js';
+
+/**
+ * The customer pages in real Chromium against the real core over HTTP, with Chromium's own
+ * CDP virtual authenticator standing in for the phone (STEP6): email branch, TOTP branch,
+ * then ログイン (パスキー) username-first and discoverable.
+ */
+const OTP_SECRET = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
+
+let server: TestServer;
+let browser: LaunchedBrowser;
+let page: Page;
+let cdp: CDPSession;
+let authenticatorId: string;
+
+async function shot(name: string): Promise<void> {
+  await page.screenshot({ path: join(SCREENSHOT_DIR, `customer-${name}.png`), fullPage: true });
+}
+
+async function screen(testId: string): Promise<void> {
+  await page.getByTestId(testId).waitFor({ state: 'visible', timeout: 10_000 });
+}
+
+async function expectNoError(): Promise<void> {
+  const error = page.getByTestId('error');
+  if (await error.isVisible()) throw new Error(`page shows an error: ${await error.innerText()}`);
+}
+
+async function login(loginId: string, password: string): Promise<void> {
+  await screen('screen-login');
+  await page.getByTestId('login-id').fill(loginId);
+  await page.getByTestId('login-password').fill(password);
+  await page.getByTestId('login-password').press('Enter');
+  await screen('screen-info');
+}
+
+async function logout(): Promise<void> {
+  await page.getByTestId('logout').click();
+  await screen('screen-login');
+}
+
+beforeAll(async () => {
+  const staticDir = requireBuiltRenderer('customer');
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  server = await startTestServer({ staticDir });
+  await server.rp.createAccount({ loginId: 'yamada', password: 'login-pass-1', tradingPassword: 'trade-pass-1', displayName: '山田 太郎', emails: ['taro@example.jp', 'taro.work@example.jp'] });
+  await server.rp.createAccount({ loginId: 'suzuki', password: 'login-pass-2', tradingPassword: 'trade-pass-2', displayName: '鈴木 花子', emails: ['hanako@example.jp'], otpSecret: OTP_SECRET });
+
+  browser = await launchChromium();
+  page = browser.page;
+  cdp = await browser.context.newCDPSession(page);
+  await cdp.send('WebAuthn.enable', { enableUI: false });
+  const added = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
+  });
+  authenticatorId = added.authenticatorId;
+  await page.goto(`${server.url}/?slot=chromium`);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe('customer pages in Chromium', () => {
+  it('email branch: ログイン → 登録情報照会 → メール認証 → 認証コード入力 → パスキー登録 -確認- → 完了 → 登録済', async () => {
+    await login('yamada', 'login-pass-1');
+    await expect(page.getByTestId('user-name').innerText()).resolves.toContain('山田 太郎');
+    await expect(page.getByTestId('passkey-status').getAttribute('data-status')).resolves.toBe('unregistered');
+    await expect(page.getByTestId('passkey-status').innerText()).resolves.toBe('未登録');
+    await shot('1-registration-info');
+
+    await page.getByTestId('passkey-register').click();
+    await screen('screen-email');
+    await page.getByTestId('email-option-1').check();
+    await shot('2-email');
+    await page.getByTestId('email-send').click();
+
+    await screen('screen-code');
+    await page.getByTestId('code-input').fill(latestCode(server.store, 'taro.work@example.jp'));
+    await shot('3-code');
+    await page.getByTestId('code-submit').click();
+
+    await screen('screen-confirm');
+    await expect(page.locator('h1').innerText()).resolves.toBe('パスキー登録 -確認-');
+    await shot('4-confirm');
+    await page.getByTestId('confirm-register').click();
+
+    await screen('screen-done');
+    await expectNoError();
+    await shot('5-done');
+    const { credentials } = await cdp.send('WebAuthn.getCredentials', { authenticatorId });
+    expect(credentials).toHaveLength(1);
+    expect(credentials[0]!.rpId).toBe('localhost');
+
+    await page.getByTestId('done-back').click();
+    await screen('screen-info');
+    await expect(page.getByTestId('passkey-status').getAttribute('data-status')).resolves.toBe('registered');
+    await shot('6-registered');
+  });
+
+  it('shows a readable error with its code when the device refuses (InvalidStateError: passkey already on this device)', async () => {
+    server.clock.advance(120_000);
+    await page.getByTestId('passkey-register').click();
+    await screen('screen-email');
+    await page.getByTestId('email-send').click();
+    await screen('screen-code');
+    await page.getByTestId('code-input').fill(latestCode(server.store, 'taro@example.jp'));
+    await page.getByTestId('code-submit').click();
+    await screen('screen-confirm');
+    await page.getByTestId('confirm-register').click();
+    await screen('error');
+    await expect(page.getByTestId('error-code').innerText()).resolves.toBe('INVALID_STATE');
+    await expect(page.getByTestId('error-message').innerText()).resolves.toContain('既に');
+    await shot('7-device-error');
+    await page.getByTestId('confirm-back').click();
+    await screen('screen-info');
+    await logout();
+  });
+
+  it('ログイン (パスキー): username-first, then discoverable', async () => {
+    await page.getByTestId('goto-passkey-login').click();
+    await screen('screen-passkey-login');
+    await page.getByTestId('passkey-login-id').fill('yamada');
+    await page.getByTestId('passkey-login-submit').click();
+    await screen('screen-welcome');
+    await expectNoError();
+    await shot('8-passkey-login');
+    await page.getByTestId('welcome-next').click();
+    await screen('screen-info');
+    await logout();
+
+    await page.getByTestId('goto-passkey-login').click();
+    await screen('screen-passkey-login');
+    await page.getByTestId('passkey-login-submit').click();
+    await screen('screen-welcome');
+    await expect(page.getByTestId('user-name').innerText()).resolves.toContain('山田 太郎');
+    await page.getByTestId('logout').click();
+    await screen('screen-login');
+  });
+
+  it('TOTP branch: no メール認証 screen, the one-time password goes straight to 認証', async () => {
+    await login('suzuki', 'login-pass-2');
+    await expect(page.getByTestId('otp-status').getAttribute('data-status')).resolves.toBe('active');
+    await page.getByTestId('passkey-register').click();
+    await screen('screen-code');
+    await expect(page.getByTestId('screen-code').getAttribute('data-method')).resolves.toBe('totp');
+    const code = new TOTP({ algorithm: 'SHA1', digits: 6, period: 30, secret: Secret.fromBase32(OTP_SECRET) }).generate({ timestamp: server.clock.now() });
+    await page.getByTestId('code-input').fill(code);
+    await shot('9-totp');
+    await page.getByTestId('code-submit').click();
+    await screen('screen-confirm');
+    await page.getByTestId('confirm-register').click();
+    await screen('screen-done');
+    await page.getByTestId('done-back').click();
+    await screen('screen-info');
+    await expect(page.getByTestId('passkey-status').getAttribute('data-status')).resolves.toBe('registered');
+  });
+
+  it('switches to English and back', async () => {
+    await page.getByTestId('lang-toggle').click();
+    await expect(page.locator('h1').innerText()).resolves.toBe('Registered information');
+    await expect(page.getByTestId('passkey-status').innerText()).resolves.toContain('Registered');
+    await shot('10-english');
+    await page.getByTestId('lang-toggle').click();
+    await expect(page.locator('h1').innerText()).resolves.toBe('登録情報照会');
+  });
+});
