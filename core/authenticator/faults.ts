@@ -13,7 +13,7 @@ export interface AuthenticatorFaults {
   clearUv?: boolean;
   /** The assertion's signCount goes below the last one (§7.2 step 21). */
   counterRegression?: boolean;
-  /** attestationObject truncated / authenticatorData carries an unterminated extensions map. */
+  /** attestationObject's map claims an entry that is missing / authenticatorData carries an unterminated extensions map. */
   malformedCbor?: boolean;
   /** Client: clientDataJSON.origin is this value instead of the real origin. */
   wrongOrigin?: string;

@@ -75,7 +75,7 @@ export async function makeCredential(ctx: AuthenticatorContext, options: MakeCre
   const signCount = profile.counterPolicy === 'regress' ? 1000 : 0;
   const rpIdHash = sha256(new TextEncoder().encode(rpId));
   const aaguid = profile.attestation === 'fido-u2f' ? ZERO_AAGUID : aaguidToBytes(profile.aaguid);
-  let authData = buildAuthenticatorData({
+  const authData = buildAuthenticatorData({
     rpIdHash: faults.wrongRpIdHash ? flipLastByte(rpIdHash) : rpIdHash,
     flags: {
       up: up && !faults.clearUp,
@@ -134,8 +134,9 @@ export async function makeCredential(ctx: AuthenticatorContext, options: MakeCre
   ctx.credentials.put(credential);
   privateKeyFor(ctx, credential);
 
-  let attestationObject = encodeAttestationObject({ fmt, attStmt, authData });
-  if (faults.malformedCbor) attestationObject = attestationObject.subarray(0, attestationObject.length - 1).slice();
+  const attestationObject = encodeAttestationObject({ fmt, attStmt, authData });
+  // The top-level map claims a fourth entry that never comes: every CBOR decoder runs out of input.
+  if (faults.malformedCbor) attestationObject[0] = 0xa4;
 
   return {
     credentialId,
