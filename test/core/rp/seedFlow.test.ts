@@ -83,10 +83,18 @@ describe('the seed flow in process', () => {
     env.store.close();
   });
 
-  it('step-up rejects login without session and a pre-login registration (AUTH_REQUIRED)', async () => {
+  it('a stepped-up session can register a second passkey from another device (excludeCredentials lists the first)', async () => {
     const env = setup();
-    expect(await codeOf(env.rp.startRegistration({ sessionId: 'nope' }))).toBe('AUTH_REQUIRED');
-    await loginAndStepUp({ ...env }, 'x').catch(() => undefined);
+    seedCustomer(env);
+    const sessionId = await loginAndStepUp(env);
+    for (const profile of ['iphone-icloud', 'yubikey-5']) {
+      const { client } = phone(env, { profile, seed: profile });
+      const { ceremonyId, options } = await env.rp.startRegistration({ sessionId });
+      await env.rp.finishRegistration({ sessionId, ceremonyId, response: await client.create(options) });
+    }
+    const { options } = await env.rp.startRegistration({ sessionId });
+    expect(options.excludeCredentials).toHaveLength(2);
+    expect(env.rp.listPasskeys({ sessionId }).passkeys.map((p) => p.authenticatorName)).toEqual(['iCloud Keychain', 'YubiKey 5 Series']);
     env.store.close();
   });
 });
