@@ -1,3 +1,5 @@
+// @peculiar/x509 (attestation CA) needs the Reflect polyfill before it loads.
+import 'reflect-metadata';
 import { builtInProfiles, resolveProfile } from '../authenticator/profiles.js';
 import { systemClock, type Clock } from '../clock.js';
 import { HarnessError } from '../errors.js';
@@ -275,7 +277,9 @@ export async function createHarness(options: CreateHarnessOptions = {}): Promise
     async 'admin.inspect'({ credentialId }) {
       const { a, passkey } = await findPasskey(credentialId);
       const detail = await rp.admin.inspectPasskey({ admin, passkeyId: passkey.passkeyId });
-      return { ...passkeySummary(a.loginId, detail as Record<string, any>), ...(detail as Record<string, unknown>) } as PasskeySummary;
+      const d = detail as unknown as Record<string, any>;
+      // The summary shape first, then what only inspect shows (flags, key, revocation reason).
+      return { ...passkeySummary(a.loginId, d), authenticatorName: d.authenticatorName, fmt: d.fmt, alg: d.alg, flags: d.flags, publicKeyCose: d.publicKeyCose, revokeReason: d.revokeReason ?? null, revokeTicket: d.revokeTicket ?? null } as PasskeySummary;
     },
     async 'admin.revoke'({ credentialId, reason, ticket, actor }) {
       const { passkey } = await findPasskey(credentialId);

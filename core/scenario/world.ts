@@ -1,3 +1,5 @@
+// @peculiar/x509 (attestation CA) needs the Reflect polyfill before it loads.
+import 'reflect-metadata';
 import { Secret } from 'otpauth';
 import { createAuthenticator } from '../authenticator/index.js';
 import { memoryCredentialStore, type CredentialStore } from '../authenticator/credentials.js';

@@ -14,6 +14,12 @@ export function shouldColor(env: Record<string, string | undefined>, isTty: bool
   return isTty;
 }
 
+/** Scenario names and error messages are untrusted text: never let them drive the terminal. */
+function visible(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
 export function formatHuman(report: RunReport, options: HumanFormatOptions): string {
   const paint = (code: number) => (text: string) => (options.color ? `\u001b[${code}m${text}\u001b[0m` : text);
   const green = paint(32);
@@ -21,16 +27,16 @@ export function formatHuman(report: RunReport, options: HumanFormatOptions): str
   const dim = paint(2);
   const lines: string[] = [];
   for (const result of report.results) {
-    const label = result.iteration > 1 ? `${result.name} #${result.iteration}` : result.name;
+    const label = visible(result.iteration > 1 ? `${result.name} #${result.iteration}` : result.name);
     const mark = result.status === 'passed' ? green('✔') : red('✘');
-    lines.push(`${mark} ${label} ${dim(`(${result.file}, ${result.durationMs.toFixed(0)} ms)`)}`);
+    lines.push(`${mark} ${label} ${dim(`(${visible(result.file)}, ${result.durationMs.toFixed(0)} ms)`)}`);
     if (result.status === 'failed' || options.verbose) {
       for (const step of result.steps) {
         const sym = step.status === 'passed' ? green('ok  ') : step.status === 'failed' ? red('FAIL') : dim('skip');
-        lines.push(`    ${sym} ${step.name}${step.error && step.status === 'failed' ? ` — ${step.error.code}: ${step.error.message}` : ''}`);
+        lines.push(`    ${sym} ${visible(step.name)}${step.error && step.status === 'failed' ? ` — ${step.error.code}: ${visible(step.error.message)}` : ''}`);
       }
     }
-    if (result.failure) lines.push(red(`    failed at step "${result.failure.step}": ${result.failure.code}: ${result.failure.message}`));
+    if (result.failure) lines.push(red(`    failed at step "${visible(result.failure.step)}": ${result.failure.code}: ${visible(result.failure.message)}`));
   }
   const summary = `${report.passed} passed, ${report.failed} failed (${report.total} scenarios, seed ${report.seed}, ${report.durationMs.toFixed(0)} ms)`;
   lines.push('', report.failed ? red(summary) : green(summary), '');

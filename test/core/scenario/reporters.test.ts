@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { escapeXml, formatHuman, formatJson, formatJunit, formatTap, shouldColor } from '../../../core/scenario/reporters/index.js';
+import type { RunReport } from '../../../core/scenario/report.js';
+
+const nasty = 'a<b>&"c"\'d\u0001\u001b[31m';
+
+const report: RunReport = {
+  seed: 'seed-1',
+  total: 2,
+  passed: 1,
+  failed: 1,
+  durationMs: 12,
+  results: [
+    { name: 'happy', file: 'dir/01.yaml', iteration: 1, seed: 's1', status: 'passed', durationMs: 5, steps: [{ index: 0, name: '1: createUser', action: 'createUser', status: 'passed', durationMs: 1 }] },
+    {
+      name: `bad ${nasty}`,
+      file: 'dir/02 & more.yaml',
+      iteration: 2,
+      seed: 's2',
+      status: 'failed',
+      durationMs: 7,
+      steps: [
+        { index: 0, name: 'send the code', action: 'sendEmailCode', status: 'failed', durationMs: 1, error: { code: 'EXPECTATION_FAILED', message: `expected OTP_INVALID, got ${nasty}` } },
+        { index: 1, name: '2: confirm', action: 'confirm', status: 'skipped', durationMs: 0 },
+      ],
+      failure: { step: 'send the code', index: 0, code: 'EXPECTATION_FAILED', message: `expected OTP_INVALID, got ${nasty}` },
+    },
+  ],
+};
+
+/** A minimal well-formedness check: balanced tags, legal characters, only the five entities. */
+function assertWellFormedXml(xml: string) {
+  expect(xml.startsWith('<?xml version="1.0" encoding="UTF-8"?>')).toBe(true);
+  // eslint-disable-next-line no-control-regex
+  expect(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/.test(xml)).toBe(false);
+  expect(/&(?!(amp|lt|gt|quot|apos);)/.test(xml)).toBe(false);
+  const stack: string[] = [];
+  for (const m of xml.replace(/<\?xml[^>]*\?>/, '').matchAll(/<(\/?)([a-zA-Z]+)([^>]*?)(\/?)>/g)) {
+    const [, close, name, attrs, selfClose] = m;
+    expect(attrs!.includes('<')).toBe(false);
+    if (close) expect(stack.pop()).toBe(name);
+    else if (!selfClose) stack.push(name!);
+  }
+  expect(stack).toEqual([]);
+  // Text content never carries a raw '<' outside tags.
+  expect(xml.replace(/<[^>]*>/g, '').includes('<')).toBe(false);
+}
+
+describe('reporters', () => {
+  it('junit: valid XML, escaped names and messages, failure names the step', () => {
+    const xml = formatJunit(report);
+    assertWellFormedXml(xml);
+    expect(xml).toContain('<testsuites name="passkey-harness" tests="2" failures="1"');
+    expect(xml).toContain('name="dir/02 &amp; more.yaml"');
+    expect(xml).toContain('name="bad a&lt;b&gt;&amp;&quot;c&quot;&apos;d[31m #2"');
+    expect(xml).toContain('message="send the code: EXPECTATION_FAILED: expected OTP_INVALID');
+    expect(xml).toContain('type="EXPECTATION_FAILED"');
+  });
+
+  it('escapeXml drops characters XML 1.0 cannot carry, including lone surrogates', () => {
+    expect(escapeXml('x\u0000y\u001fz\uD800w')).toBe('xyzw');
+    expect(escapeXml('tab\tnew\nline')).toBe('tab\tnew\nline');
+  });
+
+  it('json round-trips the report', () => {
+    expect(JSON.parse(formatJson(report))).toEqual(report);
+  });
+
+  it('tap: plan, points and YAML diagnostics with the step', () => {
+    const tap = formatTap(report);
+    expect(tap.split('\n').slice(0, 3)).toEqual(['TAP version 14', '1..2', 'ok 1 - happy']);
+    expect(tap).toContain('not ok 2 - bad');
+    expect(tap).toContain('  step: "send the code"');
+  });
+
+  it('human: names the failing step; colour only when asked', () => {
+    const plain = formatHuman(report, { color: false });
+    expect(plain).toContain('failed at step "send the code"');
+    expect(plain).toContain('1 passed, 1 failed');
+    expect(plain.includes('\u001b')).toBe(false);
+    expect(plain).toContain('\\x1b[31m');
+    expect(formatHuman(report, { color: true })).toContain('\u001b[32m');
+  });
+
+  it('colour only on a TTY and never with NO_COLOR', () => {
+    expect(shouldColor({}, true)).toBe(true);
+    expect(shouldColor({}, false)).toBe(false);
+    expect(shouldColor({ NO_COLOR: '1' }, true)).toBe(false);
+    expect(shouldColor({ NO_COLOR: '' }, true)).toBe(true);
+  });
+});
