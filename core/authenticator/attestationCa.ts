@@ -1,3 +1,6 @@
+// @peculiar/x509's Node (CJS) build uses tsyringe, which needs a Reflect polyfill loaded first
+// (reflect-metadata comes with @simplewebauthn/server, which loads it the same way).
+import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import { HarnessError } from '../errors.js';
 import { systemClock, type Clock } from '../clock.js';
