@@ -165,6 +165,26 @@ describe('customer pages in Chromium', () => {
     await expect(page.getByTestId('passkey-status').getAttribute('data-status')).resolves.toBe('registered');
   });
 
+  it('shows NotAllowedError (device prompt denied) as a readable message with code NOT_ALLOWED, and leaves the passkey count unchanged', async () => {
+    // The console injects its own navigator.credentials into the frame; here the "phone" denies.
+    await page.evaluate(`navigator.credentials.create = () => Promise.reject(new DOMException('The operation either timed out or was not allowed.', 'NotAllowedError'))`);
+    server.clock.advance(30_000);
+    const code = new TOTP({ algorithm: 'SHA1', digits: 6, period: 30, secret: Secret.fromBase32(OTP_SECRET) }).generate({ timestamp: server.clock.now() });
+    await page.getByTestId('passkey-register').click();
+    await screen('screen-code');
+    await page.getByTestId('code-input').fill(code);
+    await page.getByTestId('code-submit').click();
+    await screen('screen-confirm');
+    await page.getByTestId('confirm-register').click();
+    await screen('error');
+    await expect(page.getByTestId('error-code').innerText()).resolves.toBe('NOT_ALLOWED');
+    await expect(page.getByTestId('error-message').innerText()).resolves.toContain('キャンセル');
+    await shot('11-not-allowed');
+    await page.getByTestId('confirm-back').click();
+    await screen('screen-info');
+    await expect(page.getByTestId('passkey-status').innerText()).resolves.toBe('登録済 (1件)');
+  });
+
   it('switches to English and back', async () => {
     await page.getByTestId('lang-toggle').click();
     await expect(page.locator('h1').innerText()).resolves.toBe('Registered information');
