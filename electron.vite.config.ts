@@ -22,7 +22,7 @@ export default defineConfig({
   main: {
     build: {
       outDir: resolve(root, 'out/main'),
-      lib: { entry: resolve(root, 'electron/main.ts') },
+      lib: { entry: { index: resolve(root, 'electron/main.ts') } },
     },
   },
   preload: {

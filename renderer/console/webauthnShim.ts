@@ -38,7 +38,30 @@ export interface ShimOptions {
   platform?: boolean;
 }
 
-type PageWindow = Window & typeof globalThis;
+/**
+ * The slice of the framed page's window the shim touches (its own realm's constructors), typed
+ * structurally so the module also compiles, and is unit-tested, without the DOM library.
+ */
+export interface PageWindow {
+  navigator: { credentials?: object | null };
+  location: { origin: string };
+  ArrayBuffer: ArrayBufferConstructor;
+  Uint8Array: Uint8ArrayConstructor;
+  Array: ArrayConstructor;
+  JSON: JSON;
+  Promise: PromiseConstructor;
+  DOMException: new (message?: string, name?: string) => Error;
+  PublicKeyCredential?: { prototype: object };
+  AuthenticatorAttestationResponse?: { prototype: object };
+  AuthenticatorAssertionResponse?: { prototype: object };
+}
+
+/** `CredentialCreationOptions` / `CredentialRequestOptions` as far as the shim reads them. */
+interface CredentialRequest {
+  publicKey?: unknown;
+  signal?: AbortSignal;
+  mediation?: string;
+}
 
 function isBufferSource(value: unknown): value is ArrayBuffer | ArrayBufferView {
   // instanceof fails across realms (the page's ArrayBuffer is not ours); internal slots do not.
@@ -119,7 +142,7 @@ const DOM_EXCEPTION_NAMES: Record<string, string> = {
 };
 
 /** What a browser would throw: DOMException with the WebAuthn name, message keeping our code. */
-export function toPageError(page: PageWindow, error: unknown): DOMException {
+export function toPageError(page: PageWindow, error: unknown): Error {
   const { code, message } = describeError(error);
   return new page.DOMException(`${message} (${code})`, DOM_EXCEPTION_NAMES[code] ?? 'NotAllowedError');
 }
@@ -135,15 +158,15 @@ export function installCredentialsShim(page: PageWindow, options: ShimOptions): 
   if (!container) return;
   const origin = page.location.origin;
 
-  const run = async (ceremony: 'create' | 'get', request: CredentialCreationOptions | CredentialRequestOptions | undefined) => {
-    const publicKey = (request as { publicKey?: unknown } | undefined)?.publicKey;
+  const run = async (ceremony: 'create' | 'get', request: CredentialRequest | undefined) => {
+    const publicKey = request?.publicKey;
     if (!publicKey) throw new page.DOMException('Only publicKey credentials are simulated', 'NotSupportedError');
-    const signal = (request as { signal?: AbortSignal }).signal;
+    const signal = request?.signal;
     if (signal?.aborted) throw new page.DOMException('The operation was aborted', 'AbortError');
-    if (ceremony === 'get' && (request as { mediation?: string }).mediation === 'conditional') {
+    if (ceremony === 'get' && request?.mediation === 'conditional') {
       // Conditional UI waits for the user to pick a passkey from autofill; the simulated phone
       // has no autofill, so the request stays pending until the page aborts it.
-      return new page.Promise<never>((_resolve, reject) => {
+      return new page.Promise<never>((_resolve: (value: never) => void, reject: (reason: unknown) => void) => {
         signal?.addEventListener('abort', () => reject(new page.DOMException('The operation was aborted', 'AbortError')));
       });
     }
@@ -173,8 +196,8 @@ export function installCredentialsShim(page: PageWindow, options: ShimOptions): 
     }
   };
 
-  Object.defineProperty(container, 'create', { configurable: true, writable: true, value: (request?: CredentialCreationOptions) => run('create', request) });
-  Object.defineProperty(container, 'get', { configurable: true, writable: true, value: (request?: CredentialRequestOptions) => run('get', request) });
+  Object.defineProperty(container, 'create', { configurable: true, writable: true, value: (request?: CredentialRequest) => run('create', request) });
+  Object.defineProperty(container, 'get', { configurable: true, writable: true, value: (request?: CredentialRequest) => run('get', request) });
   const pkc = page.PublicKeyCredential as unknown as Record<string, unknown> | undefined;
   if (pkc) {
     const platform = options.platform ?? true;

@@ -38,7 +38,13 @@ export function createBridgeApi(bridge: Bridge): HarnessApi {
  * Chosen at runtime: the preload bridge inside Electron, otherwise the same API over HTTP
  * (`POST /api/harness/:channel` on the origin that served the console — browser mode).
  */
-export function createConsoleApi(target: Pick<Window, 'harness' | 'location'> = window): { api: HarnessApi; mode: ApiMode } {
+export interface ConsoleHost {
+  /** The preload bridge (Electron); absent in a plain browser. */
+  harness?: Bridge;
+  location: { origin: string };
+}
+
+export function createConsoleApi(target: ConsoleHost = globalThis as unknown as ConsoleHost): { api: HarnessApi; mode: ApiMode } {
   if (target.harness) return { api: createBridgeApi(target.harness), mode: 'electron' };
   return { api: createHttpHarnessClient({ baseUrl: target.location.origin, headers: { [CSRF_HEADER]: '1' } }), mode: 'http' };
 }

@@ -6,7 +6,7 @@ import { createClient } from '../../core/client/index.js';
 import { HarnessError } from '../../core/errors.js';
 import { toBase64url } from '../../core/webauthn/base64url.js';
 import { inspectCeremony } from '../../renderer/console/inspectCeremony.js';
-import { installCredentialsShim, toPageCredential, toWebAuthnJson } from '../../renderer/console/webauthnShim.js';
+import { installCredentialsShim, toPageCredential, toWebAuthnJson, type PageWindow } from '../../renderer/console/webauthnShim.js';
 
 /** A stand-in for the framed page: only what the shim touches, with its own realm's constructors. */
 function fakePage() {
@@ -32,7 +32,7 @@ function fakePage() {
     AuthenticatorAttestationResponse,
     AuthenticatorAssertionResponse,
   };
-  return page as unknown as Window & typeof globalThis & { navigator: { credentials: { create: (o: unknown) => Promise<unknown>; get: (o: unknown) => Promise<unknown> } } };
+  return page as unknown as PageWindow & { navigator: { credentials: { create: (o: unknown) => Promise<unknown>; get: (o: unknown) => Promise<unknown> } } };
 }
 
 const origin = 'http://localhost:8787';

@@ -1,0 +1,222 @@
+import { mkdirSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as OTPAuth from 'otpauth';
+import type { FrameLocator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHarness } from '../../core/harness/createHarness.js';
+import { handleHarnessCall } from '../../core/harness/handleHarnessCall.js';
+import { createHttpServer } from '../../core/http/index.js';
+import { launchChromium, requireBuiltRenderer, SCREENSHOT_DIR, type LaunchedBrowser } from '../support/browser.js';
+
+/**
+ * Browser mode end to end: the built console in Chromium, over HTTP, against the real core
+ * (harness + RP + store + software authenticator). Each simulated phone is an iframe of the
+ * customer pages whose navigator.credentials is the console's shim; QA answers the STEP6
+ * device prompt. Screenshots of each step go to test-results/screenshots/.
+ */
+type Harness = Awaited<ReturnType<typeof createHarness>>;
+
+let dir: string;
+let harness: Harness;
+let server: { url: string; close(): Promise<void> };
+let browser: LaunchedBrowser;
+let page: Page;
+
+async function shot(name: string): Promise<void> {
+  await page.screenshot({ path: join(SCREENSHOT_DIR, `console-${name}.png`), fullPage: false });
+}
+
+async function addPhone(name: string, profile: string): Promise<FrameLocator> {
+  await page.getByTestId('tab-phones').click();
+  await page.getByTestId('phone-add-name').fill(name);
+  await page.getByTestId('phone-add-profile').selectOption(profile);
+  await page.getByTestId('phone-add').click();
+  await page.getByTestId(`phone-frame-${name}`).waitFor();
+  return page.frameLocator(`[data-testid="phone-frame-${name}"]`);
+}
+
+async function logIn(phone: FrameLocator, username: string): Promise<void> {
+  await phone.getByTestId('login-id').fill(username);
+  await phone.getByTestId('login-password').fill('password');
+  await phone.getByTestId('login-submit').click();
+  await phone.locator('[data-testid="screen-info"], [data-testid="screen-welcome"]').first().waitFor();
+  if (await phone.getByTestId('screen-welcome').isVisible()) await phone.getByTestId('welcome-next').click();
+  await phone.getByTestId('screen-info').waitFor();
+}
+
+async function latestCode(to: string): Promise<string> {
+  const [mail] = await harness['mailbox.list']({ to, limit: 1 });
+  const code = mail?.text.match(/\b(\d{6})\b/)?.[1];
+  if (!code) throw new Error(`no step-up code mailed to ${to}`);
+  return code;
+}
+
+/** 登録 → (メール認証 → 認証コード入力 | ワンタイムパスワード) → 確認 → 登録, up to the device prompt. */
+async function startRegistration(phone: FrameLocator, { email, totpSecret, label }: { email?: string; totpSecret?: string; label: string }): Promise<void> {
+  await phone.getByTestId('passkey-register').click();
+  if (email) {
+    await phone.getByTestId('screen-email').waitFor();
+    await phone.getByTestId('email-option-0').check();
+    await shot(`${label}-1-email`);
+    await phone.getByTestId('email-send').click();
+    await phone.getByTestId('screen-code').waitFor();
+    await phone.getByTestId('code-input').fill(await latestCode(email));
+  } else {
+    await phone.getByTestId('screen-code').waitFor();
+    const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(totpSecret!), digits: 6, period: 30 });
+    // otp.enroll confirmed the enrolment with the current step, which the RP now refuses as used; the next step is within its ±1 window.
+    await phone.getByTestId('code-input').fill(totp.generate({ timestamp: Date.now() + 30_000 }));
+  }
+  await shot(`${label}-2-code`);
+  await phone.getByTestId('code-submit').click();
+  await phone.getByTestId('screen-confirm').waitFor();
+  await shot(`${label}-3-confirm`);
+  await phone.getByTestId('confirm-register').click();
+  await page.getByTestId('device-prompt').waitFor();
+  await shot(`${label}-4-device-prompt`);
+}
+
+beforeAll(async () => {
+  const staticDir = requireBuiltRenderer('console');
+  requireBuiltRenderer('customer');
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  dir = await mkdtemp(join(tmpdir(), 'pkh-console-'));
+  // The RP must know its origin before it exists: listen once to learn a free port, then reuse it.
+  const probe = await createHttpServer({ rp: {} as never, staticDir: null }).listen({ port: 0, host: '127.0.0.1' });
+  const port = probe.port;
+  await probe.close();
+  const origin = `http://localhost:${port}`;
+  harness = await createHarness({ dbPath: join(dir, 'harness.sqlite'), vaultPath: join(dir, 'vault.sqlite'), rpId: 'localhost', origin });
+  const http = createHttpServer({
+    rp: harness.rp as never,
+    harness: { handle: (channel: string, input: unknown) => handleHarnessCall(harness, channel, input) },
+    staticDir,
+    origins: [origin],
+  });
+  server = await http.listen({ port, host: '127.0.0.1' });
+  await harness['users.create']({ username: 'hanako', displayName: '山田 花子', emails: ['hanako@example.jp', 'hanako.work@example.jp'] });
+  await harness['users.create']({ username: 'taro', displayName: '鈴木 太郎', emails: ['taro@example.jp'] });
+  await harness['users.create']({ username: 'jiro', displayName: '佐藤 次郎', emails: ['jiro@example.jp'] });
+  browser = await launchChromium({ viewport: { width: 1440, height: 1000 }, locale: 'ja-JP' });
+  page = browser.page;
+  await page.goto(`${origin}/console/`);
+  await page.getByTestId('api-mode').waitFor();
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  await harness?.close();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describe('console in browser mode (real core over HTTP)', () => {
+  it('registers a passkey through a simulated iPhone with the email step-up, approving the device prompt', async () => {
+    expect(await page.getByTestId('api-mode').textContent()).toContain('ブラウザモード');
+    const phone = await addPhone('iphone-hanako', 'iphone-icloud');
+    await shot('email-0-phone-added');
+    await logIn(phone, 'hanako');
+    await expect.poll(() => phone.getByTestId('passkey-status').textContent()).toContain('未登録');
+    await startRegistration(phone, { email: 'hanako@example.jp', label: 'email' });
+    expect(await page.getByTestId('prompt-method-face').isVisible()).toBe(true);
+    await page.getByTestId('prompt-approve').click();
+    await phone.getByTestId('screen-done').waitFor();
+    await shot('email-5-done');
+    await phone.getByTestId('done-back').click();
+    await expect.poll(() => phone.getByTestId('passkey-status').textContent()).toContain('登録済');
+    const passkeys = await harness['admin.passkeys']({ username: 'hanako' });
+    expect(passkeys.filter((p) => !p.revokedAt)).toHaveLength(1);
+    await page.getByTestId('phone-iphone-hanako').getByTestId('phone-credentials').click();
+    await expect.poll(() => page.getByTestId('phone-iphone-hanako').getByTestId('phone-credential').count()).toBe(1);
+  });
+
+  it('registers a passkey through a simulated Android with the TOTP branch (no email screen)', async () => {
+    const { secret } = await harness['otp.enroll']({ username: 'taro' });
+    const phone = await addPhone('android-taro', 'android-gpm');
+    await logIn(phone, 'taro');
+    await startRegistration(phone, { totpSecret: secret, label: 'totp' });
+    expect(await page.getByTestId('prompt-method-fingerprint').isVisible()).toBe(true);
+    await page.getByTestId('prompt-approve').click();
+    await phone.getByTestId('screen-done').waitFor();
+    await shot('totp-5-done');
+    await phone.getByTestId('done-back').click();
+    await expect.poll(() => phone.getByTestId('passkey-status').textContent()).toContain('登録済');
+  });
+
+  it('a denied device prompt leaves the passkey 未登録', async () => {
+    const phone = await addPhone('iphone-jiro', 'iphone-icloud');
+    await logIn(phone, 'jiro');
+    await startRegistration(phone, { email: 'jiro@example.jp', label: 'deny' });
+    await page.getByTestId('prompt-deny').click();
+    await phone.getByTestId('error').waitFor();
+    await shot('deny-5-error');
+    expect(await phone.getByTestId('error-code').textContent()).toContain('NOT_ALLOWED');
+    await page.getByTestId('phone-iphone-jiro').getByTestId('phone-reload').click();
+    await phone.getByTestId('screen-info').waitFor();
+    await expect.poll(() => phone.getByTestId('passkey-status').textContent()).toContain('未登録');
+    expect(await harness['admin.passkeys']({ username: 'jiro' })).toHaveLength(0);
+  });
+
+  it('logs in with the passkey from the phone that holds it', async () => {
+    const phone = page.frameLocator('[data-testid="phone-frame-iphone-hanako"]');
+    await phone.getByTestId('logout').click();
+    await phone.getByTestId('screen-login').waitFor();
+    await phone.getByTestId('goto-passkey-login').click();
+    await phone.getByTestId('passkey-login-id').fill('hanako');
+    await phone.getByTestId('passkey-login-submit').click();
+    await page.getByTestId('device-prompt').waitFor();
+    await shot('login-1-device-prompt');
+    await page.getByTestId('prompt-approve').click();
+    await phone.locator('[data-testid="screen-welcome"], [data-testid="screen-info"]').first().waitFor();
+    await shot('login-2-signed-in');
+    const [passkey] = await harness['admin.passkeys']({ username: 'hanako' });
+    expect(passkey?.lastUsedAt).not.toBeNull();
+  });
+
+  it('support resets the passkeys (operator, reason + ticket) and the customer page shows 未登録 again', async () => {
+    await page.getByTestId('tab-support').click();
+    await page.getByTestId('support-search').fill('hanako');
+    await page.getByTestId('support-search-button').click();
+    await page.locator('[data-testid="support-open"][data-username="hanako"]').click();
+    await page.getByTestId('passkey-row').first().waitFor();
+    // A viewer sees no destructive buttons.
+    expect(await page.getByTestId('support-reset').count()).toBe(0);
+    expect(await page.getByTestId('passkey-revoke').count()).toBe(0);
+    await shot('support-1-viewer');
+    await page.getByTestId('support-role').selectOption('operator');
+    await page.getByTestId('support-reset').click();
+    await page.getByTestId('support-reason').fill('端末紛失の申告');
+    await page.getByTestId('support-ticket').fill('SUP-1042');
+    await shot('support-2-reset-form');
+    await page.getByTestId('support-confirm').click();
+    await page.getByTestId('support-done').waitFor();
+    await shot('support-3-done');
+    expect((await harness['admin.passkeys']({ username: 'hanako' })).every((p) => p.revokedAt !== null)).toBe(true);
+    const audit = await harness['admin.audit']({ username: 'hanako' });
+    expect(audit.some((entry) => /reset/i.test(entry.action))).toBe(true);
+
+    await page.getByTestId('tab-phones').click();
+    const phone = page.frameLocator('[data-testid="phone-frame-iphone-hanako"]');
+    await page.getByTestId('phone-iphone-hanako').getByTestId('phone-reload').click();
+    await phone.locator('[data-testid="screen-welcome"], [data-testid="screen-info"], [data-testid="screen-login"]').first().waitFor();
+    if (await phone.getByTestId('screen-login').isVisible()) await logIn(phone, 'hanako');
+    if (await phone.getByTestId('screen-welcome').isVisible()) await phone.getByTestId('welcome-next').click();
+    await expect.poll(() => phone.getByTestId('passkey-status').textContent()).toContain('未登録');
+    await shot('support-4-customer-unregistered');
+  });
+
+  it('shows the server side: accounts, mailbox, audit chain and an inspected ceremony', async () => {
+    await page.getByTestId('tab-server').click();
+    await page.getByTestId('account-row').first().waitFor();
+    await expect.poll(() => page.getByTestId('audit-chain').getAttribute('data-ok')).toBe('true');
+    expect(await page.getByTestId('mail').count()).toBeGreaterThan(0);
+    await page.getByTestId('inspector-use-last').click();
+    await page.getByTestId('inspection').waitFor();
+    for (const step of ['type', 'origin', 'rpIdHash', 'up']) {
+      expect(await page.getByTestId(`inspect-step-${step}`).getAttribute('data-status')).toBe('pass');
+    }
+    await shot('server-1-inspector');
+  });
+});
