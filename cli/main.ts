@@ -268,7 +268,7 @@ export function buildProgram(state: RunState, io: Required<MainIo>): Command {
       tryLines([
         'pkh scenario run examples/scenarios',
         'pkh scenario run examples/scenarios --reporter junit --output report.xml',
-        'pkh scenario run examples/scenarios/01-email-happy.yaml --seed abc --repeat 5 --concurrency 2',
+        'pkh scenario run examples/scenarios/01-email-step-up-happy.yaml --seed abc --repeat 5 --concurrency 2',
       ]),
     )
     .action(act(async () => (await import('./commands/scenario.js')).run));

@@ -37,7 +37,7 @@ function cell(value: unknown): string {
 export function keyValues(record: Record<string, unknown>): string {
   const width = Math.max(...Object.keys(record).map((k) => k.length));
   return Object.entries(record)
-    .filter(([, v]) => typeof v !== 'object' || v === null || Array.isArray(v))
+    .filter(([, v]) => typeof v !== 'object' || v === null || (Array.isArray(v) && v.every((x) => typeof x !== 'object')))
     .map(([k, v]) => `${k.padEnd(width)}  ${cell(v)}`)
     .join('\n');
 }

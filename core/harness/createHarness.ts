@@ -14,13 +14,14 @@ import { openStore } from '../store/index.js';
 import { toBase64url } from '../webauthn/base64url.js';
 import { bindHarness } from './bindHarness.js';
 import type { HarnessApi, HarnessImplementation } from './channels.js';
+import { filePhoneRegistry } from './filePhoneRegistry.js';
 import { memoryPhoneRegistry, type PhoneRecord, type PhoneRegistry } from './phoneRegistry.js';
 import type { AuditEntry, PasskeySummary, PhoneCredential, PhoneSummary, RegistrationInfoRow, UserSummary } from './types.js';
 
 export interface CreateHarnessOptions {
   /** SQLite file of the server; `':memory:'` (default) for a throwaway harness. */
   dbPath?: string;
-  /** Where phones persist; default: in memory (the vault, when wired, uses this path). */
+  /** Where phones persist: default `<dbPath>.phones.json` (sealed with the passphrase), or memory for a memory DB. */
   vaultPath?: string;
   /** Vault passphrase (from PASSKEY_HARNESS_VAULT_PASSPHRASE; never a flag). */
   passphrase?: string;
@@ -77,15 +78,11 @@ export async function createHarness(options: CreateHarnessOptions = {}): Promise
   const { dbPath = ':memory:', clock = systemClock, rpId = 'localhost', seed } = options;
   const origin = options.origin ?? `http://${rpId}:8787`;
   const random = options.random ?? (seed === undefined ? systemRandom : seededRandom(seed));
+  // Phones open first so a wrong passphrase fails before the database is touched.
+  const vaultPath = options.vaultPath ?? (dbPath === ':memory:' ? ':memory:' : `${dbPath}.phones.json`);
+  const phones = options.phones ?? (vaultPath === ':memory:' ? memoryPhoneRegistry(clock) : filePhoneRegistry({ path: vaultPath, passphrase: options.passphrase, clock }));
   const store = openStore({ path: dbPath });
-  const world: World = await createWorld({ seed: seed ?? 'harness', rpId, origin, store, clock, random });
-  world.admin = HARNESS_OPERATOR;
-  try {
-    await world.rp.admin.createAdmin({ name: HARNESS_OPERATOR, role: 'operator' });
-  } catch (error) {
-    if (!(error instanceof HarnessError)) throw error;
-  }
-  const phones = options.phones ?? memoryPhoneRegistry(clock);
+  const world: World = await createWorld({ seed: seed ?? 'harness', rpId, origin, store, clock, random, admin: HARNESS_OPERATOR });
   const rp = world.rp;
   const admin = HARNESS_OPERATOR;
 

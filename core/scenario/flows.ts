@@ -105,7 +105,8 @@ export async function enrollFlow(world: World, opts: EnrollFlowOptions) {
   const user = await passwordLogin(world, opts.username, opts.password);
   const info = await openRegistrationInfo(world, user);
   const passkeyRow = (info.rows as { key: string; status: string }[]).find((r) => r.key === 'passkey');
-  steps.push({ step: 'STEP1', title: 'ログイン → 口座情報 → お客様情報 → 登録情報照会', detail: `パスキー: ${passkeyRow?.status ?? '?'}` });
+  const shown = passkeyRow?.status === 'registered' ? '登録済' : passkeyRow?.status === 'unregistered' ? '未登録' : String(passkeyRow?.status);
+  steps.push({ step: 'STEP1', title: 'ログイン → 口座情報 → お客様情報 → 登録情報照会', detail: `パスキー: ${shown}` });
   await tapRegister(world, user);
   steps.push({ step: 'STEP2', title: 'パスキー 登録', detail: `${user.emails.length} registered email address(es)` });
   if (opts.stepUp === 'email') {

@@ -66,13 +66,15 @@ export interface WorldOptions {
   clock?: Clock;
   /** Default: seededRandom(seed). */
   random?: Random;
+  /** Operator the world's admin steps act as (created when missing). */
+  admin?: string;
 }
 
-export async function createWorld({ seed, rpId = 'localhost', origin, store = openStore({ path: ':memory:' }), clock = new ManualClock(), random = seededRandom(seed) }: WorldOptions): Promise<World> {
+export async function createWorld({ seed, rpId = 'localhost', origin, store = openStore({ path: ':memory:' }), clock = new ManualClock(), random = seededRandom(seed), admin = SCENARIO_OPERATOR }: WorldOptions): Promise<World> {
   const actualOrigin = origin ?? `http://${rpId}:8787`;
   const rp = createRelyingParty({ store, rpId, rpName: 'Passkey Harness', origins: [actualOrigin], clock, random });
   try {
-    await rp.admin.createAdmin({ name: SCENARIO_OPERATOR, role: 'operator' });
+    await rp.admin.createAdmin({ name: admin, role: 'operator' });
   } catch (error) {
     // A persistent store (the harness) already has its operator from an earlier start.
     if (!(error instanceof HarnessError)) throw error;
@@ -85,7 +87,7 @@ export async function createWorld({ seed, rpId = 'localhost', origin, store = op
     rp,
     rpId,
     origin: actualOrigin,
-    admin: SCENARIO_OPERATOR,
+    admin,
     users: new Map(),
     phones: new Map(),
     close: () => store.close(),
