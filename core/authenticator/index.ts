@@ -9,3 +9,4 @@ export * from './localAuth.js';
 export * from './makeCredential.js';
 export * from './getAssertion.js';
 export * from './createAuthenticator.js';
+export * from './vault.js';
