@@ -219,4 +219,17 @@ describe('console in browser mode (real core over HTTP)', () => {
     }
     await shot('server-1-inspector');
   });
+
+  it('validates and runs the sample scenario with per-step results', async () => {
+    await page.getByTestId('tab-scenarios').click();
+    await page.getByTestId('scenario-validate').click();
+    await page.getByTestId('scenario-validation').waitFor();
+    expect(await page.getByTestId('scenario-validation').textContent()).toContain('有効');
+    await page.getByTestId('scenario-run').click();
+    await page.getByTestId('scenario-report').waitFor({ timeout: 60_000 });
+    const statuses = await page.getByTestId('scenario-step').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-status')));
+    expect(statuses.length).toBeGreaterThanOrEqual(4);
+    expect(statuses.every((status) => status === 'passed')).toBe(true);
+    await shot('scenarios-1-report');
+  }, 90_000);
 });
