@@ -35,8 +35,8 @@ export async function startBackend({ dataDir, staticDir, host = '127.0.0.1' }: {
   const port = await freePort(host);
   const origin = `http://localhost:${port}`;
   const harness = await createHarness({
+    // The phones' vault goes where createHarness puts it by default (next to the database).
     dbPath: join(dataDir, 'harness.sqlite'),
-    vaultPath: join(dataDir, 'vault.sqlite'),
     passphrase: process.env.PASSKEY_HARNESS_VAULT_PASSPHRASE,
     rpId: 'localhost',
     origin,
