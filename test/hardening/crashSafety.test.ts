@@ -1,0 +1,145 @@
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_POLICY } from '../../core/rp/index.js';
+import { openStore } from '../../core/store/index.js';
+
+/**
+ * Issue 6, crash safety. A child (test/hardening/crashChild.ts, bundled once with esbuild so it starts
+ * in a few hundred ms) enrols and logs in in a loop against a file database, printing ACK lines only
+ * after commit; we SIGKILL it at a random moment (anywhere from start-up/migrations to mid-ceremony).
+ * After each kill, on a fresh connection:
+ * - PRAGMA integrity_check is "ok" and the audit chain verifies;
+ * - every acknowledged passkey exists (right account, counter ≥ acknowledged) and every acknowledged
+ *   audit row exists with the acknowledged hash;
+ * - nothing is half-consumed, defined as: (a) passkey rows ⇔ `registration.finish` success rows (same
+ *   passkeyId), one to one; (b) every success of `registration.finish` / `login.passkey` names a
+ *   challenge whose consumed_at is set; (c) every step-up code with used_at set has its session marked
+ *   stepped-up, and `stepup.verify` success rows = used codes; (d) no code has tries > maxCodeTries.
+ * Kills: PASSKEY_HARNESS_CRASH_KILLS (default 200), in two lanes (two database files) to use both cores.
+ */
+const KILLS = Number(process.env.PASSKEY_HARNESS_CRASH_KILLS) > 0 ? Number(process.env.PASSKEY_HARNESS_CRASH_KILLS) : 200;
+const LANES = 2;
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..', '..');
+// Inside the repo so the bundle's require('better-sqlite3') resolves from node_modules.
+const bundle = join(root, 'node_modules', '.cache', 'pkh-hardening', 'crashChild.mjs');
+let dir: string;
+
+interface Ack {
+  kind: 'registration' | 'login';
+  loginId: string;
+  credentialId: string;
+  counter?: number;
+  auditId: number;
+  auditHash: string;
+}
+
+beforeAll(async () => {
+  mkdirSync(dirname(bundle), { recursive: true });
+  await build({
+    entryPoints: [join(here, 'crashChild.ts')],
+    bundle: true,
+    minify: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    outfile: bundle,
+    external: ['better-sqlite3'],
+    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+    logLevel: 'error',
+  });
+  dir = mkdtempSync(join(tmpdir(), 'pkh-crash-'));
+});
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+/** Spawn, SIGKILL `ms` after spawn (`from: 'spawn'`) or after READY; resolves with the ACKs it printed. */
+function runAndKill(db: string, tag: string, ms: number, from: 'spawn' | 'ready'): Promise<{ acks: Ack[]; ready: boolean; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [bundle, db, tag], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let stderr = '';
+    let timer: NodeJS.Timeout | undefined;
+    child.stdout.on('data', (d) => {
+      out += String(d);
+      if (from === 'ready' && !timer && out.includes('READY\n')) timer = setTimeout(() => child.kill('SIGKILL'), ms);
+    });
+    child.stderr.on('data', (d) => (stderr += String(d)));
+    if (from === 'spawn') timer = setTimeout(() => child.kill('SIGKILL'), ms);
+    child.on('exit', () => {
+      clearTimeout(timer);
+      // Only complete lines count: a torn last line was never fully acknowledged.
+      const lines = out.split('\n').slice(0, -1);
+      resolve({ acks: lines.filter((l) => l.startsWith('ACK ')).map((l) => JSON.parse(l.slice(4)) as Ack), ready: lines.includes('READY'), stderr });
+    });
+  });
+}
+
+function checkDatabase(db: string, acks: Ack[]): void {
+  const store = openStore({ path: db });
+  try {
+    const q = <T>(sql: string, params?: Record<string, string | number>) => store.driver.prepare(sql).all<T>(params);
+    expect(store.driver.pragma('integrity_check')).toBe('ok');
+    expect(store.audit.verify().ok).toBe(true);
+
+    for (const ack of acks) {
+      const passkey = store.passkeys.byCredentialId(ack.credentialId);
+      expect(passkey, `acknowledged passkey ${ack.credentialId}`).toBeDefined();
+      expect(store.accounts.byId(passkey!.accountId)?.loginId).toBe(ack.loginId);
+      if (ack.counter !== undefined) expect(passkey!.counter).toBeGreaterThanOrEqual(ack.counter);
+      const audit = q<{ hash: string }>('SELECT hash FROM audit_log WHERE id = @id', { id: ack.auditId });
+      expect(audit[0]?.hash, `acknowledged audit row ${ack.auditId}`).toBe(ack.auditHash);
+    }
+
+    // (a) passkeys ⇔ registration.finish successes
+    const passkeyIds = q<{ id: number }>('SELECT id FROM passkeys ORDER BY id').map((r) => r.id);
+    const finished = q<{ details: string }>("SELECT details FROM audit_log WHERE action = 'registration.finish' AND outcome = 'success'").map((r) => JSON.parse(r.details) as { passkeyId: number; ceremonyId: string });
+    expect(finished.map((d) => d.passkeyId).sort((a, b) => a - b)).toEqual(passkeyIds);
+    // (b) no success on an open challenge
+    const logins = q<{ details: string }>("SELECT details FROM audit_log WHERE action = 'login.passkey' AND outcome = 'success'").map((r) => JSON.parse(r.details) as { ceremonyId: string });
+    for (const { ceremonyId } of [...finished, ...logins]) {
+      const row = store.challenges.byHandle(ceremonyId);
+      expect(row?.consumedAt, `challenge ${ceremonyId} of a success`).not.toBeNull();
+    }
+    // (c) used codes ⇔ stepped-up sessions and stepup.verify successes
+    const used = q<{ sessionId: number; stepUpAt: number | null }>('SELECT c.session_id AS sessionId, s.step_up_at AS stepUpAt FROM step_up_codes c JOIN sessions s ON s.id = c.session_id WHERE c.used_at IS NOT NULL');
+    for (const u of used) expect(u.stepUpAt, `session ${u.sessionId} of a used code`).not.toBeNull();
+    const verified = q<{ n: number }>("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'stepup.verify' AND outcome = 'success'")[0]!.n;
+    expect(verified).toBe(q<{ n: number }>('SELECT COUNT(*) AS n FROM step_up_codes WHERE used_at IS NOT NULL')[0]!.n);
+    // (d) tries never exceed the limit
+    expect(q<{ n: number }>('SELECT COUNT(*) AS n FROM step_up_codes WHERE tries > @max', { max: DEFAULT_POLICY.maxCodeTries })[0]!.n).toBe(0);
+  } finally {
+    store.close();
+  }
+}
+
+describe('crash safety under SIGKILL', () => {
+  it(`${KILLS} kills at random moments leave a consistent database with every acknowledged write`, async () => {
+    const started = performance.now();
+    let ackTotal = 0;
+    let killedBeforeReady = 0;
+    const lane = async (n: number) => {
+      const db = join(dir, `lane-${n}.sqlite`);
+      const acks: Ack[] = [];
+      for (let k = n; k < KILLS; k += LANES) {
+        // One kill in five lands during start-up (imports, migrations); the rest inside the enrol/login loop.
+        const duringStartup = Math.random() < 0.2;
+        const result = await runAndKill(db, `l${n}k${k}`, Math.floor(Math.random() * (duringStartup ? 500 : 600)), duringStartup ? 'spawn' : 'ready');
+        if (!result.ready) killedBeforeReady++;
+        expect(result.stderr).toBe('');
+        acks.push(...result.acks);
+        ackTotal += result.acks.length;
+        checkDatabase(db, acks);
+      }
+    };
+    await Promise.all(Array.from({ length: LANES }, (_, n) => lane(n)));
+    console.log(`crash: ${KILLS} kills, ${ackTotal} acknowledged operations, ${killedBeforeReady} kills before READY, ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    expect(ackTotal).toBeGreaterThan(0);
+  }, 600_000);
+});
