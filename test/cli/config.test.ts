@@ -1,0 +1,52 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { resolveConfig } from '../../cli/config.js';
+import { EXIT, exitCodeFor } from '../../cli/exitCodes.js';
+
+function project(config: Record<string, unknown>) {
+  const dir = mkdtempSync(join(tmpdir(), 'pkh-config-'));
+  writeFileSync(join(dir, 'passkey-harness.config.json'), JSON.stringify(config));
+  return dir;
+}
+
+describe('config precedence: flags > env > project file > defaults', () => {
+  it('uses defaults with nothing set', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pkh-config-'));
+    const c = resolveConfig({}, { XDG_DATA_HOME: '/data' }, dir);
+    expect(c).toMatchObject({ db: '/data/passkey-harness/server.sqlite', rpId: 'localhost', port: 8787, host: '127.0.0.1', server: undefined });
+  });
+
+  it('file beats defaults, env beats file, flag beats env', () => {
+    const dir = project({ port: 9000, rpId: 'file.example', db: 'file.sqlite' });
+    expect(resolveConfig({}, {}, dir)).toMatchObject({ port: 9000, rpId: 'file.example', db: join(dir, 'file.sqlite') });
+    expect(resolveConfig({}, { PASSKEY_HARNESS_PORT: '9100', PASSKEY_HARNESS_RP_ID: 'env.example' }, dir)).toMatchObject({ port: 9100, rpId: 'env.example' });
+    const c = resolveConfig({ port: '9200' }, { PASSKEY_HARNESS_PORT: '9100' }, dir);
+    expect(c.port).toBe(9200);
+    expect(c.sources).toMatchObject({ port: 'flag', rpId: 'file', db: 'file' });
+  });
+
+  it('the passphrase comes only from PASSKEY_HARNESS_VAULT_PASSPHRASE', () => {
+    expect(resolveConfig({}, { PASSKEY_HARNESS_VAULT_PASSPHRASE: 's3cret' }, project({})).passphrase).toBe('s3cret');
+    expect(() => resolveConfig({}, {}, project({ passphrase: 'x' }))).toThrow(/PASSKEY_HARNESS_VAULT_PASSPHRASE/);
+  });
+
+  it('rejects unknown keys, bad ports and non-URL servers with CONFIG_INVALID', () => {
+    expect(() => resolveConfig({}, {}, project({ prot: 1 }))).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
+    expect(() => resolveConfig({ port: '70000' }, {}, project({}))).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
+    expect(() => resolveConfig({ server: 'localhost:1' }, {}, project({}))).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
+  });
+});
+
+describe('exit codes', () => {
+  it('maps error codes to documented exit codes', () => {
+    expect(exitCodeFor('EXPECTATION_FAILED')).toBe(EXIT.FAILURE);
+    expect(exitCodeFor('REASON_REQUIRED')).toBe(EXIT.USAGE);
+    expect(exitCodeFor('SERVER_UNAVAILABLE')).toBe(EXIT.UNAVAILABLE);
+    expect(exitCodeFor('SCENARIO_INVALID')).toBe(EXIT.DATA);
+    expect(exitCodeFor('ACCOUNT_NOT_FOUND')).toBe(EXIT.NOT_FOUND);
+    expect(exitCodeFor('OTP_INVALID')).toBe(EXIT.REFUSED);
+    expect(exitCodeFor('INTERNAL')).toBe(EXIT.INTERNAL);
+  });
+});
