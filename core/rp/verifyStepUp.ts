@@ -25,7 +25,7 @@ export function verifyStepUp(
     let triesLeft: number | undefined;
     ctx.store.transaction(() => {
       if (countsAsWrong) {
-        if (codeId !== undefined) triesLeft = ctx.policy.maxCodeTries - ctx.store.stepUp.addTry(codeId);
+        if (codeId !== undefined) triesLeft = ctx.policy.maxCodeTries - ctx.store.stepUp.addTry(codeId, ctx.policy.maxCodeTries);
         locked = ctx.store.accounts.recordStepUpFailure(account.id, ctx.policy.maxStepUpFailures).locked;
         if (locked) ctx.store.sessions.deleteForAccount(account.id);
       }
@@ -68,5 +68,5 @@ export function verifyStepUp(
   if (row.tries >= ctx.policy.maxCodeTries) return fail('OTP_LOCKED', 'too many wrong tries: request a new code', false);
   if (now > row.expiresAt) return fail('OTP_EXPIRED', 'the code has expired: request a new one', false);
   if (!/^\d{6}$/.test(code) || !codeMatches(code, row.salt, row.codeHash)) return fail('OTP_INVALID', 'the code is wrong', true, row.id);
-  return succeed(() => ctx.store.stepUp.markUsed(row.id, now));
+  return succeed(() => ctx.store.stepUp.markUsed(row.id, now, ctx.policy.maxCodeTries));
 }

@@ -233,13 +233,14 @@ export function stepUpRepository(db: SqliteDriver) {
       const r = db.prepare('SELECT * FROM step_up_codes WHERE session_id = @sessionId AND purpose = @purpose ORDER BY id DESC LIMIT 1').get({ sessionId, purpose });
       return r ? toCode(r) : undefined;
     },
-    addTry(id: number): number {
-      db.prepare('UPDATE step_up_codes SET tries = tries + 1 WHERE id = @id').run({ id });
+    /** Counts a wrong guess, never past `maxTries` (two processes may both have read tries = max - 1); returns the new count. */
+    addTry(id: number, maxTries = Number.MAX_SAFE_INTEGER): number {
+      db.prepare('UPDATE step_up_codes SET tries = tries + 1 WHERE id = @id AND tries < @maxTries').run({ id, maxTries });
       return num(db.prepare('SELECT tries FROM step_up_codes WHERE id = @id').get({ id })?.tries);
     },
-    /** Compare-and-swap: exactly one caller may use a code. */
-    markUsed(id: number, now: number): boolean {
-      return db.prepare('UPDATE step_up_codes SET used_at = @now WHERE id = @id AND used_at IS NULL AND voided_at IS NULL').run({ id, now }).changes === 1;
+    /** Compare-and-swap: exactly one caller may use a code, and not once another process locked it with wrong tries. */
+    markUsed(id: number, now: number, maxTries = Number.MAX_SAFE_INTEGER): boolean {
+      return db.prepare('UPDATE step_up_codes SET used_at = @now WHERE id = @id AND used_at IS NULL AND voided_at IS NULL AND tries < @maxTries').run({ id, now, maxTries }).changes === 1;
     },
     sentSince(accountId: number, since: number): number {
       return num(db.prepare('SELECT COUNT(*) AS n FROM step_up_codes WHERE account_id = @accountId AND created_at >= @since').get({ accountId, since })?.n);
