@@ -8,6 +8,7 @@ import { bytesToHex, equalBytes } from '../webauthn/der.js';
 import type { RegistrationResponseJSON } from '../webauthn/types.js';
 import { b64, checkAuthData, checkClientData, checkCredentialIds, consumeCeremony, requireObject } from './ceremonyChecks.js';
 import { audit, auditFailure, requireSession, type RpContext } from './context.js';
+import { escapeForDisplay } from './escapeForDisplay.js';
 import { toPasskeySummary, type PasskeySummary } from './passkeySummary.js';
 
 const TRANSPORTS = new Set(['ble', 'cable', 'hybrid', 'internal', 'nfc', 'smart-card', 'usb']);
@@ -115,11 +116,14 @@ export async function finishRegistration(
 
 async function sendNotice(ctx: RpContext, accountId: number, displayName: string, passkeyName: string, actor: string): Promise<void> {
   for (const email of ctx.store.emails.list(accountId)) {
+    // The names are the customer's own text: CR/LF/ANSI must not forge lines in a mail client or a log viewer.
+    const who = escapeForDisplay(displayName);
+    const what = escapeForDisplay(passkeyName);
     try {
       await ctx.mailer.send({
         to: email.address,
         subject: `【${ctx.rpName}】パスキー登録完了のお知らせ`,
-        text: `${displayName} 様\n\nパスキー「${passkeyName}」が登録されました。お心当たりのない場合は、至急サポートまでご連絡ください。\n\nA passkey "${passkeyName}" was registered to your account. If this was not you, contact support.\n`,
+        text: `${who} 様\n\nパスキー「${what}」が登録されました。お心当たりのない場合は、至急サポートまでご連絡ください。\n\nA passkey "${what}" was registered to your account. If this was not you, contact support.\n`,
       });
     } catch (error) {
       // The passkey is bound already; a failed notice is recorded, not turned into a failed registration.

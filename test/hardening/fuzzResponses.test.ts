@@ -188,13 +188,13 @@ describe('fuzzed WebAuthn responses', () => {
       { seed: SEED, numRuns: DIRECT_RUNS, endOnFailure: true },
     );
     console.log(`registration direct latency ${latency.summary()}`);
-  }, 300_000);
+  }, 120_000 + BUDGET * 30);
 
   it(`authentication responses: ${DIRECT_RUNS} mutated cases direct → success or typed 4xx`, async () => {
     const latency = new Latency();
     await fc.assert(fc.asyncProperty(authMutation, timed(latency, directLogin)), { seed: SEED + 1, numRuns: DIRECT_RUNS, endOnFailure: true });
     console.log(`authentication direct latency ${latency.summary()}`);
-  }, 300_000);
+  }, 120_000 + BUDGET * 30);
 
   it(`registration over HTTP: ${HTTP_RUNS} mutated requests (incl. raw JSON damage) → 200 or typed 4xx`, async () => {
     const latency = new Latency();
@@ -206,7 +206,7 @@ describe('fuzzed WebAuthn responses', () => {
       { seed: SEED + 2, numRuns: HTTP_RUNS, endOnFailure: true },
     );
     console.log(`registration HTTP latency ${latency.summary()}`);
-  }, 300_000);
+  }, 120_000 + BUDGET * 30);
 
   it(`authentication over HTTP: ${HTTP_RUNS} mutated requests (incl. raw JSON damage) → 200 or typed 4xx`, async () => {
     const latency = new Latency();
@@ -219,7 +219,7 @@ describe('fuzzed WebAuthn responses', () => {
     );
     console.log(`authentication HTTP latency ${latency.summary()}`);
     console.log(`outcomes: ${JSON.stringify(Object.fromEntries([...codes].sort((a, b) => b[1] - a[1])))}`);
-  }, 300_000);
+  }, 120_000 + BUDGET * 30);
 });
 
 function damageJson(text: string, raw: { at: number; edit: 'cut' | 'flip' | 'dup' }): string {
