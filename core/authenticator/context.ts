@@ -24,13 +24,19 @@ export interface AuthenticatorContext {
   keyCache: Map<string, PrivateKeyHandle>;
 }
 
+/** Fast path: the in-memory store hands back the same key bytes each time. */
+const byKeyBytes = new WeakMap<Uint8Array, PrivateKeyHandle>();
+
 export function privateKeyFor(ctx: AuthenticatorContext, credential: StoredCredential): PrivateKeyHandle {
+  const known = byKeyBytes.get(credential.privateKey);
+  if (known && known.alg === credential.alg && known.backend === ctx.backend.name) return known;
   const cacheKey = toBase64url(credential.id);
   let handle = ctx.keyCache.get(cacheKey);
   if (!handle) {
     handle = ctx.backend.importPrivateKey(credential.alg, credential.privateKey);
     ctx.keyCache.set(cacheKey, handle);
   }
+  byKeyBytes.set(credential.privateKey, handle);
   return handle;
 }
 

@@ -1,6 +1,5 @@
 import { HarnessError } from '../errors.js';
 import { decodeCborPrefix, type CborKey, type CborValue } from './cbor.js';
-import { concatBytes } from './der.js';
 
 /** WebAuthn §6.1 flag bits. Bits 1 and 5 are reserved for future use. */
 export const FLAG = { UP: 0x01, UV: 0x04, BE: 0x08, BS: 0x10, AT: 0x40, ED: 0x80 } as const;
@@ -70,24 +69,38 @@ export function buildAuthenticatorData(options: BuildAuthenticatorDataOptions): 
   const { rpIdHash, signCount, attestedCredentialData, extensions } = options;
   if (rpIdHash.length !== 32) throw new HarnessError('AUTHDATA_MALFORMED', 'rpIdHash must be 32 bytes');
   if (!Number.isInteger(signCount) || signCount < 0 || signCount > 0xffffffff) throw new HarnessError('AUTHDATA_MALFORMED', 'signCount must be a u32');
-  const flags = {
-    ...options.flags,
-    at: options.flags.at ?? attestedCredentialData !== undefined,
-    ed: options.flags.ed ?? extensions !== undefined,
-  };
-  const head = new Uint8Array(37);
-  head.set(rpIdHash, 0);
-  head[32] = flagsToByte(flags);
-  new DataView(head.buffer).setUint32(33, signCount);
-  const parts: Uint8Array[] = [head];
+  const flags = options.flags;
+  const at = flags.at ?? attestedCredentialData !== undefined;
+  const ed = flags.ed ?? extensions !== undefined;
+  let length = 37;
   if (attestedCredentialData) {
     const { aaguid, credentialId, credentialPublicKey } = attestedCredentialData;
     if (aaguid.length !== 16) throw new HarnessError('AUTHDATA_MALFORMED', 'aaguid must be 16 bytes');
     if (credentialId.length > 1023) throw new HarnessError('AUTHDATA_MALFORMED', 'credentialId longer than 1023 bytes');
-    parts.push(aaguid, Uint8Array.of(credentialId.length >> 8, credentialId.length & 0xff), credentialId, credentialPublicKey);
+    length += 18 + credentialId.length + credentialPublicKey.length;
   }
-  if (extensions) parts.push(extensions);
-  return concatBytes(...parts);
+  if (extensions) length += extensions.length;
+  // One allocation: getAssertion builds this on every login, so it stays off the hot path's GC.
+  const out = new Uint8Array(length);
+  out.set(rpIdHash, 0);
+  out[32] = flagsToByte({ ...flags, at, ed });
+  out[33] = signCount >>> 24;
+  out[34] = (signCount >>> 16) & 0xff;
+  out[35] = (signCount >>> 8) & 0xff;
+  out[36] = signCount & 0xff;
+  let pos = 37;
+  if (attestedCredentialData) {
+    const { aaguid, credentialId, credentialPublicKey } = attestedCredentialData;
+    out.set(aaguid, pos);
+    out[pos + 16] = credentialId.length >> 8;
+    out[pos + 17] = credentialId.length & 0xff;
+    out.set(credentialId, pos + 18);
+    pos += 18 + credentialId.length;
+    out.set(credentialPublicKey, pos);
+    pos += credentialPublicKey.length;
+  }
+  if (extensions) out.set(extensions, pos);
+  return out;
 }
 
 function malformed(message: string): never {
