@@ -254,6 +254,15 @@ export function buildProgram(state: RunState, io: Required<MainIo>): Command {
     .addHelpText('after', tryLines(['pkh admin verify-audit']))
     .action(act(async () => (await import('./commands/admin.js')).verifyAudit));
 
+  program
+    .command('load')
+    .description('Enrol and log in N virtual users over loopback HTTP; throughput, p50/p95/p99 latency, errors by code (exit 1 if any user failed)')
+    .option('--users <n>', 'virtual users', '100')
+    .option('--concurrency <n>', 'users in flight at once', '8')
+    .addOption(new Option('--backend <name>', 'crypto backend of the virtual phones').choices(['node', 'noble']).default('node'))
+    .addHelpText('after', `\nWithout --server a server is started in a child process (own event loop) on a temp database.${tryLines(['pkh load --users 200 --concurrency 8', 'pkh load --users 50 --concurrency 64 --server http://localhost:8787 --json'])}`)
+    .action(act(async () => (await import('./commands/load.js')).load));
+
   const scenario = program.command('scenario').description('YAML scenarios: run, validate, schema').addHelpText('after', tryLines(['pkh scenario run examples/scenarios']));
   scenario
     .command('run <paths...>')
