@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { runScenarios } from '../../../core/scenario/runScenarios.js';
+import { loadScenarios } from '../../../core/scenario/validateScenarios.js';
+
+const enrol = `name: enrol
+steps:
+  - do: createUser
+    user: alice
+  - do: createPhone
+    phone: p
+  - do: enroll
+    user: alice
+    phone: p
+  - do: loginWithPasskey
+    user: alice
+    phone: p
+`;
+
+const failing = `name: failing
+steps:
+  - do: createUser
+    user: bob
+  - name: wrong expectation here
+    do: login
+    user: bob
+    expect: { error: LOGIN_FAILED }
+  - do: check
+`;
+
+const sources = (texts: Record<string, string>) => loadScenarios(Object.entries(texts).map(([name, text]) => ({ name, text })));
+
+describe('scenario runner', () => {
+  it('is deterministic for a seed: same credential IDs and codes byte for byte', async () => {
+    const withMail = `${enrol}  - do: check\n    expect: { mailbox: { to: alice@example.test, subjectContains: '' } }\n`;
+    const one = await runScenarios({ scenarios: sources({ 'a.yaml': withMail }), seed: 'fixed' });
+    const two = await runScenarios({ scenarios: sources({ 'a.yaml': withMail }), seed: 'fixed' });
+    expect(one.failed).toBe(0);
+    const strip = (r: typeof one) => r.results.map(({ durationMs, steps, ...rest }) => ({ ...rest, steps: steps.map(({ durationMs: _d, ...s }) => s) }));
+    expect(strip(one)).toEqual(strip(two));
+  });
+
+  it('names the failing step and skips the rest', async () => {
+    const report = await runScenarios({ scenarios: sources({ 'f.yaml': failing }), seed: 's' });
+    const [result] = report.results;
+    expect(result).toMatchObject({ status: 'failed', failure: { step: 'wrong expectation here', index: 1, code: 'EXPECTATION_FAILED' } });
+    expect(result!.failure!.message).toContain('expected LOGIN_FAILED, but the step succeeded');
+    expect(result!.steps.map((s) => s.status)).toEqual(['passed', 'failed', 'skipped']);
+  });
+
+  it('runs each scenario in its own database (same usernames do not collide) and keeps order under concurrency', async () => {
+    const report = await runScenarios({ scenarios: sources({ 'a.yaml': enrol, 'b.yaml': enrol, 'f.yaml': failing }), seed: 's', concurrency: 2, repeat: 2, mode: 'inline' });
+    expect(report.total).toBe(6);
+    expect(report.results.map((r) => `${r.file}#${r.iteration}`)).toEqual(['a.yaml#1', 'b.yaml#1', 'f.yaml#1', 'a.yaml#2', 'b.yaml#2', 'f.yaml#2']);
+    expect(report.passed).toBe(4);
+    expect(report.failed).toBe(2);
+  });
+
+  it('an unexpected error in a step fails that step with its code', async () => {
+    const text = 'name: x\nsteps:\n  - do: loginWithPasskey\n    phone: missing\n';
+    const [result] = (await runScenarios({ scenarios: sources({ 'x.yaml': text }), seed: 's' })).results;
+    expect(result!.failure).toMatchObject({ step: '1: loginWithPasskey', code: 'EXPECTATION_FAILED' });
+    expect(result!.failure!.message).toContain('PHONE_NOT_FOUND');
+  });
+});
