@@ -52,5 +52,7 @@ export function toErrorReply(error: unknown): ErrorReply {
     const retryAfterMs = Number(error.details?.retryAfterMs);
     headers['Retry-After'] = String(Math.max(1, Math.ceil((Number.isFinite(retryAfterMs) ? retryAfterMs : 1000) / 1000)));
   }
+  // A lock held past busy_timeout clears once the other writer commits: tell the client to retry.
+  if (body.code === 'STORE_BUSY') headers['Retry-After'] = '1';
   return { status: statusForCode(body.code), body, headers };
 }

@@ -57,6 +57,57 @@ function toUint8(row: unknown): unknown {
   return record;
 }
 
+/**
+ * SQLite result codes that mean "another connection holds the lock" (SQLITE_BUSY = 5,
+ * SQLITE_LOCKED = 6; extended codes keep the primary code in their low byte). better-sqlite3
+ * names them in `code` ('SQLITE_BUSY', 'SQLITE_BUSY_SNAPSHOT', 'SQLITE_LOCKED_SHAREDCACHE', …);
+ * node:sqlite sets `code: 'ERR_SQLITE_ERROR'` and the number in `errcode`.
+ */
+export function isBusyError(error: unknown): boolean {
+  if (!error || typeof error !== 'object') return false;
+  const { code, errcode } = error as { code?: unknown; errcode?: unknown };
+  if (typeof code === 'string' && /^SQLITE_(BUSY|LOCKED)(_|$)/.test(code)) return true;
+  return typeof errcode === 'number' && ((errcode & 0xff) === 5 || (errcode & 0xff) === 6);
+}
+
+/**
+ * A lock still held after busy_timeout is a transient condition of the server, not a fault in
+ * the request: callers get STORE_BUSY (HTTP 503 + Retry-After), never a raw SQLite error.
+ */
+function translate(error: unknown): unknown {
+  if (error instanceof HarnessError || !isBusyError(error)) return error;
+  return new HarnessError('STORE_BUSY', 'the database is busy, try again shortly', { cause: error });
+}
+
+function guarded(raw: Statement): Statement {
+  return {
+    run(params) {
+      try {
+        return raw.run(params);
+      } catch (error) {
+        throw translate(error);
+      }
+    },
+    get<T>(params?: SqlParams) {
+      try {
+        return raw.get<T>(params);
+      } catch (error) {
+        throw translate(error);
+      }
+    },
+    all<T>(params?: SqlParams) {
+      try {
+        return raw.all<T>(params);
+      } catch (error) {
+        throw translate(error);
+      }
+    },
+  };
+}
+
+/** BEGIN IMMEDIATE already waits busy_timeout; a few more rounds cover a writer that keeps re-taking the lock. */
+const BEGIN_ATTEMPTS = 3;
+
 abstract class BaseDriver implements SqliteDriver {
   abstract readonly kind: SqliteDriver['kind'];
   private depth = 0;
@@ -71,10 +122,25 @@ abstract class BaseDriver implements SqliteDriver {
   prepare(sql: string): Statement {
     let statement = this.cache.get(sql);
     if (!statement) {
-      statement = this.prepareRaw(sql);
+      try {
+        statement = guarded(this.prepareRaw(sql));
+      } catch (error) {
+        throw translate(error);
+      }
       this.cache.set(sql, statement);
     }
     return statement;
+  }
+
+  private begin(): void {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        this.exec('BEGIN IMMEDIATE');
+        return;
+      } catch (error) {
+        if (!(error instanceof HarnessError && error.code === 'STORE_BUSY') || attempt >= BEGIN_ATTEMPTS) throw error;
+      }
+    }
   }
 
   transaction<T>(fn: () => T): T {
@@ -86,7 +152,7 @@ abstract class BaseDriver implements SqliteDriver {
         this.depth--;
       }
     }
-    this.exec('BEGIN IMMEDIATE');
+    this.begin();
     this.depth = 1;
     try {
       const result = fn();
@@ -94,7 +160,11 @@ abstract class BaseDriver implements SqliteDriver {
       this.exec('COMMIT');
       return result;
     } catch (error) {
-      this.exec('ROLLBACK');
+      try {
+        this.exec('ROLLBACK');
+      } catch {
+        // SQLite may already have rolled back (e.g. after SQLITE_FULL); the first error is the one to report.
+      }
       throw error;
     } finally {
       this.depth = 0;
@@ -120,10 +190,18 @@ class BetterSqliteDriver extends BaseDriver {
     };
   }
   exec(sql: string): void {
-    this.db.exec(sql);
+    try {
+      this.db.exec(sql);
+    } catch (error) {
+      throw translate(error);
+    }
   }
   pragma(statement: string): unknown {
-    return this.db.pragma(statement, { simple: true });
+    try {
+      return this.db.pragma(statement, { simple: true });
+    } catch (error) {
+      throw translate(error);
+    }
   }
   close(): void {
     if (this.db.open) this.db.close();
@@ -160,11 +238,19 @@ class NodeSqliteDriver extends BaseDriver {
     };
   }
   exec(sql: string): void {
-    this.db.exec(sql);
+    try {
+      this.db.exec(sql);
+    } catch (error) {
+      throw translate(error);
+    }
   }
   pragma(statement: string): unknown {
-    const row = this.db.prepare(`PRAGMA ${statement}`).get() as Record<string, unknown> | undefined;
-    return row ? Object.values(row)[0] : undefined;
+    try {
+      const row = this.db.prepare(`PRAGMA ${statement}`).get() as Record<string, unknown> | undefined;
+      return row ? Object.values(row)[0] : undefined;
+    } catch (error) {
+      throw translate(error);
+    }
   }
   close(): void {
     this.db.close();

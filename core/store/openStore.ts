@@ -58,6 +58,9 @@ export function migrate(driver: SqliteDriver, migrations: readonly Migration[] =
   for (const migration of migrations) {
     if (migration.version <= current) continue;
     driver.transaction(() => {
+      // Another process may have applied it between our read and our write lock (two servers
+      // starting on one fresh file): re-read the version under the lock.
+      if (Number(driver.pragma('user_version')) >= migration.version) return;
       driver.exec(migration.sql);
       // user_version lives in the database header and commits with the transaction.
       driver.exec(`PRAGMA user_version = ${migration.version}`);

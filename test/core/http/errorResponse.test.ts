@@ -24,4 +24,8 @@ describe('statusForCode', () => {
   it('turns retryAfterMs into a whole-second Retry-After', () => {
     expect(toErrorReply(new HarnessError('RATE_LIMITED', 'slow down', { details: { retryAfterMs: 1500 } })).headers['Retry-After']).toBe('2');
   });
+
+  it('answers STORE_BUSY with 503 and a Retry-After', () => {
+    expect(toErrorReply(new HarnessError('STORE_BUSY', 'busy'))).toMatchObject({ status: 503, body: { code: 'STORE_BUSY' }, headers: { 'Retry-After': '1' } });
+  });
 });

@@ -154,6 +154,29 @@ const CASES: Array<[string, (store: Store, path: string, kind: DriverKind) => vo
       assert.equal(store.meta.getOrInit('k', 'v2'), 'v1');
     },
   ],
+  [
+    'a write lock held past busy_timeout surfaces as STORE_BUSY, never a raw SQLite error',
+    (store, path, kind) => {
+      seedAccount(store);
+      const other = openStore({ path, driver: kind });
+      try {
+        // The tampering: a second connection keeps the write lock; ours waits 0 ms instead of 5 s.
+        other.driver.exec('BEGIN IMMEDIATE');
+        other.driver.prepare("INSERT INTO meta (key, value) VALUES ('held', '1')").run();
+        store.driver.pragma('busy_timeout = 0');
+        expectCode(() => store.transaction(() => seedAccount(store, 'bob')), 'STORE_BUSY');
+        expectCode(() => seedAccount(store, 'carol'), 'STORE_BUSY');
+        expectCode(() => store.driver.exec("INSERT INTO meta (key, value) VALUES ('x', '1')"), 'STORE_BUSY');
+        // WAL readers are not blocked by the writer, and the failed transaction left no state behind.
+        assert.equal(store.accounts.byLoginId('alice')?.displayName, 'Alice');
+        other.driver.exec('COMMIT');
+        store.transaction(() => seedAccount(store, 'bob'));
+        assert.equal(store.accounts.byLoginId('bob')?.loginId, 'bob');
+      } finally {
+        other.close();
+      }
+    },
+  ],
 ];
 
 export const CONTRACT_CASE_NAMES = CASES.map(([name]) => name);
