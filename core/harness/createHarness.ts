@@ -1,6 +1,5 @@
-// @peculiar/x509 (attestation CA) needs the Reflect polyfill before it loads.
-import 'reflect-metadata';
 import { builtInProfiles, resolveProfile } from '../authenticator/profiles.js';
+import { openVault } from '../authenticator/vault.js';
 import { systemClock, type Clock } from '../clock.js';
 import { HarnessError } from '../errors.js';
 import type { Mailer } from '../mail/index.js';
@@ -12,16 +11,17 @@ import { loadScenarios, validateScenarios } from '../scenario/validateScenarios.
 import { browserFor, createWorld, type World, type WorldPhone, type WorldUser } from '../scenario/world.js';
 import { openStore } from '../store/index.js';
 import { toBase64url } from '../webauthn/base64url.js';
+import { dirname, join } from 'node:path';
 import { bindHarness } from './bindHarness.js';
+import { vaultPhoneRegistry } from './vaultPhoneRegistry.js';
 import type { HarnessApi, HarnessImplementation } from './channels.js';
-import { filePhoneRegistry } from './filePhoneRegistry.js';
 import { memoryPhoneRegistry, type PhoneRecord, type PhoneRegistry } from './phoneRegistry.js';
 import type { AuditEntry, PasskeySummary, PhoneCredential, PhoneSummary, RegistrationInfoRow, UserSummary } from './types.js';
 
 export interface CreateHarnessOptions {
   /** SQLite file of the server; `':memory:'` (default) for a throwaway harness. */
   dbPath?: string;
-  /** Where phones persist: default `<dbPath>.phones.json` (sealed with the passphrase), or memory for a memory DB. */
+  /** The phones' vault (SQLite, keys encrypted under the passphrase): default `phones.sqlite` beside `dbPath`; memory for a memory DB. */
   vaultPath?: string;
   /** Vault passphrase (from PASSKEY_HARNESS_VAULT_PASSPHRASE; never a flag). */
   passphrase?: string;
@@ -43,6 +43,8 @@ export type Harness = HarnessApi & {
 };
 
 export const HARNESS_OPERATOR = 'harness-operator';
+/** Used only when PASSKEY_HARNESS_VAULT_PASSPHRASE is unset; `serve` says so on stderr. */
+export const DEVELOPMENT_PASSPHRASE = 'passkey-harness-development-only';
 const VERSION = '0.1.0';
 
 const iso = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
@@ -79,8 +81,12 @@ export async function createHarness(options: CreateHarnessOptions = {}): Promise
   const origin = options.origin ?? `http://${rpId}:8787`;
   const random = options.random ?? (seed === undefined ? systemRandom : seededRandom(seed));
   // Phones open first so a wrong passphrase fails before the database is touched.
-  const vaultPath = options.vaultPath ?? (dbPath === ':memory:' ? ':memory:' : `${dbPath}.phones.json`);
-  const phones = options.phones ?? (vaultPath === ':memory:' ? memoryPhoneRegistry(clock) : filePhoneRegistry({ path: vaultPath, passphrase: options.passphrase, clock }));
+  const vaultPath = options.vaultPath ?? (dbPath === ':memory:' ? ':memory:' : join(dirname(dbPath), 'phones.sqlite'));
+  const phones =
+    options.phones ??
+    (vaultPath === ':memory:'
+      ? memoryPhoneRegistry(clock)
+      : vaultPhoneRegistry(openVault({ path: vaultPath, passphrase: options.passphrase || DEVELOPMENT_PASSPHRASE, clock })));
   const store = openStore({ path: dbPath });
   const world: World = await createWorld({ seed: seed ?? 'harness', rpId, origin, store, clock, random, admin: HARNESS_OPERATOR });
   const rp = world.rp;
@@ -122,7 +128,8 @@ export async function createHarness(options: CreateHarnessOptions = {}): Promise
   }
 
   function phoneSummary(p: PhoneRecord): PhoneSummary {
-    return { name: p.name, profile: p.profile, profileLabel: resolveProfile(p.profile).label, credentialCount: p.credentials.list().length, createdAt: iso(p.createdAt)! };
+    const profile = resolveProfile(p.profile);
+    return { name: p.name, profile: profile.id, profileLabel: profile.label, credentialCount: p.credentials.list().length, createdAt: iso(p.createdAt)! };
   }
 
   function phoneCredentials(p: PhoneRecord): PhoneCredential[] {

@@ -1,5 +1,5 @@
 import { memoryCredentialStore, type CredentialStore, type StoredCredential } from '../authenticator/credentials.js';
-import { resolveProfile } from '../authenticator/profiles.js';
+import { resolveProfile, type DeviceProfile } from '../authenticator/profiles.js';
 import type { Clock } from '../clock.js';
 import { HarnessError } from '../errors.js';
 import { fromBase64url, toBase64url } from '../webauthn/base64url.js';
@@ -7,14 +7,15 @@ import { fromBase64url, toBase64url } from '../webauthn/base64url.js';
 /** A virtual phone as the harness sees it: a profile and a credential store (memory or the vault). */
 export interface PhoneRecord {
   name: string;
-  profile: string;
+  /** A built-in profile id, or the full profile the vault stored with the phone. */
+  profile: string | DeviceProfile;
   createdAt: number;
   credentials: CredentialStore;
 }
 
 /** What the harness needs from wherever phones live (the persistent vault, or memory). */
 export interface PhoneRegistry {
-  create(name: string, profile: string): PhoneRecord;
+  create(name: string, profile: string | DeviceProfile): PhoneRecord;
   list(): PhoneRecord[];
   get(name: string): PhoneRecord;
   rename(name: string, newName: string): PhoneRecord;
@@ -26,9 +27,10 @@ export interface PhoneRegistry {
 
 export const PHONE_EXPORT_FORMAT = 'passkey-harness/phone@1';
 
+/** Same shape as the vault's PhoneExport, so exports move between memory and the vault. */
 function credentialToJson(c: StoredCredential): Record<string, unknown> {
   return {
-    id: toBase64url(c.id),
+    credentialId: toBase64url(c.id),
     rpId: c.rpId,
     userHandle: c.userHandle ? toBase64url(c.userHandle) : null,
     userName: c.userName,
@@ -45,6 +47,7 @@ function credentialToJson(c: StoredCredential): Record<string, unknown> {
 
 function credentialFromJson(value: unknown): StoredCredential {
   const v = value as Record<string, unknown>;
+  if (v && typeof v === 'object' && typeof v.credentialId === 'string' && v.id === undefined) v.id = v.credentialId;
   if (!v || typeof v !== 'object' || typeof v.id !== 'string' || typeof v.rpId !== 'string' || typeof v.privateKey !== 'string' || typeof v.publicKey !== 'string') {
     throw new HarnessError('VAULT_IMPORT_INVALID', 'credential entry lacks id, rpId, privateKey or publicKey');
   }
@@ -72,7 +75,7 @@ export function memoryPhoneRegistry(clock: Clock): PhoneRegistry {
     if (!phone) throw new HarnessError('PHONE_NOT_FOUND', `no phone named ${name}`);
     return phone;
   };
-  const add = (name: string, profile: string, credentials: CredentialStore) => {
+  const add = (name: string, profile: string | DeviceProfile, credentials: CredentialStore) => {
     if (phones.has(name)) throw new HarnessError('PHONE_EXISTS', `a phone named ${name} already exists`);
     resolveProfile(profile);
     const record = { name, profile, createdAt: clock.now(), credentials };
@@ -97,15 +100,16 @@ export function memoryPhoneRegistry(clock: Clock): PhoneRegistry {
     },
     export(name) {
       const phone = get(name);
-      return { format: PHONE_EXPORT_FORMAT, name: phone.name, profile: phone.profile, createdAt: phone.createdAt, credentials: phone.credentials.list().map(credentialToJson) };
+      return { format: PHONE_EXPORT_FORMAT, name: phone.name, profile: resolveProfile(phone.profile), createdAt: phone.createdAt, credentials: phone.credentials.list().map(credentialToJson) };
     },
     import(data, name) {
-      if (data.format !== PHONE_EXPORT_FORMAT || typeof data.profile !== 'string' || !Array.isArray(data.credentials)) {
+      const profile = typeof data.profile === 'object' && data.profile !== null ? (data.profile as { id?: unknown }).id : data.profile;
+      if (data.format !== PHONE_EXPORT_FORMAT || typeof profile !== 'string' || !Array.isArray(data.credentials)) {
         throw new HarnessError('VAULT_IMPORT_INVALID', `not a ${PHONE_EXPORT_FORMAT} export`);
       }
       const target = name ?? (typeof data.name === 'string' ? data.name : undefined);
       if (!target) throw new HarnessError('VAULT_IMPORT_INVALID', 'the export has no phone name; pass one');
-      return add(target, data.profile, memoryCredentialStore(data.credentials.map(credentialFromJson)));
+      return add(target, profile, memoryCredentialStore(data.credentials.map(credentialFromJson)));
     },
     close() {},
   };

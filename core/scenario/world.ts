@@ -1,11 +1,9 @@
-// @peculiar/x509 (attestation CA) needs the Reflect polyfill before it loads.
-import 'reflect-metadata';
 import { Secret } from 'otpauth';
 import { createAuthenticator } from '../authenticator/index.js';
 import { memoryCredentialStore, type CredentialStore } from '../authenticator/credentials.js';
 import type { AuthenticatorFaults } from '../authenticator/faults.js';
 import type { LocalAuthDecision } from '../authenticator/localAuth.js';
-import { resolveProfile } from '../authenticator/profiles.js';
+import { resolveProfile, type DeviceProfile } from '../authenticator/profiles.js';
 import { createClient } from '../client/index.js';
 import { ManualClock, type Clock } from '../clock.js';
 import { HarnessError } from '../errors.js';
@@ -17,7 +15,7 @@ import type { FaultName } from './schema.js';
 /** A virtual phone inside one scenario: in-memory credentials, armed faults, next local-auth decision. */
 export interface WorldPhone {
   name: string;
-  profile: string;
+  profile: string | DeviceProfile;
   credentials: CredentialStore;
   faults: Partial<Record<FaultName, boolean>>;
   decision: LocalAuthDecision;
@@ -94,7 +92,7 @@ export async function createWorld({ seed, rpId = 'localhost', origin, store = op
   };
 }
 
-export function newPhone(world: World, name: string, profile: string): WorldPhone {
+export function newPhone(world: World, name: string, profile: string | DeviceProfile): WorldPhone {
   if (world.phones.has(name)) throw new HarnessError('PHONE_EXISTS', `phone ${name} already exists`);
   resolveProfile(profile);
   const phone: WorldPhone = { name, profile, credentials: memoryCredentialStore(), faults: {}, decision: 'approve' };
