@@ -1,0 +1,100 @@
+// @peculiar/x509 (the authenticator's attestation CA) needs the Reflect polyfill first.
+import 'reflect-metadata';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { createAuthenticator } from '../../core/authenticator/createAuthenticator.js';
+import type { CryptoBackend } from '../../core/authenticator/crypto/backend.js';
+import { nodeBackend } from '../../core/authenticator/crypto/node.js';
+import { createClient, type Client } from '../../core/client/index.js';
+import { createRelyingParty } from '../../core/rp/index.js';
+import { openStore, type Store } from '../../core/store/index.js';
+
+export const ORIGIN = 'http://localhost:8787';
+
+/** Wall time of `count` sequential runs of `fn(i)` → ops/s. */
+export async function timeFixed(count: number, fn: (i: number) => unknown): Promise<number> {
+  const start = performance.now();
+  for (let i = 0; i < count; i++) await fn(i);
+  return (count * 1000) / (performance.now() - start);
+}
+
+export interface Prepared {
+  loginId: string;
+  sessionId: string;
+  client: Client;
+}
+
+/**
+ * The real RP over a SQLite file in a temp directory (WAL, synchronous=NORMAL: the durable
+ * store), with accounts already past password login and the email step-up, so a measurement
+ * covers only the passkey ceremonies. scrypt cost 1024, as in the tests.
+ */
+export async function inProcessRp(opts: { backend?: CryptoBackend } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'pkh-bench-'));
+  const store: Store = openStore({ path: join(dir, 'bench.sqlite') });
+  const rp = createRelyingParty({ store, rpId: 'localhost', rpName: 'bench', origins: [ORIGIN], policy: { scryptCost: 1024 } });
+  const backend = opts.backend ?? nodeBackend;
+  let n = 0;
+
+  async function prepare(count: number): Promise<Prepared[]> {
+    const out: Prepared[] = [];
+    for (let i = 0; i < count; i++) {
+      const loginId = `bench-${n++}`;
+      const email = `${loginId}@bench.example`;
+      await rp.createAccount({ loginId, password: 'pw', tradingPassword: 'tpw', displayName: loginId, emails: [email] });
+      const { sessionId } = await rp.login({ loginId, password: 'pw' });
+      const { emails } = await rp.listEmails({ sessionId });
+      await rp.sendStepUpEmail({ sessionId, emailId: emails[0]!.emailId });
+      const { messages } = await rp.listMail({ to: email });
+      const code = /\b(\d{6})\b/.exec(messages[0]!.text)![1]!;
+      const stepped = await rp.verifyStepUp({ sessionId, code });
+      out.push({ loginId, sessionId: stepped.sessionId, client: createClient({ authenticator: createAuthenticator({ profile: 'iphone-icloud', backend }), origin: ORIGIN }) });
+    }
+    return out;
+  }
+
+  async function enrol(u: Prepared) {
+    const { ceremonyId, options } = await rp.startRegistration({ sessionId: u.sessionId });
+    const response = await u.client.create(options);
+    await rp.finishRegistration({ sessionId: u.sessionId, ceremonyId, response });
+  }
+
+  async function login(u: Prepared) {
+    const { ceremonyId, options } = await rp.startLogin({ loginId: u.loginId });
+    const response = await u.client.get(options);
+    await rp.finishLogin({ ceremonyId, response });
+  }
+
+  return {
+    rp,
+    store,
+    prepare,
+    enrol,
+    login,
+    close() {
+      store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Enrol + login per second in process (options → create → verify → store, then login), warm. */
+export async function inProcessEnrolLoginRate(count = 300, backend?: CryptoBackend): Promise<number> {
+  const fixture = await inProcessRp({ backend });
+  try {
+    const warm = await fixture.prepare(30);
+    for (const u of warm) {
+      await fixture.enrol(u);
+      await fixture.login(u);
+    }
+    const users = await fixture.prepare(count);
+    return await timeFixed(count, async (i) => {
+      await fixture.enrol(users[i]!);
+      await fixture.login(users[i]!);
+    });
+  } finally {
+    fixture.close();
+  }
+}
