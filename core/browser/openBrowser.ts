@@ -1,0 +1,134 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { createAuthenticator, type Authenticator } from '../authenticator/createAuthenticator.js';
+import type { CredentialStore } from '../authenticator/credentials.js';
+import type { DeviceProfile } from '../authenticator/profiles.js';
+import { systemClock, type Clock } from '../clock.js';
+import { HarnessError } from '../errors.js';
+import type { CdpSend } from './cdpTypes.js';
+import { describeCdpLimits, type CdpLimit } from './describeCdpLimits.js';
+import type { ImportCdpCredentialsResult } from './importCdpCredentials.js';
+import { installShim, type ShimCeremony } from './installShim.js';
+import { loadVirtualAuthenticator, type LoadVirtualAuthenticatorResult } from './loadVirtualAuthenticator.js';
+import { syncVirtualAuthenticator } from './syncVirtualAuthenticator.js';
+
+export type BrowseMode = 'cdp' | 'shim';
+
+/** Debian's chromium; PASSKEY_HARNESS_CHROMIUM overrides it (read by the caller). */
+export const DEFAULT_CHROMIUM_PATH = '/usr/bin/chromium';
+
+export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
+
+export interface BrowserSession {
+  mode: BrowseMode;
+  context: BrowserContext;
+  page: Page;
+  /** CDP mode: what the virtual authenticator got. */
+  virtualAuthenticator?: LoadVirtualAuthenticatorResult;
+  /** What CDP cannot express for this profile (empty in shim mode: the profile is exact). */
+  limits: CdpLimit[];
+  /** Shim mode: every ceremony served so far. */
+  ceremonies: ShimCeremony[];
+  /** Writes back now without closing (CDP mode; shim mode persists as it goes). */
+  sync(): Promise<ImportCdpCredentialsResult | undefined>;
+  /** Syncs (CDP mode), closes the browser and removes its profile directory. Idempotent. */
+  close(): Promise<{ synced?: ImportCdpCredentialsResult }>;
+}
+
+/**
+ * Opens Chromium (playwright-core, fresh user-data-dir) for one phone and navigates to `url`.
+ * - `cdp`: a CDP virtual authenticator configured from the profile and loaded with the phone's
+ *   credentials; on close, new credentials and advanced counters are written back to `credentials`.
+ * - `shim`: the harness's own authenticator answers `navigator.credentials` on `url`'s origin
+ *   (and `origins`), persisting through `credentials` as it goes.
+ */
+export async function openBrowser(options: {
+  url: string;
+  profile: DeviceProfile;
+  /** The phone's credential store (vault.credentials(name) for persistence). */
+  credentials: CredentialStore;
+  mode?: BrowseMode;
+  /** Shim mode: the phone's authenticator (vault.authenticatorFor(name)); default: one over `credentials`. */
+  authenticator?: Authenticator;
+  /** Extra origins the shim serves besides `url`'s. */
+  origins?: string[];
+  headless?: boolean;
+  executablePath?: string;
+  clock?: Clock;
+  onCeremony?: (record: ShimCeremony) => void;
+}): Promise<BrowserSession> {
+  const { url, profile, credentials, mode = 'cdp', headless = true, executablePath = DEFAULT_CHROMIUM_PATH, clock = systemClock } = options;
+  let origin: string;
+  try {
+    origin = new URL(url).origin;
+  } catch (cause) {
+    throw new HarnessError('INVALID_INPUT', `not a URL: ${url}`, { cause });
+  }
+  if (!existsSync(executablePath)) {
+    throw new HarnessError('NOT_SUPPORTED', `chromium not found at ${executablePath}: apt-get install -y chromium, or set PASSKEY_HARNESS_CHROMIUM`);
+  }
+  const userDataDir = await mkdtemp(join(tmpdir(), 'pkh-browse-'));
+  let context: BrowserContext;
+  try {
+    context = await chromium.launchPersistentContext(userDataDir, { executablePath, args: CHROMIUM_ARGS, headless, viewport: headless ? { width: 1024, height: 900 } : null });
+  } catch (cause) {
+    await rm(userDataDir, { recursive: true, force: true });
+    throw new HarnessError('NOT_SUPPORTED', `cannot start chromium: ${cause instanceof Error ? cause.message.split('\n')[0] : String(cause)}`, { cause });
+  }
+  const page = context.pages()[0] ?? (await context.newPage());
+  const ceremonies: ShimCeremony[] = [];
+  let send: CdpSend | undefined;
+  let virtualAuthenticator: LoadVirtualAuthenticatorResult | undefined;
+  try {
+    if (mode === 'cdp') {
+      const cdp = await context.newCDPSession(page);
+      send = (method, params) => cdp.send(method as never, params as never);
+      virtualAuthenticator = await loadVirtualAuthenticator({ send, profile, credentials: credentials.list(), enableUI: !headless });
+    } else {
+      const authenticator = options.authenticator ?? createAuthenticator({ profile, credentials, clock });
+      await installShim({
+        context,
+        authenticator,
+        origins: [origin, ...(options.origins ?? [])],
+        onCeremony: (record) => {
+          ceremonies.push(record);
+          options.onCeremony?.(record);
+        },
+      });
+    }
+    await page.goto(url);
+  } catch (error) {
+    await context.close().catch(() => undefined);
+    await rm(userDataDir, { recursive: true, force: true });
+    throw error;
+  }
+
+  const sync = async () => (send && virtualAuthenticator ? syncVirtualAuthenticator({ send, authenticatorId: virtualAuthenticator.authenticatorId, store: credentials, clock }) : undefined);
+  let closing: Promise<{ synced?: ImportCdpCredentialsResult }> | undefined;
+  return {
+    mode,
+    context,
+    page,
+    virtualAuthenticator,
+    limits: mode === 'cdp' ? describeCdpLimits(profile) : [],
+    ceremonies,
+    sync,
+    close() {
+      closing ??= (async () => {
+        try {
+          const synced = await sync();
+          if (!synced) return {};
+          const { credentials: _, ...counts } = synced as ImportCdpCredentialsResult & { credentials?: unknown };
+          return { synced: counts };
+        } finally {
+          await context.close().catch(() => undefined);
+          await rm(userDataDir, { recursive: true, force: true });
+        }
+      })();
+      return closing;
+    },
+  };
+}
