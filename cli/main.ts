@@ -215,6 +215,18 @@ export function buildProgram(state: RunState, io: Required<MainIo>): Command {
     .addHelpText('after', tryLines(['pkh login alice --phone my-iphone', 'pkh login --phone my-iphone --json']))
     .action(act(async () => (await import('./commands/flows.js')).login));
 
+  program
+    .command('browse <url>')
+    .description("Open Chromium with a phone inside it (CDP virtual authenticator or the harness's navigator.credentials shim); new credentials and counters go back to the vault")
+    .requiredOption('--phone <name>', 'virtual phone to carry into the browser')
+    .option('--headless', 'no window (default when DISPLAY is unset)')
+    .addOption(new Option('--mode <mode>', 'cdp: Chromium virtual authenticator; shim: the harness authenticator, exact profile').choices(['cdp', 'shim']).default('cdp'))
+    .option('--script <file.js>', 'ES module whose default export ({ page, context, url, phone, mode, log, env }) drives the page; the browser closes when it returns')
+    .option('--until-url <regex>', 'close when the page URL matches')
+    .option('--timeout <ms>', 'give up (script, --until-url) or close (interactive) after this long')
+    .addHelpText('after', tryLines(['pkh browse http://localhost:8787/ --phone my-iphone', 'pkh browse https://example.test/login --phone my-key --mode shim --headless --script login.js --json']))
+    .action(act(async () => (await import('./commands/browse.js')).browse));
+
   const admin = program.command('admin').description('Support console: inspect, revoke, reset, audit').addHelpText('after', tryLines(['pkh admin passkeys alice', 'pkh admin audit --user alice']));
   admin
     .command('passkeys <username>')

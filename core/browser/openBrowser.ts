@@ -32,7 +32,7 @@ export interface BrowserSession {
   limits: CdpLimit[];
   /** Shim mode: every ceremony served so far. */
   ceremonies: ShimCeremony[];
-  /** Writes back now without closing (CDP mode; shim mode persists as it goes). */
+  /** Writes back now without closing (CDP mode; shim mode persists as it goes); returns the running total. */
   sync(): Promise<ImportCdpCredentialsResult | undefined>;
   /** Syncs (CDP mode), closes the browser and removes its profile directory. Idempotent. */
   close(): Promise<{ synced?: ImportCdpCredentialsResult }>;
@@ -106,7 +106,20 @@ export async function openBrowser(options: {
     throw error;
   }
 
-  const sync = async () => (send && virtualAuthenticator ? syncVirtualAuthenticator({ send, authenticatorId: virtualAuthenticator.authenticatorId, store: credentials, clock }) : undefined);
+  // Every sync (the caller may sync while the window is open) adds to one running total, so a
+  // browser closed by hand before close() still reports what was written back.
+  const added = new Set<string>();
+  const updated = new Set<string>();
+  let unchanged = 0;
+  const totals = (): ImportCdpCredentialsResult => ({ added: [...added], updated: [...updated].filter((id) => !added.has(id)), unchanged });
+  const sync = async () => {
+    if (!send || !virtualAuthenticator) return undefined;
+    const result = await syncVirtualAuthenticator({ send, authenticatorId: virtualAuthenticator.authenticatorId, store: credentials, clock });
+    for (const id of result.added) added.add(id);
+    for (const id of result.updated) updated.add(id);
+    unchanged = result.unchanged;
+    return totals();
+  };
   let closing: Promise<{ synced?: ImportCdpCredentialsResult }> | undefined;
   return {
     mode,
@@ -119,10 +132,10 @@ export async function openBrowser(options: {
     close() {
       closing ??= (async () => {
         try {
-          const synced = await sync();
-          if (!synced) return {};
-          const { credentials: _, ...counts } = synced as ImportCdpCredentialsResult & { credentials?: unknown };
-          return { synced: counts };
+          if (mode !== 'cdp') return {};
+          // The browser may already be gone (window closed by hand): keep what earlier syncs wrote.
+          await sync().catch(() => undefined);
+          return { synced: totals() };
         } finally {
           await context.close().catch(() => undefined);
           await rm(userDataDir, { recursive: true, force: true });
