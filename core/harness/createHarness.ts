@@ -31,6 +31,7 @@ export interface CreateHarnessOptions {
   seed?: string;
   rpId?: string;
   origin?: string;
+  /** Default: the captured outbox (`mailbox.*` reads it); an SMTP mailer also records there. */
   mailer?: Mailer;
   /** Inject a phone registry (tests, Electron); default: memory. */
   phones?: PhoneRegistry;
@@ -88,7 +89,7 @@ export async function createHarness(options: CreateHarnessOptions = {}): Promise
       ? memoryPhoneRegistry(clock)
       : vaultPhoneRegistry(openVault({ path: vaultPath, passphrase: options.passphrase || DEVELOPMENT_PASSPHRASE, clock })));
   const store = openStore({ path: dbPath });
-  const world: World = await createWorld({ seed: seed ?? 'harness', rpId, origin, store, clock, random, admin: HARNESS_OPERATOR });
+  const world: World = await createWorld({ seed: seed ?? 'harness', rpId, origin, store, clock, random, admin: HARNESS_OPERATOR, mailer: options.mailer });
   const rp = world.rp;
   const admin = HARNESS_OPERATOR;
 

@@ -7,6 +7,7 @@ import { resolveProfile, type DeviceProfile } from '../authenticator/profiles.js
 import { createClient } from '../client/index.js';
 import { ManualClock, type Clock } from '../clock.js';
 import { HarnessError } from '../errors.js';
+import type { Mailer } from '../mail/index.js';
 import { seededRandom, type Random } from '../random.js';
 import { createRelyingParty, type Rp } from '../rp/index.js';
 import { openStore, type Store } from '../store/index.js';
@@ -66,11 +67,13 @@ export interface WorldOptions {
   random?: Random;
   /** Operator the world's admin steps act as (created when missing). */
   admin?: string;
+  /** Default: the RP's captured outbox. */
+  mailer?: Mailer;
 }
 
-export async function createWorld({ seed, rpId = 'localhost', origin, store = openStore({ path: ':memory:' }), clock = new ManualClock(), random = seededRandom(seed), admin = SCENARIO_OPERATOR }: WorldOptions): Promise<World> {
+export async function createWorld({ seed, rpId = 'localhost', origin, store = openStore({ path: ':memory:' }), clock = new ManualClock(), random = seededRandom(seed), admin = SCENARIO_OPERATOR, mailer }: WorldOptions): Promise<World> {
   const actualOrigin = origin ?? `http://${rpId}:8787`;
-  const rp = createRelyingParty({ store, rpId, rpName: 'Passkey Harness', origins: [actualOrigin], clock, random });
+  const rp = createRelyingParty({ store, rpId, rpName: 'Passkey Harness', origins: [actualOrigin], clock, random, ...(mailer ? { mailer } : {}) });
   try {
     await rp.admin.createAdmin({ name: admin, role: 'operator' });
   } catch (error) {

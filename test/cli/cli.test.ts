@@ -151,6 +151,19 @@ describe('passkey-harness CLI (built binary)', () => {
     for (const step of ['STEP1', 'STEP3', 'STEP6', '完了', 'logged in as demo-']) expect(run.stdout).toContain(step);
   }, 60_000);
 
+  it('start falls back to browser mode in one line when Electron is not installed', async () => {
+    const child = cliAsync(['start', '--port', '0'], { home: tempDir() });
+    let stderr = '';
+    let stdout = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    await new Promise<void>((resolve) => child.stderr.on('data', (d) => ((stderr += d), stderr.includes('listening') && resolve())));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    expect(stderr.split('\n')[0]).toBe('Electron is not installed here; starting browser mode instead.');
+    expect(stdout).toMatch(/^http:\/\/localhost:\d+\/console\/$/m);
+  }, 60_000);
+
   it('completion scripts for bash and zsh come from the command tree', () => {
     const bash = cli(['completion', 'bash'], { home: tempDir() });
     expect(bash.code).toBe(0);
@@ -188,6 +201,9 @@ describe('passkey-harness CLI (built binary)', () => {
       expect(JSON.parse(enroll.stdout).steps).toHaveLength(7);
       const users = JSON.parse(remote(['user', 'list', '--json']).stdout);
       expect(users).toEqual([expect.objectContaining({ username: 'carol', passkeyCount: 1 })]);
+      const scenario = remote(['scenario', 'run', 'examples/scenarios/02-totp-step-up-happy.yaml', '--reporter', 'json']);
+      expect(scenario.code).toBe(0);
+      expect(JSON.parse(scenario.stdout)).toMatchObject({ total: 1, passed: 1 });
       const missing = remote(['user', 'show', 'nobody']);
       expect(missing.code).toBe(5);
       expect(missing.stderr).toMatch(/^ACCOUNT_NOT_FOUND: /);
