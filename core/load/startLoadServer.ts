@@ -18,6 +18,8 @@ export interface LoadServerOptions {
   rateLimits?: { perIp?: RateLimitRule; perAccount?: RateLimitRule };
   /** scrypt cost of login passwords; default 1024 (as the tests use), since password hashing is not what a load run measures. */
   scryptCost?: number;
+  /** Pages to serve (core/http `staticDir`); default none: a load run needs only the JSON API. */
+  staticDir?: string | null;
 }
 
 export interface LoadServer {
@@ -65,7 +67,7 @@ export async function startLoadServer(options: LoadServerOptions = {}): Promise<
       return sorted.slice(0, limit ?? sorted.length).map((m) => ({ id: String(m.id), to: m.to, subject: m.subject, text: m.text, sentAt: new Date(m.createdAt).toISOString() }));
     },
   } as unknown as HarnessApi;
-  const server = createHttpServer({ rp, staticDir: null, rateLimits, harness: { handle: (channel, input) => handleHarnessCall(channels, channel, input) } });
+  const server = createHttpServer({ rp, staticDir: options.staticDir ?? null, rateLimits, harness: { handle: (channel, input) => handleHarnessCall(channels, channel, input) } });
   let listening;
   try {
     listening = await server.listen({ port, host: '127.0.0.1' });
