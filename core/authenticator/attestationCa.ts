@@ -1,7 +1,4 @@
-// @peculiar/x509's Node (CJS) build uses tsyringe, which needs a Reflect polyfill loaded first
-// (reflect-metadata comes with @simplewebauthn/server, which loads it the same way).
-import 'reflect-metadata';
-import * as x509 from '@peculiar/x509';
+import type * as X509 from '@peculiar/x509';
 import { HarnessError } from '../errors.js';
 import { systemClock, type Clock } from '../clock.js';
 import { systemRandom, type Random } from '../random.js';
@@ -42,8 +39,19 @@ export interface CreateAttestationCaOptions {
   organization?: string;
 }
 
-type WebCrypto = NonNullable<Parameters<typeof x509.X509CertificateGenerator.create>[1]>;
-type KeyPair = Parameters<typeof x509.X509CertificateGenerator.createSelfSigned>[0]['keys'];
+type WebCrypto = NonNullable<Parameters<typeof X509.X509CertificateGenerator.create>[1]>;
+type KeyPair = Parameters<typeof X509.X509CertificateGenerator.createSelfSigned>[0]['keys'];
+
+/**
+ * @peculiar/x509 (with tsyringe and its ASN.1 stack) is loaded only when a CA is first needed:
+ * most runs use 'none' attestation, and start-up time matters for the CLI and for child processes.
+ * Its Node (CJS) build uses tsyringe, which needs the Reflect polyfill loaded first.
+ */
+let x509Module: Promise<typeof X509> | undefined;
+function loadX509(): Promise<typeof X509> {
+  x509Module ??= import('reflect-metadata').then(() => import('@peculiar/x509'));
+  return x509Module;
+}
 
 function webcrypto(): WebCrypto {
   return nodeCrypto().webcrypto as unknown as WebCrypto;
@@ -71,6 +79,7 @@ function serial(random: Random): string {
  */
 export async function createAttestationCa(options: CreateAttestationCaOptions = {}): Promise<AttestationCa> {
   const { random = systemRandom, clock = systemClock, backend = nobleBackend, organization = 'Passkey Harness' } = options;
+  const x509 = await loadX509();
   const crypto = webcrypto();
   const notBefore = new Date(clock.now() - 24 * 3600_000);
   const notAfter = new Date(clock.now() + 10 * 365 * 24 * 3600_000);
@@ -94,7 +103,7 @@ export async function createAttestationCa(options: CreateAttestationCaOptions = 
     crypto,
   );
 
-  async function issue(subject: string, extra: x509.Extension[]): Promise<AttestationCert> {
+  async function issue(subject: string, extra: X509.Extension[]): Promise<AttestationCert> {
     const material = deriveEcKey(COSEAlg.ES256, random.bytes(48));
     const keys = await importEs256(material.pkcs8);
     const cert = await x509.X509CertificateGenerator.create(
