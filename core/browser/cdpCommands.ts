@@ -44,7 +44,7 @@ export function cdpTransport(profile: DeviceProfile): CdpVirtualAuthenticatorOpt
   return 'usb';
 }
 
-/** One vault credential as `WebAuthn.addCredential` takes it (ES256 only: CDP imports P-256 PKCS#8). */
+/** One vault credential as `WebAuthn.addCredential` takes it (PKCS#8 private key, standard base64). */
 export function toCdpCredential(credential: StoredCredential, profile: DeviceProfile): CdpCredential {
   const out: CdpCredential = {
     credentialId: toBase64(credential.id),
@@ -59,9 +59,4 @@ export function toCdpCredential(credential: StoredCredential, profile: DevicePro
   if (credential.userName !== null) out.userName = credential.userName;
   if (credential.userDisplayName !== null) out.userDisplayName = credential.userDisplayName;
   return out;
-}
-
-/** Algorithms Chromium's virtual authenticator can hold (addCredential parses P-256 keys). */
-export function cdpCanCarry(credential: Pick<StoredCredential, 'alg'>): boolean {
-  return credential.alg === -7;
 }

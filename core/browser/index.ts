@@ -1,6 +1,6 @@
 export type { CdpCredential, CdpSend, CdpVirtualAuthenticatorOptions } from './cdpTypes.js';
-export { cdpCanCarry, cdpTransport, fromBase64, toBase64, toCdpCredential, virtualAuthenticatorOptions } from './cdpCommands.js';
-export { describeCdpLimits, type CdpLimit } from './describeCdpLimits.js';
+export { cdpTransport, fromBase64, toBase64, toCdpCredential, virtualAuthenticatorOptions } from './cdpCommands.js';
+export { CDP_AAGUID, describeCdpLimits, type CdpLimit } from './describeCdpLimits.js';
 export { importCdpCredentials, publicKeyOf, type ImportCdpCredentialsResult } from './importCdpCredentials.js';
 export { loadVirtualAuthenticator, type LoadVirtualAuthenticatorResult } from './loadVirtualAuthenticator.js';
 export { syncVirtualAuthenticator } from './syncVirtualAuthenticator.js';

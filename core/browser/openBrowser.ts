@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { createAuthenticator, type Authenticator } from '../authenticator/createAuthenticator.js';
 import type { CredentialStore } from '../authenticator/credentials.js';
 import type { DeviceProfile } from '../authenticator/profiles.js';
@@ -57,6 +57,8 @@ export async function openBrowser(options: {
   origins?: string[];
   headless?: boolean;
   executablePath?: string;
+  /** Reuse a launched Chromium (tests): the session gets a fresh context in it and closes only that. */
+  browser?: Browser;
   clock?: Clock;
   onCeremony?: (record: ShimCeremony) => void;
 }): Promise<BrowserSession> {
@@ -67,17 +69,25 @@ export async function openBrowser(options: {
   } catch (cause) {
     throw new HarnessError('INVALID_INPUT', `not a URL: ${url}`, { cause });
   }
-  if (!existsSync(executablePath)) {
-    throw new HarnessError('NOT_SUPPORTED', `chromium not found at ${executablePath}: apt-get install -y chromium, or set PASSKEY_HARNESS_CHROMIUM`);
-  }
-  const userDataDir = await mkdtemp(join(tmpdir(), 'pkh-browse-'));
+  let userDataDir: string | undefined;
   let context: BrowserContext;
-  try {
-    context = await chromium.launchPersistentContext(userDataDir, { executablePath, args: CHROMIUM_ARGS, headless, viewport: headless ? { width: 1024, height: 900 } : null });
-  } catch (cause) {
-    await rm(userDataDir, { recursive: true, force: true });
-    throw new HarnessError('NOT_SUPPORTED', `cannot start chromium: ${cause instanceof Error ? cause.message.split('\n')[0] : String(cause)}`, { cause });
+  if (options.browser) {
+    context = await options.browser.newContext({ viewport: { width: 1024, height: 900 } });
+  } else {
+    if (!existsSync(executablePath)) {
+      throw new HarnessError('NOT_SUPPORTED', `chromium not found at ${executablePath}: apt-get install -y chromium, or set PASSKEY_HARNESS_CHROMIUM`);
+    }
+    userDataDir = await mkdtemp(join(tmpdir(), 'pkh-browse-'));
+    try {
+      context = await chromium.launchPersistentContext(userDataDir, { executablePath, args: CHROMIUM_ARGS, headless, viewport: headless ? { width: 1024, height: 900 } : null });
+    } catch (cause) {
+      await rm(userDataDir, { recursive: true, force: true });
+      throw new HarnessError('NOT_SUPPORTED', `cannot start chromium: ${cause instanceof Error ? cause.message.split('\n')[0] : String(cause)}`, { cause });
+    }
   }
+  const removeProfile = async () => {
+    if (userDataDir) await rm(userDataDir, { recursive: true, force: true });
+  };
   const page = context.pages()[0] ?? (await context.newPage());
   const ceremonies: ShimCeremony[] = [];
   let send: CdpSend | undefined;
@@ -102,7 +112,7 @@ export async function openBrowser(options: {
     await page.goto(url);
   } catch (error) {
     await context.close().catch(() => undefined);
-    await rm(userDataDir, { recursive: true, force: true });
+    await removeProfile();
     throw error;
   }
 
@@ -138,7 +148,7 @@ export async function openBrowser(options: {
           return { synced: totals() };
         } finally {
           await context.close().catch(() => undefined);
-          await rm(userDataDir, { recursive: true, force: true });
+          await removeProfile();
         }
       })();
       return closing;
