@@ -8,7 +8,7 @@ import { inProcessEnrolLoginRate, timeFixed } from '../inProcess.js';
 import type { Section } from '../section.js';
 
 const ORIGIN = 'http://localhost:8787';
-const cbor = new Encoder({ useRecords: false, mapsAsObjects: false, useTag259ForMaps: false, tagUint8Array: false, variableMapSize: true });
+const cbor = new Encoder({ useRecords: false, mapsAsObjects: false, useTag259ForMaps: false, tagUint8Array: false, variableMapSize: true } as ConstructorParameters<typeof Encoder>[0]);
 const b64u = (b: Uint8Array) => Buffer.from(b).toString('base64url');
 const sha = (b: Uint8Array | string) => createHash('sha256').update(b).digest();
 

@@ -19,13 +19,13 @@ export async function run(): Promise<Section> {
       await fx.login(u);
     }
     const users = await fx.prepare(COUNT);
-    const regs = [];
+    const regs: { ceremonyId: string; response: any }[] = [];
     for (const u of users) {
       const { ceremonyId, options } = await fx.rp.startRegistration({ sessionId: u.sessionId });
       regs.push({ ceremonyId, response: await u.client.create(options) });
     }
     const verifyReg = await timeFixed(COUNT, (i) => fx.rp.finishRegistration({ sessionId: users[i]!.sessionId, ...regs[i]! }));
-    const logins = [];
+    const logins: { ceremonyId: string; response: any }[] = [];
     for (const u of users) {
       const { ceremonyId, options } = await fx.rp.startLogin({ loginId: u.loginId });
       logins.push({ ceremonyId, response: await u.client.get(options) });
