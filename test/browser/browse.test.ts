@@ -87,17 +87,17 @@ describe('openBrowser (library)', () => {
   it('the independent fido2-lib RP accepts registration and login through CDP, then the same phone logs in through the shim', async () => {
     vault.createPhone({ name: 'fido2-phone', profile: 'windows-hello' });
     const cdp = await session('fido2-phone', fido2.url, 'cdp');
-    const registered = await cdp.page.evaluate(() => (window as any).pkhRegister('f2-cdp'));
+    const registered = await cdp.page.evaluate(() => (globalThis as any).pkhRegister('f2-cdp'));
     expect(registered).toMatchObject({ ok: true, fmt: 'none' });
-    await expect(cdp.page.evaluate(() => (window as any).pkhLogin('f2-cdp'))).resolves.toMatchObject({ ok: true, username: 'f2-cdp' });
+    await expect(cdp.page.evaluate(() => (globalThis as any).pkhLogin('f2-cdp'))).resolves.toMatchObject({ ok: true, username: 'f2-cdp' });
     const { synced } = await cdp.close();
     expect(synced?.added).toEqual([registered.credentialId]);
 
     const shim = await session('fido2-phone', fido2.url, 'shim');
-    await expect(shim.page.evaluate(() => (window as any).pkhLogin())).resolves.toMatchObject({ ok: true, username: 'f2-cdp', credentialId: registered.credentialId });
-    const shimRegistered = await shim.page.evaluate(() => (window as any).pkhRegister('f2-shim'));
+    await expect(shim.page.evaluate(() => (globalThis as any).pkhLogin())).resolves.toMatchObject({ ok: true, username: 'f2-cdp', credentialId: registered.credentialId });
+    const shimRegistered = await shim.page.evaluate(() => (globalThis as any).pkhRegister('f2-shim'));
     expect(shimRegistered).toMatchObject({ ok: true, fmt: 'none' });
-    await expect(shim.page.evaluate(() => (window as any).pkhLogin('f2-shim'))).resolves.toMatchObject({ ok: true, username: 'f2-shim' });
+    await expect(shim.page.evaluate(() => (globalThis as any).pkhLogin('f2-shim'))).resolves.toMatchObject({ ok: true, username: 'f2-shim' });
     await shim.close();
     expect(vault.credentials('fido2-phone').list()).toHaveLength(2);
     expect(fido2.events.map((e) => `${e.ceremony}:${e.username}`)).toEqual(['register:f2-cdp', 'login:f2-cdp', 'login:f2-cdp', 'register:f2-shim', 'login:f2-shim']);
@@ -106,14 +106,14 @@ describe('openBrowser (library)', () => {
   it('shim mode keeps the profile exact where CDP cannot: the fido2-lib RP sees the iPhone AAGUID and BE/BS from the shim, Chromium\'s fixed AAGUID from CDP', async () => {
     vault.createPhone({ name: 'fido2-iphone', profile: 'iphone-icloud' });
     const shim = await session('fido2-iphone', fido2.url, 'shim');
-    const exact = await shim.page.evaluate(() => (window as any).pkhRegister('f2-iphone-shim'));
+    const exact = await shim.page.evaluate(() => (globalThis as any).pkhRegister('f2-iphone-shim'));
     await shim.close();
     expect(exact).toMatchObject({ aaguid: 'fbfc3007-154e-4ecc-8c0b-6e020557d7bd', counter: 0 });
     expect(exact.flags).toEqual(expect.arrayContaining(['UP', 'UV', 'AT', 'BE', 'BS']));
 
     const cdp = await session('fido2-iphone', fido2.url, 'cdp');
     expect(cdp.limits.map((l) => l.field)).toEqual(['aaguid', 'counter', 'transports', 'algorithms', 'credentialIdLength']);
-    const approximate = await cdp.page.evaluate(() => (window as any).pkhRegister('f2-iphone-cdp'));
+    const approximate = await cdp.page.evaluate(() => (globalThis as any).pkhRegister('f2-iphone-cdp'));
     await cdp.close();
     expect(approximate.aaguid).toBe(CDP_AAGUID);
     // BE/BS are expressible in CDP (defaultBackupEligibility/defaultBackupState).
