@@ -8,10 +8,12 @@ import { fromBase64url, toBase64url } from '../webauthn/base64url.js';
 import { createAdmin } from './admin/createAdmin.js';
 import { inspectPasskey } from './admin/inspectPasskey.js';
 import { listPasskeys as adminListPasskeys } from './admin/listPasskeys.js';
+import { lockAccount } from './admin/lockAccount.js';
 import { readAudit } from './admin/readAudit.js';
 import { resetPasskeys } from './admin/resetPasskeys.js';
 import { revokePasskey } from './admin/revokePasskey.js';
 import { searchAccounts } from './admin/searchAccounts.js';
+import { unlockAccount } from './admin/unlockAccount.js';
 import { verifyAudit } from './admin/verifyAudit.js';
 import { confirmOtp } from './confirmOtp.js';
 import type { RpContext } from './context.js';
@@ -92,6 +94,8 @@ export function createRelyingParty({ store, rpId, rpName, origins, clock = syste
       inspectPasskey: bind(ctx, inspectPasskey),
       revokePasskey: bind(ctx, revokePasskey),
       resetPasskeys: bind(ctx, resetPasskeys),
+      lockAccount: bind(ctx, lockAccount),
+      unlockAccount: bind(ctx, unlockAccount),
       readAudit: bind(ctx, readAudit),
       verifyAudit: bind(ctx, verifyAudit),
     },

@@ -6,3 +6,5 @@ export * from './revokePasskey.js';
 export * from './resetPasskeys.js';
 export * from './readAudit.js';
 export * from './verifyAudit.js';
+export * from './lockAccount.js';
+export * from './unlockAccount.js';
