@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { homedir, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CliError } from './cliError.js';
 
@@ -14,6 +14,10 @@ export interface CliConfig {
   port: number;
   seed: string | undefined;
   passphrase: string | undefined;
+  /** The admin this CLI acts as in-process (`--as`, PASSKEY_HARNESS_ACTOR; default `cli:<os user>`), audited on every admin action. */
+  actor: { name: string; role: 'viewer' | 'operator' };
+  /** Bearer token for `--server` (PASSKEY_HARNESS_TOKEN only: a secret never comes from a flag or file). */
+  token: string | undefined;
   /** Where each value came from, for `--debug`. */
   sources: Record<string, 'flag' | 'env' | 'file' | 'default'>;
 }
@@ -28,9 +32,11 @@ export interface GlobalFlags {
   port?: string;
   seed?: string;
   config?: string;
+  as?: string;
+  role?: string;
 }
 
-const FILE_KEYS = ['server', 'db', 'vault', 'rpId', 'origin', 'host', 'port', 'seed'] as const;
+const FILE_KEYS = ['server', 'db', 'vault', 'rpId', 'origin', 'host', 'port', 'seed', 'as', 'role'] as const;
 type Key = (typeof FILE_KEYS)[number];
 
 const ENV: Record<Key, string> = {
@@ -42,7 +48,18 @@ const ENV: Record<Key, string> = {
   host: 'PASSKEY_HARNESS_HOST',
   port: 'PASSKEY_HARNESS_PORT',
   seed: 'PASSKEY_HARNESS_SEED',
+  as: 'PASSKEY_HARNESS_ACTOR',
+  role: 'PASSKEY_HARNESS_ROLE',
 };
+
+/** The local user is trusted with the embedded database; the audit log names them. */
+function osUser(): string {
+  try {
+    return userInfo().username || 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
 
 export const CONFIG_FILE = 'passkey-harness.config.json';
 
@@ -64,7 +81,7 @@ function readConfigFile(path: string, explicit: boolean): Partial<Record<Key, st
   if (!data || typeof data !== 'object' || Array.isArray(data)) throw new CliError('CONFIG_INVALID', `${path}: expected a JSON object`);
   const out: Partial<Record<Key, string>> = {};
   for (const [key, value] of Object.entries(data)) {
-    if (/pass(phrase|word)|secret/i.test(key)) {
+    if (/pass(phrase|word)|secret|token/i.test(key)) {
       throw new CliError('CONFIG_INVALID', `${path}: "${key}" is a secret; set PASSKEY_HARNESS_VAULT_PASSPHRASE in the environment instead`);
     }
     if (key === '$schema') continue;
@@ -96,6 +113,11 @@ export function resolveConfig(flags: GlobalFlags, env: NodeJS.ProcessEnv = proce
   if (server !== undefined && !/^https?:\/\//.test(server)) throw new CliError('CONFIG_INVALID', `server must be an http(s) URL, got "${server}"`);
   const db = pick('db', join(defaultDataDir(env), 'server.sqlite'))!;
   const vault = pick('vault');
+  const role = pick('role', 'operator')!;
+  if (role !== 'viewer' && role !== 'operator') throw new CliError('CONFIG_INVALID', `role must be viewer or operator, got "${role}"`);
+  // A name keeps one role in the database, so the read-only identity gets its own default name.
+  const actorName = pick('as', role === 'viewer' ? `cli:${osUser()}:viewer` : `cli:${osUser()}`)!;
+  if (actorName.length > 64) throw new CliError('CONFIG_INVALID', 'the --as name is longer than 64 characters');
   return {
     server,
     db: db === ':memory:' ? db : resolve(cwd, db),
@@ -106,6 +128,8 @@ export function resolveConfig(flags: GlobalFlags, env: NodeJS.ProcessEnv = proce
     port,
     seed: pick('seed'),
     passphrase: env.PASSKEY_HARNESS_VAULT_PASSPHRASE || undefined,
+    actor: { name: actorName, role },
+    token: env.PASSKEY_HARNESS_TOKEN || undefined,
     sources,
   };
 }

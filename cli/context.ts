@@ -20,7 +20,7 @@ export async function createContext(
   streams: { stdout: Io['stdout']; stderr: Io['stderr']; env: NodeJS.ProcessEnv },
 ): Promise<CommandContext> {
   const flags: GlobalFlags = {};
-  for (const key of ['server', 'db', 'vault', 'rpId', 'origin', 'host', 'port', 'seed', 'config'] as const) {
+  for (const key of ['server', 'db', 'vault', 'rpId', 'origin', 'host', 'port', 'seed', 'config', 'as', 'role'] as const) {
     const value = globals[key];
     if (typeof value === 'string') flags[key] = value;
   }
@@ -41,7 +41,9 @@ export async function createContext(
       if (opened) return opened.api;
       if (config.server) {
         const { createHttpHarnessClient } = await import('../core/harness/createHttpHarnessClient.js');
-        opened = { api: createHttpHarnessClient(config.server), close: async () => {} };
+        // The server knows the caller only by its bearer token; without one it answers 401 AUTH_REQUIRED.
+        const headers: Record<string, string> = config.token ? { authorization: `Bearer ${config.token}` } : {};
+        opened = { api: createHttpHarnessClient({ baseUrl: config.server, headers }), close: async () => {} };
       } else {
         if (config.db !== ':memory:') mkdirSync(dirname(config.db), { recursive: true });
         const { createHarness } = await import('../core/harness/createHarness.js');
@@ -52,6 +54,7 @@ export async function createContext(
           rpId: config.rpId,
           origin: config.origin ?? `http://${config.rpId}:${config.port}`,
           seed: config.seed,
+          actor: config.actor,
         });
         opened = { api: harness, close: () => harness.close() };
       }

@@ -50,6 +50,8 @@ export function buildProgram(state: RunState, io: Required<MainIo>): Command {
     .option('--rp-id <id>', 'relying party ID (env PASSKEY_HARNESS_RP_ID; default localhost)')
     .option('--origin <url>', 'expected origin (env PASSKEY_HARNESS_ORIGIN)')
     .option('--seed <text>', 'seed for deterministic randomness (env PASSKEY_HARNESS_SEED)')
+    .option('--as <name>', 'admin name this CLI acts as, audited (env PASSKEY_HARNESS_ACTOR; default cli:<os user>)')
+    .option('--role <role>', 'operator (default) or viewer (read-only) for the embedded server (env PASSKEY_HARNESS_ROLE)')
     .option('--config <file>', 'project config file (default ./passkey-harness.config.json)')
     .option('--debug', 'print stack traces')
     .showHelpAfterError('(run with --help for usage)')
@@ -61,7 +63,7 @@ export function buildProgram(state: RunState, io: Required<MainIo>): Command {
     })
     .addHelpText(
       'after',
-      `\nConfig precedence: flags > PASSKEY_HARNESS_* env > passkey-harness.config.json > defaults.\nThe vault passphrase is read only from PASSKEY_HARNESS_VAULT_PASSPHRASE.\n\n${EXIT_CODES_HELP}\n${tryLines([
+      `\nConfig precedence: flags > PASSKEY_HARNESS_* env > passkey-harness.config.json > defaults.\nThe vault passphrase is read only from PASSKEY_HARNESS_VAULT_PASSPHRASE; the --server token only from PASSKEY_HARNESS_TOKEN.\n\n${EXIT_CODES_HELP}\n${tryLines([
         'pkh demo',
         'pkh serve --port 8787',
         'pkh scenario run examples/scenarios --reporter junit --output report.xml',
@@ -122,14 +124,17 @@ export function buildProgram(state: RunState, io: Required<MainIo>): Command {
     .action(act(async () => (await import('./commands/user.js')).show));
   user
     .command('lock <username>')
-    .description('Lock a customer account')
-    .option('--reason <text>', 'why')
-    .addHelpText('after', tryLines(['pkh user lock alice --reason "suspected takeover"']))
+    .description('Lock a customer account and end its sessions (operator; audited)')
+    .requiredOption('--reason <text>', 'why (recorded in the audit log)')
+    .option('--ticket <id>', 'support ticket reference')
+    .addHelpText('after', tryLines(['pkh user lock alice --reason "suspected takeover" --ticket SUP-125']))
     .action(act(async () => (await import('./commands/user.js')).lock));
   user
     .command('unlock <username>')
-    .description('Unlock a customer account')
-    .addHelpText('after', tryLines(['pkh user unlock alice']))
+    .description('Unlock a customer account and clear its failed-login counters (operator; audited)')
+    .requiredOption('--reason <text>', 'why (recorded in the audit log)')
+    .option('--ticket <id>', 'support ticket reference')
+    .addHelpText('after', tryLines(['pkh user unlock alice --reason "identity confirmed by phone"']))
     .action(act(async () => (await import('./commands/user.js')).unlock));
 
   const otp = program.command('otp').description('ワンタイムパスワードサービス (TOTP)').addHelpText('after', tryLines(['pkh otp enroll alice']));

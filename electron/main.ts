@@ -1,8 +1,14 @@
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, ipcMain, session } from 'electron';
+import { app, BrowserWindow, ipcMain, session, type Session } from 'electron';
 import { startBackend, type Backend } from './backend.js';
+import { desktopChannelName } from './desktopChannels.js';
+import { registerDesktopHandlers } from './desktopHandlers.js';
 import { registerIpcHandlers } from './ipcHandlers.js';
+import { createPhoneUrlWindows, phoneFromRegistry } from './phoneUrlWindows.js';
+import { guardPhoneContents, lockDownPhoneSession } from './phoneWindow.js';
+import { createPromptBroker } from './promptBroker.js';
 import { guardWebContents, isTrustedSender, lockDownSession, windowOptions } from './security.js';
 
 /**
@@ -14,9 +20,13 @@ import { guardWebContents, isTrustedSender, lockDownSession, windowOptions } fro
 const here = fileURLToPath(new URL('.', import.meta.url));
 let backend: Backend | undefined;
 let appOrigin = 'app://unset';
+/** Sessions of phone windows (electron/phoneWindow.ts): their pages may browse the web; everything else stays on the app origin. */
+const phoneSessions = new Set<Session>();
 
 app.enableSandbox();
-app.on('web-contents-created', (_event, contents) => guardWebContents(contents, () => appOrigin));
+app.on('web-contents-created', (_event, contents) =>
+  phoneSessions.has(contents.session) ? guardPhoneContents(contents, () => appOrigin) : guardWebContents(contents, () => appOrigin),
+);
 app.on('window-all-closed', () => app.quit());
 app.on('before-quit', () => {
   void backend?.close();
@@ -29,12 +39,40 @@ async function start(): Promise<void> {
   appOrigin = new URL(backend.url).origin;
 
   const window = new BrowserWindow(windowOptions({ preload: join(here, '../preload/preload.cjs') }));
-  registerIpcHandlers(ipcMain, {
-    harness: backend.harness,
-    isTrustedSender: (event) => isTrustedSender(event.senderFrame, { mainFrame: window.webContents.mainFrame, appOrigin }),
+  const trusted = (event: { senderFrame: Electron.WebFrameMain | null }) => isTrustedSender(event.senderFrame, { mainFrame: window.webContents.mainFrame, appOrigin });
+  registerIpcHandlers(ipcMain, { harness: backend.harness, isTrustedSender: trusted });
+
+  const toConsole = (channel: Parameters<typeof desktopChannelName>[0], payload: unknown) => {
+    if (!window.isDestroyed()) window.webContents.send(desktopChannelName(channel), payload);
+  };
+  const prompts = createPromptBroker({ newId: randomUUID, send: (event) => toConsole('phone.prompt', event) });
+  const phoneWindows = createPhoneUrlWindows({
+    prompts,
+    phoneFor: phoneFromRegistry(backend.phones),
+    notifyClosed: (event) => toConsole('phone.urlClosed', event),
+    createWindow: (options) => {
+      const phoneSession = session.fromPartition(options.webPreferences?.partition ?? 'phone-url');
+      lockDownPhoneSession(phoneSession);
+      phoneSessions.add(phoneSession);
+      return new BrowserWindow({ ...options, parent: window });
+    },
+  });
+  registerDesktopHandlers(ipcMain, {
+    isTrustedSender: trusted,
+    implementation: {
+      'phone.openUrl': (args) => phoneWindows.open(args),
+      'phone.closeUrl': (args) => phoneWindows.close(args),
+      'phone.promptAnswer': async (args) => prompts.answer(args),
+    },
+  });
+  // Phone windows sync their credentials to the vault before the console (their parent) goes.
+  window.on('close', (event) => {
+    if (phoneWindows.openPhones().length === 0) return;
+    event.preventDefault();
+    void phoneWindows.closeAll().finally(() => window.close());
   });
   window.once('ready-to-show', () => window.show());
-  await window.loadURL(new URL('/console/', backend.url).href);
+  await window.loadURL(backend.consoleUrl);
 }
 
 start().catch((error: unknown) => {

@@ -43,7 +43,7 @@ export async function load(ctx: CommandContext, opts: LoadOptions) {
   const { runLoad, spawnLoadServer } = await import('../../core/load/index.js');
   const spawned = ctx.config.server ? undefined : await spawnLoadServer();
   try {
-    const report = await runLoad({ baseUrl: ctx.config.server ?? spawned!.url, users, concurrency, backend: opts.backend });
+    const report = await runLoad({ baseUrl: ctx.config.server ?? spawned!.url, users, concurrency, backend: opts.backend, ...(ctx.config.server && ctx.config.token ? { token: ctx.config.token } : {}) });
     const result = { ...report, server: spawned ? `embedded, child process ${spawned.pid}` : 'external' };
     printData(ctx.io, result, human);
     return report.failed === 0 ? 0 : 1;

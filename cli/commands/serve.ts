@@ -47,14 +47,24 @@ export async function serve(ctx: CommandContext, opts: ServeOptions, focus: 'ser
   const { dirname } = await import('node:path');
   if (ctx.config.db !== ':memory:') mkdirSync(dirname(ctx.config.db), { recursive: true });
   const { createHarness } = await import('../../core/harness/createHarness.js');
-  const { handleHarnessCall } = await import('../../core/harness/handleHarnessCall.js');
+  const { createHarnessMount } = await import('../../core/harness/createHarnessMount.js');
+  const { createDemoCustomer } = await import('../../core/harness/createDemoCustomer.js');
   const { createHttpServer } = await import('../../core/http/index.js');
-  const harness = await createHarness({ dbPath: ctx.config.db, vaultPath: ctx.config.vault, passphrase: ctx.config.passphrase, rpId: ctx.config.rpId, origin, seed: ctx.config.seed });
+  const actor = ctx.config.actor;
+  const operator = { name: actor.role === 'operator' ? actor.name : `${actor.name}:operator`, role: 'operator' as const };
+  const viewer = { name: actor.role === 'viewer' ? actor.name : `${actor.name}:viewer`, role: 'viewer' as const };
+  const harness = await createHarness({ dbPath: ctx.config.db, vaultPath: ctx.config.vault, passphrase: ctx.config.passphrase, rpId: ctx.config.rpId, origin, seed: ctx.config.seed, actor });
   let listening;
+  let tokens;
+  let demo;
   try {
+    // Fresh tokens each start (only their hashes are stored): the operator token acts as the
+    // local user who started the server; the viewer token is for read-only support staff.
+    tokens = { operator: harness.issueToken(operator), viewer: harness.issueToken(viewer) };
+    demo = await createDemoCustomer(harness.as(operator));
     const server = createHttpServer({
       rp: harness.rp as never,
-      harness: { handle: (channel: string, input: unknown) => handleHarnessCall(harness, channel, input) },
+      harness: createHarnessMount(harness),
       origins: [origin, `http://127.0.0.1:${port}`, `http://localhost:${port}`],
     });
     listening = await server.listen({ port, host });
@@ -63,8 +73,31 @@ export async function serve(ctx: CommandContext, opts: ServeOptions, focus: 'ser
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new CliError('SERVER_UNAVAILABLE', `port ${port} on ${host} is in use (try --port 0)`);
     throw error;
   }
-  const urls = { server: listening.url, customer: `${listening.url}/`, console: `${listening.url}/console/`, api: `${listening.url}/api/harness/`, db: ctx.config.db };
-  printData(ctx.io, urls, (u) => (focus === 'console' ? `${u.console}\n` : `server   ${u.server}\ncustomer ${u.customer}\nconsole  ${u.console}\ndatabase ${u.db}`));
+  // The token travels in the URL fragment, which browsers never send, so it stays out of server and proxy logs.
+  const consoleUrl = (token: string) => `${listening.url}/console/#token=${token}`;
+  const urls = {
+    server: listening.url,
+    customer: `${listening.url}/`,
+    console: consoleUrl(tokens.operator),
+    consoleViewer: consoleUrl(tokens.viewer),
+    api: `${listening.url}/api/harness/`,
+    tokens,
+    db: ctx.config.db,
+    ...(demo ? { demoCustomer: { username: demo.username, password: demo.password, email: demo.email } } : {}),
+  };
+  printData(ctx.io, urls, (u) =>
+    focus === 'console'
+      ? `${u.console}\n`
+      : [
+          `server   ${u.server}`,
+          `customer ${u.customer}`,
+          `console  ${u.console}   (operator ${operator.name})`,
+          `viewer   ${u.consoleViewer}   (read-only, ${viewer.name})`,
+          `database ${u.db}`,
+        ].join('\n'),
+  );
+  if (demo) message(ctx.io, `demo customer created: login ID ${demo.username}, password ${demo.password} (${demo.email})`);
+  message(ctx.io, 'PASSKEY_HARNESS_TOKEN=<operator token> lets `pkh --server URL ...` act on this server; the tokens change at every start');
   if (!ctx.config.passphrase) message(ctx.io, 'note: PASSKEY_HARNESS_VAULT_PASSPHRASE is not set; phone private keys use the built-in development passphrase');
   message(ctx.io, 'listening; press Ctrl-C to stop');
   const signal = await waitForSignal();

@@ -30,12 +30,12 @@ export async function show(ctx: CommandContext, username: string) {
   );
 }
 
-export async function lock(ctx: CommandContext, username: string, opts: { reason?: string }) {
-  printData(ctx.io, await (await ctx.harness())['users.lock']({ username, reason: opts.reason }), userLine);
+export async function lock(ctx: CommandContext, username: string, opts: { reason: string; ticket?: string }) {
+  printData(ctx.io, await (await ctx.harness())['users.lock']({ username, reason: opts.reason, ticket: opts.ticket }), userLine);
 }
 
-export async function unlock(ctx: CommandContext, username: string) {
-  printData(ctx.io, await (await ctx.harness())['users.unlock']({ username }), userLine);
+export async function unlock(ctx: CommandContext, username: string, opts: { reason: string; ticket?: string }) {
+  printData(ctx.io, await (await ctx.harness())['users.unlock']({ username, reason: opts.reason, ticket: opts.ticket }), userLine);
 }
 
 export async function otpEnroll(ctx: CommandContext, username: string, opts: { qr: boolean }) {

@@ -44,6 +44,10 @@ const phoneName = z.string().min(1).max(64);
 const credentialId = z.string().min(1).max(1024);
 const decision = z.enum(['approve', 'deny', 'timeout', 'uv-unavailable']);
 const webauthnJson = z.record(z.string(), z.unknown());
+// Admin actions name no actor: it is the authenticated caller (createHarness `actor`, the HTTP
+// bearer token), never something the payload can claim.
+const reason = z.string().trim().min(1).max(500);
+const ticket = z.string().max(64).optional();
 
 export const authenticatorFaults = z
   .object({
@@ -78,8 +82,8 @@ export const channels = {
   ),
   'users.list': channel<UserSummary[]>()('List customer accounts', z.object({ query: z.string().max(64).optional() }).strict()),
   'users.show': channel<UserDetail>()('One customer with 登録情報照会 rows and passkeys', z.object({ username }).strict()),
-  'users.lock': channel<UserSummary>()('Lock a customer account', z.object({ username, reason: z.string().max(500).optional() }).strict()),
-  'users.unlock': channel<UserSummary>()('Unlock a customer account', z.object({ username }).strict()),
+  'users.lock': channel<UserSummary>()('Lock a customer account and end its sessions (operator; reason required)', z.object({ username, reason, ticket }).strict()),
+  'users.unlock': channel<UserSummary>()('Unlock a customer account and clear its failure counters (operator; reason required)', z.object({ username, reason, ticket }).strict()),
 
   'otp.enroll': channel<OtpEnrollment>()(
     'Enrol the ワンタイムパスワードサービス (TOTP) as the customer would: log in, email step-up, 申込, confirm',
@@ -129,11 +133,11 @@ export const channels = {
   'admin.inspect': channel<PasskeySummary>()('One passkey in detail (viewer)', z.object({ credentialId }).strict()),
   'admin.revoke': channel<RevokeResult>()(
     'Revoke one passkey (operator; reason required)',
-    z.object({ credentialId, reason: z.string().trim().min(1).max(500), ticket: z.string().max(64).optional(), actor: z.string().max(64).optional() }).strict(),
+    z.object({ credentialId, reason, ticket }).strict(),
   ),
   'admin.reset': channel<ResetResult>()(
     'Revoke every passkey of a customer (operator; reason required)',
-    z.object({ username, reason: z.string().trim().min(1).max(500), ticket: z.string().max(64).optional(), actor: z.string().max(64).optional() }).strict(),
+    z.object({ username, reason, ticket }).strict(),
   ),
   'admin.audit': channel<AuditEntry[]>()(
     'Audit log entries, oldest first',
@@ -169,6 +173,32 @@ export type HarnessApi = { [K in ChannelName]: (input: ChannelInput<K>) => Promi
 
 /** What createHarness implements (inputs already validated and defaulted by handleHarnessCall). */
 export type HarnessImplementation = { [K in ChannelName]: (args: ChannelArgs<K>) => Promise<ChannelResult<K>> };
+
+export type AdminRole = 'viewer' | 'operator';
+
+/**
+ * Channels a `viewer` may call (inspect only). Every other channel changes something (an
+ * account, a phone, a passkey, the mailbox) or runs work, so it needs an `operator`.
+ */
+export const VIEWER_CHANNELS: ReadonlySet<ChannelName> = new Set<ChannelName>([
+  'harness.info',
+  'users.list',
+  'users.show',
+  'mailbox.list',
+  'mailbox.show',
+  'phones.list',
+  'phones.show',
+  'phones.credentials',
+  'admin.passkeys',
+  'admin.inspect',
+  'admin.audit',
+  'admin.verifyAudit',
+  'scenarios.validate',
+]);
+
+export function requiredRole(channel: ChannelName): AdminRole {
+  return VIEWER_CHANNELS.has(channel) ? 'viewer' : 'operator';
+}
 
 export function isChannelName(value: string): value is ChannelName {
   return Object.prototype.hasOwnProperty.call(channels, value);

@@ -7,3 +7,5 @@ export { createHttpHarnessClient, type HttpHarnessClientOptions } from './create
 export { createHarness, HARNESS_OPERATOR, DEVELOPMENT_PASSPHRASE, type CreateHarnessOptions, type Harness } from './createHarness.js';
 export { memoryPhoneRegistry, PHONE_EXPORT_FORMAT, type PhoneRecord, type PhoneRegistry } from './phoneRegistry.js';
 export { vaultPhoneRegistry } from './vaultPhoneRegistry.js';
+export { createHarnessMount } from './createHarnessMount.js';
+export { createDemoCustomer, DEMO_CUSTOMER } from './createDemoCustomer.js';

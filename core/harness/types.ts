@@ -141,10 +141,18 @@ export interface ScenarioValidation {
   errors: { path: string; message: string }[];
 }
 
+/** Who is calling: the admin user every admin action is audited under. */
+export interface HarnessCaller {
+  name: string;
+  role: 'viewer' | 'operator';
+}
+
 export interface HarnessInfo {
   version: string;
   rpId: string;
   origin: string;
   dbPath: string;
   profiles: { id: string; label: string }[];
+  /** The authenticated caller, so the console shows destructive buttons only to operators. */
+  caller: HarnessCaller;
 }

@@ -117,9 +117,12 @@ export function createHttpServer({
 
   app.post('/api/harness/:channel', async (c) => {
     if (!harness) throw new HarnessError('NOT_FOUND', 'This server has no harness mounted');
+    const token = bearerToken(c);
+    const caller = harness.authenticate(token);
+    if (!caller) throw new HarnessError('AUTH_REQUIRED', token ? 'Unknown or rotated harness token' : 'Harness token required (Authorization: Bearer <token>, printed by serve)');
     const { channel } = validate(channelParams, c.req.param(), 'path');
     const input = await readJson(c);
-    const reply = await harness.handle(channel, input);
+    const reply = await harness.handle(channel, input, caller);
     const status = reply.ok ? 200 : toErrorReply(new HarnessError(asCode(reply.error.code), reply.error.message)).status;
     return c.json(reply.ok ? reply : { ...reply, code: reply.error.code, message: reply.error.message }, status as 200, JSON_HEADERS);
   });
@@ -176,10 +179,13 @@ export function createHttpServer({
     return result ?? { ok: true };
   }
 
+  function bearerToken(c: Context): string | undefined {
+    const match = /^Bearer ([\x21-\x7e]{1,256})$/.exec(c.req.header('authorization') ?? '');
+    return match?.[1];
+  }
+
   function adminFor(c: Context): string {
-    const auth = c.req.header('authorization') ?? '';
-    const match = /^Bearer ([\x21-\x7e]{1,256})$/.exec(auth);
-    const token = match?.[1];
+    const token = bearerToken(c);
     if (!token) throw new HarnessError('AUTH_REQUIRED', 'Admin token required (Authorization: Bearer <token>)');
     const name = adminByTokenHash.get(toBase64url(sha256(new TextEncoder().encode(token))));
     if (!name) throw new HarnessError('AUTH_REQUIRED', 'Unknown admin token');

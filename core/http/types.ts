@@ -37,8 +37,19 @@ export type StepUpPurpose = 'passkey-registration' | 'otp-enrollment';
 
 /** Mount point for the harness channel map (`core/harness`): `POST /api/harness/:channel`. */
 export interface HttpHarnessMount {
-  /** Must never throw; `handleHarnessCall(harness, channel, input)` is the intended implementation. */
-  handle(channel: string, input: unknown): Promise<
+  /**
+   * The admin the request's bearer token (undefined when the request has none) belongs to;
+   * undefined → 401 AUTH_REQUIRED. The harness's mount (`createHarnessMount`) requires a token,
+   * since its channels act as an admin and are audited as one.
+   */
+  authenticate(token: string | undefined): HttpHarnessCaller | undefined;
+  /** Must never throw; `handleHarnessCall(harness.as(caller), channel, input)` is the intended implementation. */
+  handle(channel: string, input: unknown, caller: HttpHarnessCaller): Promise<
     { ok: true; value: unknown } | { ok: false; error: { code: string; message: string; details?: Record<string, unknown> } }
   >;
+}
+
+export interface HttpHarnessCaller {
+  name: string;
+  role: 'viewer' | 'operator';
 }

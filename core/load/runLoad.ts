@@ -85,6 +85,8 @@ export async function runLoad(options: {
   /** Prefix of the virtual users' login IDs; default random, so runs against one server do not collide. */
   prefix?: string;
   random?: Random;
+  /** Harness bearer token (`pkh serve` requires one on /api/harness/*; the load server does not). */
+  token?: string;
 }): Promise<LoadReport> {
   const { users, concurrency, backend = 'node', profile = 'iphone-icloud', random = systemRandom } = options;
   const base = new URL(options.baseUrl);
@@ -104,6 +106,7 @@ export async function runLoad(options: {
   function send(method: 'GET' | 'POST', path: string, body: unknown, cookies: Map<string, string>): Promise<{ status: number; json: any }> {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const headers: Record<string, string> = { accept: 'application/json', origin, 'x-harness-csrf': '1' };
+    if (options.token && path.startsWith('/api/harness/')) headers.authorization = `Bearer ${options.token}`;
     if (payload !== undefined) {
       headers['content-type'] = 'application/json';
       headers['content-length'] = String(Buffer.byteLength(payload));

@@ -119,13 +119,53 @@ describe('createHarness (in-process, memory database)', () => {
     expect(report).toMatchObject({ total: 2, passed: 2, failed: 0, seed: 's' });
   });
 
-  it('users.lock blocks password login until unlocked', async () => {
+  it('users.lock blocks password login until unlocked; both go through core/rp and are audited as the actor', async () => {
     const h = await fresh();
     await h['users.create']({ username: 'erin' });
     await h['phones.create']({ name: 'p' });
-    expect((await h['users.lock']({ username: 'erin' })).locked).toBe(true);
+    expect((await h['users.lock']({ username: 'erin', reason: 'suspected takeover', ticket: 'SUP-7' })).locked).toBe(true);
     await expect(h.enroll({ username: 'erin', phone: 'p' })).rejects.toMatchObject({ code: 'ACCOUNT_LOCKED' });
-    expect((await h['users.unlock']({ username: 'erin' })).locked).toBe(false);
+    expect((await h['users.unlock']({ username: 'erin', reason: 'verified' })).locked).toBe(false);
     await expect(h.enroll({ username: 'erin', phone: 'p' })).resolves.toMatchObject({ username: 'erin' });
+    const rows = (await h['admin.audit']({ username: 'erin' })).filter((e) => e.action.startsWith('admin.'));
+    expect(rows.map((e) => [e.actor, e.action, e.details.reason])).toEqual([
+      ['admin:harness-operator', 'admin.lockAccount', 'suspected takeover'],
+      ['admin:harness-operator', 'admin.unlockAccount', 'verified'],
+    ]);
+  });
+
+  it('users.lock without a reason is refused before anything changes', async () => {
+    const h = await fresh();
+    await h['users.create']({ username: 'erin' });
+    await expect(h['users.lock']({ username: 'erin' } as never)).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    expect((await h['users.show']({ username: 'erin' })).locked).toBe(false);
+  });
+
+  it('acts as the given actor (provisioned once) and a viewer actor may only inspect', async () => {
+    harness = await createHarness({ seed: 'harness-test', clock: new ManualClock(), actor: { name: 'cli:carol', role: 'viewer' } });
+    const h = harness;
+    expect((await h['harness.info']({})).caller).toEqual({ name: 'cli:carol', role: 'viewer' });
+    expect(await h['users.list']({})).toEqual([]);
+    await expect(h['users.create']({ username: 'x' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    const operator = h.as({ name: 'cli:dave', role: 'operator' });
+    await operator['users.create']({ username: 'x' });
+    await expect(h['users.lock']({ username: 'x', reason: 'r' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await operator['users.lock']({ username: 'x', reason: 'r' });
+    const rows = await h['admin.audit']({});
+    expect(rows.filter((e) => e.action === 'admin.create').map((e) => e.details.name)).toEqual(expect.arrayContaining(['cli:carol', 'cli:dave']));
+    expect(rows.filter((e) => e.action === 'admin.lockAccount').map((e) => [e.actor, e.outcome])).toEqual([
+      ['admin:cli:carol', 'failure'],
+      ['admin:cli:dave', 'success'],
+    ]);
+    expect(() => h.as({ name: 'cli:dave', role: 'viewer' })).toThrow(/exists with role operator/);
+  });
+
+  it('issues bearer tokens stored only as hashes and authenticates them to their admin', async () => {
+    const h = await fresh();
+    const token = h.issueToken({ name: 'ops', role: 'operator' });
+    expect(h.authenticate(token)).toEqual({ name: 'ops', role: 'operator' });
+    expect(h.authenticate(`${token}x`)).toBeUndefined();
+    expect(h.authenticate('')).toBeUndefined();
+    expect(h.rp).toBeDefined();
   });
 });

@@ -143,12 +143,13 @@ describe('bad input never becomes a 500', () => {
   it('answers 500 INTERNAL without details when an adapter throws something unexpected', async () => {
     const server = await start({
       harness: {
+        authenticate: () => ({ name: 'tester', role: 'operator' }),
         handle: async () => {
           throw new Error('boom at /secret/path.ts:12');
         },
       },
     });
-    const res = await new Agent(server.url).post('/api/harness/users.list', {});
+    const res = await new Agent(server.url, { headers: { authorization: 'Bearer t' } }).post('/api/harness/users.list', {});
     expect(res.status).toBe(500);
     expect(res.body.code).toBe('INTERNAL');
     expect(JSON.stringify(res.body)).not.toContain('boom');
@@ -316,13 +317,14 @@ describe('harness mount', () => {
     const calls: unknown[] = [];
     const server = await start({
       harness: {
-        handle: async (channel, input) => {
-          calls.push([channel, input]);
+        authenticate: (token) => (token === 'good' ? { name: 'tester', role: 'viewer' } : undefined),
+        handle: async (channel, input, caller) => {
+          calls.push([channel, input, caller.name]);
           return channel === 'users.list' ? { ok: true, value: [] } : { ok: false, error: { code: 'NOT_FOUND', message: 'no such channel' } };
         },
       },
     });
-    const agent = new Agent(server.url);
+    const agent = new Agent(server.url, { headers: { authorization: 'Bearer good' } });
     const ok = await agent.post('/api/harness/users.list', { query: 'y' });
     expect(ok.status).toBe(200);
     expect(ok.body).toEqual({ ok: true, value: [] });
@@ -330,8 +332,24 @@ describe('harness mount', () => {
     expect(missing.status).toBe(404);
     expect(missing.body).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' }, code: 'NOT_FOUND' });
     expect(calls).toEqual([
-      ['users.list', { query: 'y' }],
-      ['nope.nope', {}],
+      ['users.list', { query: 'y' }, 'tester'],
+      ['nope.nope', {}, 'tester'],
     ]);
+  });
+
+  it('answers 401 AUTH_REQUIRED without a bearer token or with an unknown one, before calling the mount', async () => {
+    const calls: unknown[] = [];
+    const server = await start({
+      harness: {
+        authenticate: (token) => (token === 'good' ? { name: 'tester', role: 'operator' } : undefined),
+        handle: async (channel) => (calls.push(channel), { ok: true, value: [] }),
+      },
+    });
+    for (const headers of [{}, { authorization: 'Bearer wrong' }, { authorization: 'Basic good' }] as Record<string, string>[]) {
+      const res = await new Agent(server.url, { headers }).post('/api/harness/users.list', {});
+      expect(res.status).toBe(401);
+      expect(res.body).toMatchObject({ ok: false, code: 'AUTH_REQUIRED', error: { code: 'AUTH_REQUIRED' } });
+    }
+    expect(calls).toEqual([]);
   });
 });

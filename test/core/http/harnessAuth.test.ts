@@ -1,0 +1,83 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../../core/clock.js';
+import { createHarness, type Harness } from '../../../core/harness/createHarness.js';
+import { createHarnessMount } from '../../../core/harness/createHarnessMount.js';
+import { createHttpServer } from '../../../core/http/index.js';
+import { Agent, freePort } from './support.js';
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+/** The real harness behind the real HTTP server, as `pkh serve` mounts it, with one token per role. */
+async function serve() {
+  const port = await freePort();
+  const url = `http://localhost:${port}`;
+  const harness: Harness = await createHarness({ seed: 'http-auth', clock: new ManualClock(), origin: url, actor: { name: 'cli:tester', role: 'operator' } });
+  const operatorToken = harness.issueToken({ name: 'cli:tester', role: 'operator' });
+  const viewerToken = harness.issueToken({ name: 'cli:tester:viewer', role: 'viewer' });
+  const listening = await createHttpServer({ rp: harness.rp as never, harness: createHarnessMount(harness), staticDir: null }).listen({ port });
+  cleanups.push(async () => {
+    await listening.close();
+    await harness.close();
+  });
+  await harness['users.create']({ username: 'alice' });
+  await harness['phones.create']({ name: 'p' });
+  const { passkey } = await harness.enroll({ username: 'alice', phone: 'p' });
+  const as = (token?: string) => new Agent(url, token === undefined ? {} : { headers: { authorization: `Bearer ${token}` } });
+  return { harness, url, operatorToken, viewerToken, as, credentialId: passkey.credentialId };
+}
+
+describe('POST /api/harness/:channel identity', () => {
+  it('answers 401 AUTH_REQUIRED without a token and with a made-up one', async () => {
+    const { as } = await serve();
+    for (const agent of [as(), as('not-a-token')]) {
+      const res = await agent.post('/api/harness/users.list', {});
+      expect(res.status).toBe(401);
+      expect(res.body.error.code).toBe('AUTH_REQUIRED');
+    }
+  });
+
+  it('lets a viewer inspect but refuses admin.revoke with 403 FORBIDDEN (audited, passkey untouched)', async () => {
+    const { as, viewerToken, credentialId, harness } = await serve();
+    const viewer = as(viewerToken);
+    const info = await viewer.post('/api/harness/harness.info', {});
+    expect(info.body.value.caller).toEqual({ name: 'cli:tester:viewer', role: 'viewer' });
+    expect((await viewer.post('/api/harness/admin.passkeys', { username: 'alice' })).body.value).toHaveLength(1);
+    const revoke = await viewer.post('/api/harness/admin.revoke', { credentialId, reason: 'lost phone', ticket: 'SUP-1' });
+    expect(revoke.status).toBe(403);
+    expect(revoke.body.error.code).toBe('FORBIDDEN');
+    const create = await viewer.post('/api/harness/users.create', { username: 'mallory' });
+    expect(create.status).toBe(403);
+    expect((await harness['admin.passkeys']({ username: 'alice' }))[0]!.revokedAt).toBeNull();
+    const refused = (await harness['admin.audit']({})).filter((e) => e.details.code === 'FORBIDDEN').map((e) => [e.actor, e.action]);
+    expect(refused).toEqual([
+      ['admin:cli:tester:viewer', 'admin.revokePasskey'],
+      ['admin:cli:tester:viewer', 'harness.users.create'],
+    ]);
+  });
+
+  it('runs admin.revoke for the operator token and the audit row names that admin', async () => {
+    const { as, operatorToken, credentialId, harness } = await serve();
+    const res = await as(operatorToken).post('/api/harness/admin.revoke', { credentialId, reason: 'lost phone', ticket: 'SUP-2' });
+    expect(res.status).toBe(200);
+    expect(res.body.value.credentialId).toBe(credentialId);
+    const row = (await harness['admin.audit']({ username: 'alice' })).find((e) => e.action === 'admin.revokePasskey')!;
+    expect(row).toMatchObject({ actor: 'admin:cli:tester', outcome: 'success', details: { reason: 'lost phone', ticket: 'SUP-2' } });
+  });
+
+  it('ignores no actor from the payload: a claimed actor is invalid input', async () => {
+    const { as, operatorToken, credentialId } = await serve();
+    const res = await as(operatorToken).post('/api/harness/admin.revoke', { credentialId, reason: 'r', ticket: 'T', actor: 'someone-else' });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('INVALID_INPUT');
+  });
+
+  it('rotates: a newly issued operator token replaces the old one', async () => {
+    const { as, operatorToken, harness } = await serve();
+    const next = harness.issueToken({ name: 'cli:tester', role: 'operator' });
+    expect((await as(operatorToken).post('/api/harness/users.list', {})).status).toBe(401);
+    expect((await as(next).post('/api/harness/users.list', {})).status).toBe(200);
+  });
+});
