@@ -1,4 +1,5 @@
 import { contextBridge, ipcRenderer } from 'electron';
+import { DESKTOP_CHANNEL_NAMES, DESKTOP_EVENT_NAMES, desktopChannelName, type DesktopEventName } from './desktopChannels.js';
 import { CHANNEL_NAMES, ipcChannelName } from './ipc.js';
 
 /**
@@ -11,3 +12,21 @@ for (const channel of CHANNEL_NAMES) {
 }
 
 contextBridge.exposeInMainWorld('harness', Object.freeze(bridge));
+
+/**
+ * `window.harnessDesktop` (Electron only): one function per desktop channel, plus `on(event,
+ * listener)` for main's events. Listeners get the payload only, never the IPC event (whose
+ * `sender` would hand the page ipcRenderer).
+ */
+const desktop: Record<string, unknown> = {};
+for (const channel of DESKTOP_CHANNEL_NAMES) {
+  desktop[channel] = (input?: unknown) => ipcRenderer.invoke(desktopChannelName(channel), input ?? {});
+}
+desktop.on = (event: DesktopEventName, listener: (payload: unknown) => void) => {
+  if (!DESKTOP_EVENT_NAMES.includes(event) || typeof listener !== 'function') throw new TypeError(`unknown desktop event ${String(event)}`);
+  const forward = (_event: unknown, payload: unknown) => listener(payload);
+  ipcRenderer.on(desktopChannelName(event), forward);
+  return () => void ipcRenderer.removeListener(desktopChannelName(event), forward);
+};
+
+contextBridge.exposeInMainWorld('harnessDesktop', Object.freeze(desktop));

@@ -1,0 +1,85 @@
+import type { BrowserWindowConstructorOptions, Session } from 'electron';
+import { denyWindowOpen } from './security.js';
+
+/**
+ * The phone window that opens an arbitrary URL: the console's security settings minus the
+ * app's CSP and navigation lock (the page is someone else's site), with no preload at all,
+ * in its own in-memory session per phone (cookies stay with the phone and vanish on quit).
+ */
+export function phonePartition(phone: string): string {
+  // No 'persist:' prefix: an in-memory session.
+  return `phone-url:${encodeURIComponent(phone)}`;
+}
+
+export function phoneWindowOptions({ phone }: { phone: string }): BrowserWindowConstructorOptions {
+  return {
+    width: 400,
+    height: 860,
+    minWidth: 320,
+    minHeight: 480,
+    show: true,
+    title: `${phone} — Passkey Harness`,
+    autoHideMenuBar: true,
+    webPreferences: {
+      partition: phonePartition(phone),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInSubFrames: false,
+      nodeIntegrationInWorker: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+      experimentalFeatures: false,
+      navigateOnDragDrop: false,
+      spellcheck: false,
+      safeDialogs: true,
+    },
+  };
+}
+
+/** Subframes of a real site legitimately hold about:blank/srcdoc, blob: and data: documents. */
+const SUBFRAME_SCHEMES = new Set(['about:', 'blob:', 'data:']);
+
+/**
+ * A phone window may go anywhere on the web (http/https) but never to the app's own console,
+ * and never to file:, chrome:, devtools: or javascript: URLs.
+ */
+export function isAllowedPhoneNavigation(url: string, { appOrigin, mainFrame = true }: { appOrigin: string; mainFrame?: boolean }): boolean {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return false;
+  }
+  if (parsed.protocol === 'http:' || parsed.protocol === 'https:') {
+    return !(parsed.origin === appOrigin && (parsed.pathname === '/console' || parsed.pathname.startsWith('/console/')));
+  }
+  return !mainFrame && SUBFRAME_SCHEMES.has(parsed.protocol);
+}
+
+type NavigationEvent = { preventDefault(): void; url?: string; isMainFrame?: boolean };
+interface GuardableContents {
+  setWindowOpenHandler(handler: () => { action: 'deny' }): void;
+  on(event: 'will-navigate' | 'will-frame-navigate' | 'will-redirect', listener: (event: NavigationEvent, url?: string) => void): unknown;
+  on(event: 'will-attach-webview', listener: (event: NavigationEvent) => void): unknown;
+}
+
+/** window.open denied, no <webview>, navigation only to http/https (see isAllowedPhoneNavigation). */
+export function guardPhoneContents(contents: GuardableContents, appOrigin: () => string): void {
+  contents.setWindowOpenHandler(denyWindowOpen);
+  const block = (event: NavigationEvent, url?: string) => {
+    const target = url ?? event.url ?? '';
+    if (!isAllowedPhoneNavigation(target, { appOrigin: appOrigin(), mainFrame: event.isMainFrame !== false })) event.preventDefault();
+  };
+  contents.on('will-navigate', block);
+  contents.on('will-frame-navigate', block);
+  contents.on('will-redirect', block);
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+}
+
+/** Every permission refused (camera, notifications, HID…); the site's own CSP is left alone. */
+export function lockDownPhoneSession(session: Pick<Session, 'setPermissionRequestHandler' | 'setPermissionCheckHandler'>): void {
+  session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  session.setPermissionCheckHandler(() => false);
+}
