@@ -1,5 +1,5 @@
 import { inject, provide, ref, type InjectionKey, type Ref } from 'vue';
-import { describeError, type ApiMode, type HarnessApi } from '../shared/api.js';
+import { describeError, type ApiMode, type HarnessApi, type HarnessCaller } from '../shared/api.js';
 import type { CeremonyRecord } from './webauthnShim.js';
 
 export interface ConsoleContext {
@@ -9,13 +9,21 @@ export interface ConsoleContext {
   lastCeremony: Ref<CeremonyRecord | undefined>;
   /** Bumped after anything that changes server state, so panels refresh. */
   revision: Ref<number>;
+  /** Who the server says we are (`harness.info`); destructive buttons show only for operators (the server enforces it anyway). */
+  caller: Ref<HarnessCaller | undefined>;
+  /** Why `harness.info` failed (e.g. AUTH_REQUIRED: the console was opened without its token). */
+  callerError: Ref<{ code: string; message: string } | undefined>;
 }
 
 const KEY: InjectionKey<ConsoleContext> = Symbol('console');
 
 export function provideConsole(api: HarnessApi, mode: ApiMode): ConsoleContext {
-  const context: ConsoleContext = { api, mode, lastCeremony: ref(), revision: ref(0) };
+  const context: ConsoleContext = { api, mode, lastCeremony: ref(), revision: ref(0), caller: ref(), callerError: ref() };
   provide(KEY, context);
+  api['harness.info']({}).then(
+    (info) => (context.caller.value = info.caller),
+    (error: unknown) => (context.callerError.value = describeError(error)),
+  );
   return context;
 }
 

@@ -41,12 +41,34 @@ export function createBridgeApi(bridge: Bridge): HarnessApi {
 export interface ConsoleHost {
   /** The preload bridge (Electron); absent in a plain browser. */
   harness?: Bridge;
-  location: { origin: string };
+  location: { origin: string; hash?: string; pathname?: string; search?: string };
+  sessionStorage?: { getItem(key: string): string | null; setItem(key: string, value: string): void };
+  history?: { replaceState(data: unknown, unused: string, url?: string): void };
+}
+
+export const TOKEN_STORAGE_KEY = 'passkey-harness.token';
+
+/**
+ * The console's bearer token: `serve` prints `/console/#token=…` (a fragment never reaches the
+ * server or its logs). It moves into sessionStorage (this tab only) and out of the address bar,
+ * so it is not bookmarked or shared with a screenshot; a reload finds it in sessionStorage.
+ */
+export function readConsoleToken(target: ConsoleHost): string | undefined {
+  const fragment = new URLSearchParams((target.location.hash ?? '').replace(/^#/, ''));
+  const fromUrl = fragment.get('token');
+  if (fromUrl) {
+    target.sessionStorage?.setItem(TOKEN_STORAGE_KEY, fromUrl);
+    target.history?.replaceState(null, '', `${target.location.pathname ?? ''}${target.location.search ?? ''}`);
+    return fromUrl;
+  }
+  return target.sessionStorage?.getItem(TOKEN_STORAGE_KEY) ?? undefined;
 }
 
 export function createConsoleApi(target: ConsoleHost = globalThis as unknown as ConsoleHost): { api: HarnessApi; mode: ApiMode } {
   if (target.harness) return { api: createBridgeApi(target.harness), mode: 'electron' };
-  return { api: createHttpHarnessClient({ baseUrl: target.location.origin, headers: { [CSRF_HEADER]: '1' } }), mode: 'http' };
+  const token = readConsoleToken(target);
+  const headers: Record<string, string> = { [CSRF_HEADER]: '1', ...(token ? { authorization: `Bearer ${token}` } : {}) };
+  return { api: createHttpHarnessClient({ baseUrl: target.location.origin, headers }), mode: 'http' };
 }
 
 export function callChannel<K extends ChannelName>(api: HarnessApi, channel: K, input: Parameters<HarnessApi[K]>[0]): ReturnType<HarnessApi[K]> {

@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHarness, type Harness } from '../../core/harness/createHarness.js';
-import { handleHarnessCall } from '../../core/harness/handleHarnessCall.js';
+import { createHarnessMount } from '../../core/harness/createHarnessMount.js';
 import { createHttpServer } from '../../core/http/index.js';
 import { freePort } from '../core/http/support.js';
 import { requireBuiltRenderer } from '../support/browser.js';
@@ -32,7 +32,7 @@ export async function startHarnessServer(): Promise<HarnessServer> {
   const port = await freePort();
   const url = `http://localhost:${port}`;
   const harness = await createHarness({ dbPath, vaultPath, passphrase: PASSPHRASE, origin: url });
-  const listening = await createHttpServer({ rp: harness.rp, harness: { handle: (channel, input) => handleHarnessCall(harness, channel, input) }, staticDir, origins: [url] }).listen({ port });
+  const listening = await createHttpServer({ rp: harness.rp, harness: createHarnessMount(harness), staticDir, origins: [url] }).listen({ port });
   return {
     dir,
     dbPath,

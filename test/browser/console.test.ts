@@ -6,7 +6,7 @@ import * as OTPAuth from 'otpauth';
 import type { FrameLocator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHarness } from '../../core/harness/createHarness.js';
-import { handleHarnessCall } from '../../core/harness/handleHarnessCall.js';
+import { createHarnessMount } from '../../core/harness/createHarnessMount.js';
 import { createHttpServer } from '../../core/http/index.js';
 import { launchChromium, requireBuiltRenderer, SCREENSHOT_DIR, type LaunchedBrowser } from '../support/browser.js';
 
@@ -23,6 +23,10 @@ let harness: Harness;
 let server: { url: string; close(): Promise<void> };
 let browser: LaunchedBrowser;
 let page: Page;
+let origin: string;
+/** Console URLs as `pkh serve` prints them: the bearer token in the fragment. */
+let operatorUrl: string;
+let viewerUrl: string;
 
 async function shot(name: string): Promise<void> {
   await page.screenshot({ path: join(SCREENSHOT_DIR, `console-${name}.png`), fullPage: false });
@@ -87,11 +91,13 @@ beforeAll(async () => {
   const probe = await createHttpServer({ rp: {} as never, staticDir: null }).listen({ port: 0, host: '127.0.0.1' });
   const port = probe.port;
   await probe.close();
-  const origin = `http://localhost:${port}`;
-  harness = await createHarness({ dbPath: join(dir, 'harness.sqlite'), vaultPath: join(dir, 'vault.sqlite'), rpId: 'localhost', origin });
+  origin = `http://localhost:${port}`;
+  harness = await createHarness({ dbPath: join(dir, 'harness.sqlite'), vaultPath: join(dir, 'vault.sqlite'), rpId: 'localhost', origin, actor: { name: 'cli:qa', role: 'operator' } });
+  operatorUrl = `${origin}/console/#token=${harness.issueToken({ name: 'cli:qa', role: 'operator' })}`;
+  viewerUrl = `${origin}/console/#token=${harness.issueToken({ name: 'cli:qa:viewer', role: 'viewer' })}`;
   const http = createHttpServer({
     rp: harness.rp as never,
-    harness: { handle: (channel: string, input: unknown) => handleHarnessCall(harness, channel, input) },
+    harness: createHarnessMount(harness),
     staticDir,
     origins: [origin],
   });
@@ -101,7 +107,7 @@ beforeAll(async () => {
   await harness['users.create']({ username: 'jiro', displayName: '佐藤 次郎', emails: ['jiro@example.jp'] });
   browser = await launchChromium({ viewport: { width: 1440, height: 1000 }, locale: 'ja-JP' });
   page = browser.page;
-  await page.goto(`${origin}/console/`);
+  await page.goto(operatorUrl);
   await page.getByTestId('api-mode').waitFor();
 }, 120_000);
 
@@ -113,6 +119,13 @@ afterAll(async () => {
 });
 
 describe('console in browser mode (real core over HTTP)', () => {
+  it('takes the token out of the address bar into sessionStorage, and knows the caller is an operator', async () => {
+    expect(page.url()).toBe(`${origin}/console/`);
+    await page.getByTestId('tab-support').click();
+    await expect.poll(() => page.getByTestId('support-role').getAttribute('data-role')).toBe('operator');
+    await page.getByTestId('tab-phones').click();
+  });
+
   it('registers a passkey through a simulated iPhone with the email step-up, approving the device prompt', async () => {
     expect(await page.getByTestId('api-mode').textContent()).toContain('ブラウザモード');
     const phone = await addPhone('iphone-hanako', 'iphone-icloud');
@@ -176,16 +189,34 @@ describe('console in browser mode (real core over HTTP)', () => {
   });
 
   it('support resets the passkeys (operator, reason + ticket) and the customer page shows 未登録 again', async () => {
-    await page.getByTestId('tab-support').click();
-    await page.getByTestId('support-search').fill('hanako');
-    await page.getByTestId('support-search-button').click();
-    await page.locator('[data-testid="support-open"][data-username="hanako"]').click();
-    await page.getByTestId('passkey-row').first().waitFor();
-    // A viewer sees no destructive buttons.
-    expect(await page.getByTestId('support-reset').count()).toBe(0);
-    expect(await page.getByTestId('passkey-revoke').count()).toBe(0);
-    await shot('support-1-viewer');
-    await page.getByTestId('support-role').selectOption('operator');
+    const openHanako = async (p: Page) => {
+      await p.getByTestId('tab-support').click();
+      await p.getByTestId('support-search').fill('hanako');
+      await p.getByTestId('support-search-button').click();
+      await p.locator('[data-testid="support-open"][data-username="hanako"]').click();
+      await p.getByTestId('passkey-row').first().waitFor();
+    };
+    // The viewer's console (its own tab, viewer token): the server says viewer, so no destructive buttons.
+    const viewerPage = await browser.context.newPage();
+    try {
+      await viewerPage.goto(viewerUrl);
+      await openHanako(viewerPage);
+      await expect.poll(() => viewerPage.getByTestId('support-role').getAttribute('data-role')).toBe('viewer');
+      expect(await viewerPage.getByTestId('support-reset').count()).toBe(0);
+      expect(await viewerPage.getByTestId('passkey-revoke').count()).toBe(0);
+      await viewerPage.screenshot({ path: join(SCREENSHOT_DIR, 'console-support-1-viewer.png') });
+      // Even a hand-made call with the viewer's token is refused by the server.
+      const refused = await viewerPage.evaluate(async (token) => {
+        const r = await fetch('/api/harness/admin.reset', { method: 'POST', headers: { 'content-type': 'application/json', 'x-harness-csrf': '1', authorization: `Bearer ${token}` }, body: JSON.stringify({ username: 'hanako', reason: 'x', ticket: 'y' }) });
+        return r.status;
+      }, new URL(viewerUrl).hash.replace('#token=', ''));
+      expect(refused).toBe(403);
+    } finally {
+      await viewerPage.close();
+    }
+    // The operator's console.
+    await openHanako(page);
+    await expect.poll(() => page.getByTestId('support-role').getAttribute('data-role')).toBe('operator');
     await page.getByTestId('support-reset').click();
     await page.getByTestId('support-reason').fill('端末紛失の申告');
     await page.getByTestId('support-ticket').fill('SUP-1042');
@@ -195,7 +226,7 @@ describe('console in browser mode (real core over HTTP)', () => {
     await shot('support-3-done');
     expect((await harness['admin.passkeys']({ username: 'hanako' })).every((p) => p.revokedAt !== null)).toBe(true);
     const audit = await harness['admin.audit']({ username: 'hanako' });
-    expect(audit.some((entry) => /reset/i.test(entry.action))).toBe(true);
+    expect(audit.find((entry) => entry.action === 'admin.resetPasskeys' && entry.outcome === 'success')?.actor).toBe('admin:cli:qa');
 
     await page.getByTestId('tab-phones').click();
     const phone = page.frameLocator('[data-testid="phone-frame-iphone-hanako"]');

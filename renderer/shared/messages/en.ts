@@ -1,5 +1,5 @@
 export const en = {
-  app: { title: 'Passkey Harness', mode: { electron: 'Desktop', http: 'Browser mode' }, language: 'Language', loading: 'Loading…', refresh: 'Refresh', close: 'Close', cancel: 'Cancel', save: 'Save', error: 'Error' },
+  app: { title: 'Passkey Harness', mode: { electron: 'Desktop', http: 'Browser mode' }, language: 'Language', loading: 'Loading…', refresh: 'Refresh', close: 'Close', cancel: 'Cancel', save: 'Save', error: 'Error', tokenRequired: 'This console needs its access token: open the console URL that `serve` printed (…/console/#token=…).' },
   tabs: { phones: 'Phones', server: 'Server', support: 'Support', scenarios: 'Scenarios' },
   phones: {
     title: 'Simulated phones', add: 'Add phone', name: 'Name', profile: 'Profile', none: 'No phones yet. Add one to open the customer pages on it.',

@@ -1,7 +1,7 @@
 import type { Messages } from './en.js';
 
 export const ja: Messages = {
-  app: { title: 'パスキー ハーネス', mode: { electron: 'デスクトップ', http: 'ブラウザモード' }, language: '言語', loading: '読み込み中…', refresh: '更新', close: '閉じる', cancel: 'キャンセル', save: '保存', error: 'エラー' },
+  app: { title: 'パスキー ハーネス', mode: { electron: 'デスクトップ', http: 'ブラウザモード' }, language: '言語', loading: '読み込み中…', refresh: '更新', close: '閉じる', cancel: 'キャンセル', save: '保存', error: 'エラー', tokenRequired: 'このコンソールにはアクセストークンが必要です。serve が表示したコンソールの URL（…/console/#token=…）を開いてください。' },
   tabs: { phones: '端末', server: 'サーバ', support: 'サポート', scenarios: 'シナリオ' },
   phones: {
     title: '仮想スマートフォン', add: '端末を追加', name: '名前', profile: 'プロファイル', none: '端末がありません。追加するとお客様画面が開きます。',
