@@ -6,6 +6,7 @@ export const en = {
     rename: 'Rename', newName: 'New name', export: 'Export', delete: 'Delete', confirmDelete: 'Delete phone “{name}” and its passkeys?',
     credentials: 'Credentials', noCredentials: 'No credentials on this phone.', reload: 'Reload page', count: '{n} credential | {n} credentials',
     rpId: 'RP ID', user: 'User', signCount: 'Counter', discoverable: 'Discoverable', created: 'Created', import: 'Import',
+    openUrl: 'Open URL…', openUrlGo: 'Open', closeUrl: 'Close window', urlOpened: 'Open in its own window: {url}', urlClosed: 'Window closed; synced to the vault: {added} new, {updated} updated', urlDesktopOnly: 'Any other site needs the desktop app, or `pkh browse <url> --phone {name}`.',
   },
   prompt: {
     title: { create: 'Create a passkey', get: 'Sign in with a passkey' },

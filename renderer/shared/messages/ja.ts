@@ -8,6 +8,7 @@ export const ja: Messages = {
     rename: '名前変更', newName: '新しい名前', export: 'エクスポート', delete: '削除', confirmDelete: '端末「{name}」とそのパスキーを削除しますか？',
     credentials: '認証情報', noCredentials: 'この端末に認証情報はありません。', reload: '再読み込み', count: '{n} 件 | {n} 件',
     rpId: 'RP ID', user: 'ユーザー', signCount: 'カウンタ', discoverable: 'ディスカバラブル', created: '作成日時', import: 'インポート',
+    openUrl: 'URL を開く…', openUrlGo: '開く', closeUrl: 'ウィンドウを閉じる', urlOpened: '専用ウィンドウで表示中: {url}', urlClosed: 'ウィンドウを閉じました。保管庫に同期: 新規 {added} 件、更新 {updated} 件', urlDesktopOnly: '他のサイトを開くにはデスクトップアプリ、または `pkh browse <url> --phone {name}` を使ってください。',
   },
   prompt: {
     title: { create: 'パスキーを作成', get: 'パスキーでサインイン' },
