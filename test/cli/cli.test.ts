@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cli, cliAsync, ensureBuilt, root, tempDir } from './support.js';
@@ -131,6 +132,9 @@ describe('passkey-harness CLI (built binary)', () => {
     expect(run.code).toBe(4);
     expect(run.stderr).toContain('CONFIG_INVALID');
     expect(run.stderr).toContain('PASSKEY_HARNESS_VAULT_PASSPHRASE');
+    expect(cli(['user', 'list', '--token', 'x'], { home: dir }).code).toBe(2);
+    writeFileSync(join(dir, 'passkey-harness.config.json'), JSON.stringify({ token: 'x' }));
+    expect(cli(['user', 'list'], { home: dir, cwd: dir }).code).toBe(4);
   });
 
   it('phone export/import round-trips through a file; a wrong passphrase cannot open the phones', () => {
@@ -161,7 +165,7 @@ describe('passkey-harness CLI (built binary)', () => {
     child.kill('SIGINT');
     expect(await exited).toBe(0);
     expect(stderr.split('\n')[0]).toBe('Electron is not installed here; starting browser mode instead.');
-    expect(stdout).toMatch(/^http:\/\/localhost:\d+\/console\/$/m);
+    expect(stdout).toMatch(/^http:\/\/localhost:\d+\/console\/#token=[\w-]{43}$/m);
   }, 60_000);
 
   it('completion scripts for bash and zsh come from the command tree', () => {
@@ -173,13 +177,35 @@ describe('passkey-harness CLI (built binary)', () => {
     expect(cli(['completion', 'fish'], { home: tempDir() }).code).toBe(2);
   });
 
-  it('serve prints its URLs, answers the harness API for --server clients, and stops on SIGTERM', async () => {
+  it('user lock/unlock need a reason and are audited as the local user (cli:<os user>), or as --as NAME', () => {
+    const home = tempDir();
+    const me = `cli:${userInfo().username}`;
+    expect(cli(['user', 'create', 'alice'], { home }).code).toBe(0);
+    const noReason = cli(['user', 'lock', 'alice'], { home });
+    expect(noReason.code).toBe(2);
+    expect(noReason.stderr).toMatch(/^USAGE: .*--reason/);
+    expect(cli(['user', 'lock', 'alice', '--reason', 'x'], { home }).code).toBe(0);
+    expect(cli(['--as', 'sato', 'user', 'unlock', 'alice', '--reason', 'verified by phone', '--ticket', 'SUP-9'], { home }).code).toBe(0);
+    const viewer = cli(['--role', 'viewer', 'user', 'lock', 'alice', '--reason', 'x'], { home });
+    expect(viewer.code).toBe(6);
+    expect(viewer.stderr).toMatch(/^FORBIDDEN: /);
+    const audit = JSON.parse(cli(['admin', 'audit', '--user', 'alice', '--json'], { home }).stdout) as { actor: string; action: string; outcome: string; details: Record<string, unknown> }[];
+    expect(audit.filter((e) => e.action.startsWith('admin.')).map((e) => [e.actor, e.action, e.outcome, e.details.reason])).toEqual([
+      [`admin:${me}`, 'admin.lockAccount', 'success', 'x'],
+      ['admin:sato', 'admin.unlockAccount', 'success', 'verified by phone'],
+    ]);
+    // The viewer's refused attempt is audited too (core/rp writes it before it knows the account).
+    const all = JSON.parse(cli(['admin', 'audit', '--json'], { home }).stdout) as { actor: string; action: string; details: Record<string, unknown> }[];
+    expect(all.filter((e) => e.details.code === 'FORBIDDEN').map((e) => [e.actor, e.action])).toEqual([[`admin:${me}:viewer`, 'admin.lockAccount']]);
+  }, 60_000);
+
+  it('serve prints tokened console URLs and a demo customer, answers --server clients with PASSKEY_HARNESS_TOKEN only, and stops on SIGTERM', async () => {
     const home = tempDir();
     const server = cliAsync(['serve', '--port', '0', '--json'], { home });
     let stdout = '';
     let stderr = '';
     server.stderr.on('data', (d) => (stderr += d));
-    const urls = await new Promise<{ server: string; console: string }>((resolve, reject) => {
+    const urls = await new Promise<{ server: string; console: string; consoleViewer: string; tokens: { operator: string; viewer: string }; demoCustomer?: { username: string; password: string } }>((resolve, reject) => {
       server.stdout.on('data', (d) => {
         stdout += d;
         try {
@@ -192,15 +218,30 @@ describe('passkey-harness CLI (built binary)', () => {
     });
     try {
       expect(urls.server).toMatch(/^http:\/\/localhost:\d+$/);
-      expect(urls.console).toBe(`${urls.server}/console/`);
-      const remote = (args: string[]) => cli(['--server', urls.server, ...args], { home: tempDir() });
+      expect(urls.console).toBe(`${urls.server}/console/#token=${urls.tokens.operator}`);
+      expect(urls.consoleViewer).toBe(`${urls.server}/console/#token=${urls.tokens.viewer}`);
+      expect(urls.demoCustomer).toMatchObject({ username: 'demo', password: 'password' });
+      const remote = (args: string[], token: string | null = urls.tokens.operator) => cli(['--server', urls.server, ...args], { home: tempDir(), env: token ? { PASSKEY_HARNESS_TOKEN: token } : {} });
+      const anonymous = remote(['user', 'list'], null);
+      expect(anonymous.code).toBe(6);
+      expect(anonymous.stderr).toMatch(/^AUTH_REQUIRED: /);
+      expect(remote(['user', 'list'], 'made-up').code).toBe(6);
       expect(remote(['user', 'create', 'carol']).code).toBe(0);
       expect(remote(['phone', 'create', 'carol-pixel', '--profile', 'android-gpm']).code).toBe(0);
       const enroll = remote(['enroll', 'carol', '--phone', 'carol-pixel', '--json']);
       expect(enroll.stderr).toBe('');
       expect(JSON.parse(enroll.stdout).steps).toHaveLength(7);
-      const users = JSON.parse(remote(['user', 'list', '--json']).stdout);
-      expect(users).toEqual([expect.objectContaining({ username: 'carol', passkeyCount: 1 })]);
+      const users = JSON.parse(remote(['user', 'list', '--json'], urls.tokens.viewer).stdout);
+      expect(users).toEqual([expect.objectContaining({ username: 'demo' }), expect.objectContaining({ username: 'carol', passkeyCount: 1 })]);
+      const viewerReset = remote(['admin', 'reset', 'carol', '--reason', 'r', '--ticket', 'T'], urls.tokens.viewer);
+      expect(viewerReset.code).toBe(6);
+      expect(viewerReset.stderr).toMatch(/^FORBIDDEN: /);
+      expect(remote(['admin', 'reset', 'carol', '--reason', 'lost phone', '--ticket', 'SUP-1']).code).toBe(0);
+      const audit = JSON.parse(remote(['admin', 'audit', '--json']).stdout) as { actor: string; action: string; outcome: string }[];
+      expect(audit.filter((e) => e.action === 'admin.resetPasskeys').map((e) => [e.actor, e.outcome])).toEqual([
+        [`admin:cli:${userInfo().username}:viewer`, 'failure'],
+        [`admin:cli:${userInfo().username}`, 'success'],
+      ]);
       const scenario = remote(['scenario', 'run', 'examples/scenarios/02-totp-step-up-happy.yaml', '--reporter', 'json']);
       expect(scenario.code).toBe(0);
       expect(JSON.parse(scenario.stdout)).toMatchObject({ total: 1, passed: 1 });
@@ -213,5 +254,6 @@ describe('passkey-harness CLI (built binary)', () => {
       expect(await exited).toBe(0);
     }
     expect(stderr).toContain('stopped (SIGTERM)');
+    expect(stderr).toContain('demo customer created: login ID demo, password password (demo@example.test)');
   }, 90_000);
 });

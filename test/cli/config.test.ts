@@ -1,5 +1,5 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../cli/config.js';
@@ -25,6 +25,17 @@ describe('config precedence: flags > env > project file > defaults', () => {
     const c = resolveConfig({ port: '9200' }, { PASSKEY_HARNESS_PORT: '9100' }, dir);
     expect(c.port).toBe(9200);
     expect(c.sources).toMatchObject({ port: 'flag', rpId: 'file', db: 'file' });
+  });
+
+  it('the actor defaults to cli:<os user> (operator), --as / PASSKEY_HARNESS_ACTOR name it, and the --server token comes only from PASSKEY_HARNESS_TOKEN', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pkh-config-'));
+    expect(resolveConfig({}, {}, dir).actor).toEqual({ name: `cli:${userInfo().username}`, role: 'operator' });
+    expect(resolveConfig({ role: 'viewer' }, {}, dir).actor).toEqual({ name: `cli:${userInfo().username}:viewer`, role: 'viewer' });
+    expect(resolveConfig({}, { PASSKEY_HARNESS_ACTOR: 'sato' }, dir).actor.name).toBe('sato');
+    expect(resolveConfig({ as: 'suzuki' }, { PASSKEY_HARNESS_ACTOR: 'sato' }, dir).actor.name).toBe('suzuki');
+    expect(() => resolveConfig({ role: 'root' }, {}, dir)).toThrow(/role must be viewer or operator/);
+    expect(resolveConfig({}, { PASSKEY_HARNESS_TOKEN: 'tok' }, dir).token).toBe('tok');
+    expect(() => resolveConfig({}, {}, project({ token: 'tok' }))).toThrow(/secret/);
   });
 
   it('the passphrase comes only from PASSKEY_HARNESS_VAULT_PASSPHRASE', () => {
