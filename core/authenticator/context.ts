@@ -27,11 +27,13 @@ export interface AuthenticatorContext {
 /** Fast path: the in-memory store hands back the same key bytes each time. */
 const byKeyBytes = new WeakMap<Uint8Array, PrivateKeyHandle>();
 
-export function privateKeyFor(ctx: AuthenticatorContext, credential: StoredCredential): PrivateKeyHandle {
+/** `imported`: the handle the backend returned with a fresh key pair, so it is never imported again. */
+export function privateKeyFor(ctx: AuthenticatorContext, credential: StoredCredential, imported?: PrivateKeyHandle): PrivateKeyHandle {
   const known = byKeyBytes.get(credential.privateKey);
   if (known && known.alg === credential.alg && known.backend === ctx.backend.name) return known;
   const cacheKey = toBase64url(credential.id);
-  let handle = ctx.keyCache.get(cacheKey);
+  let handle = imported && imported.alg === credential.alg && imported.backend === ctx.backend.name ? imported : ctx.keyCache.get(cacheKey);
+  if (handle === imported && handle) ctx.keyCache.set(cacheKey, handle);
   if (!handle) {
     handle = ctx.backend.importPrivateKey(credential.alg, credential.privateKey);
     ctx.keyCache.set(cacheKey, handle);

@@ -110,7 +110,7 @@ export async function makeCredential(ctx: AuthenticatorContext, options: MakeCre
   if (kind === 'packed-self') {
     // WebAuthn §8.2: self attestation signs authData ‖ clientDataHash with the credential key.
     fmt = 'packed';
-    const handle = ctx.backend.importPrivateKey(alg, keyMaterial.pkcs8);
+    const handle = keyMaterial.handle ?? ctx.backend.importPrivateKey(alg, keyMaterial.pkcs8);
     attStmt.set('alg', alg).set('sig', maybeCorrupt(ctx, signWith(handle, toBeSigned)));
   } else if (kind === 'packed-x5c') {
     fmt = 'packed';
@@ -132,7 +132,7 @@ export async function makeCredential(ctx: AuthenticatorContext, options: MakeCre
     }
   }
   ctx.credentials.put(credential);
-  privateKeyFor(ctx, credential);
+  privateKeyFor(ctx, credential, keyMaterial.handle);
 
   const attestationObject = encodeAttestationObject({ fmt, attStmt, authData });
   // The top-level map claims a fourth entry that never comes: every CBOR decoder runs out of input.

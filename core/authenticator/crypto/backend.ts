@@ -5,6 +5,8 @@ export interface KeyMaterial {
   alg: COSEAlg;
   pkcs8: Uint8Array;
   publicKey: CoseKey;
+  /** The same private key already imported, when the backend had it in hand (saves an import). */
+  handle?: PrivateKeyHandle;
 }
 
 /** A private key imported once and reused, so a signature costs only the signature. */

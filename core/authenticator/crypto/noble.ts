@@ -15,8 +15,8 @@ export const nobleBackend: CryptoBackend = {
   name: 'noble',
   generateKeyPair(alg, seed) {
     if (alg === COSEAlg.RS256) return generateRsaKeyMaterial();
-    const { pkcs8, publicKey } = deriveEcKey(alg, seed);
-    return { alg, pkcs8, publicKey };
+    const { secret, pkcs8, publicKey } = deriveEcKey(alg, seed);
+    return { alg, pkcs8, publicKey, handle: { alg, backend: 'noble', inner: secret } };
   },
   importPrivateKey(alg, pkcs8) {
     if (alg === COSEAlg.RS256) return nodeImport(alg, pkcs8);
