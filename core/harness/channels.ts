@@ -15,6 +15,8 @@ import type {
   PhoneSummary,
   ResetResult,
   RevokeResult,
+  ScenarioProgress,
+  ScenarioRunStarted,
   ScenarioValidation,
   UserDetail,
   UserSummary,
@@ -65,6 +67,14 @@ export const authenticatorFaults = z
   .strict();
 
 const scenarioSource = z.object({ name: z.string().min(1), text: z.string().max(1_000_000) }).strict();
+const scenarioRun = z
+  .object({
+    sources: z.array(scenarioSource).min(1).max(1000),
+    seed: z.string().max(128).optional(),
+    repeat: z.number().int().min(1).max(1000).default(1),
+    concurrency: z.number().int().min(1).max(64).default(1),
+  })
+  .strict();
 
 export const channels = {
   'harness.info': channel<HarnessInfo>()('Versions, RP ID, origin, database path and built-in phone profiles', z.object({}).strict()),
@@ -146,16 +156,13 @@ export const channels = {
   'admin.verifyAudit': channel<AuditVerification>()('Check the audit hash chain', z.object({}).strict()),
 
   'scenarios.validate': channel<ScenarioValidation[]>()('Validate scenario YAML sources', z.object({ sources: z.array(scenarioSource).min(1).max(1000) }).strict()),
-  'scenarios.run': channel<RunReport>()(
-    'Run scenario YAML sources, each in a fresh database',
-    z
-      .object({
-        sources: z.array(scenarioSource).min(1).max(1000),
-        seed: z.string().max(128).optional(),
-        repeat: z.number().int().min(1).max(1000).default(1),
-        concurrency: z.number().int().min(1).max(64).default(1),
-      })
-      .strict(),
+  'scenarios.run': channel<RunReport>()('Run scenario YAML sources, each in a fresh database', scenarioRun),
+  // Live progress over plain request/response (same on IPC and HTTP): start returns a run ID at
+  // once, then the caller polls progress with the last event seq it has seen.
+  'scenarios.start': channel<ScenarioRunStarted>()('Start a scenario run in the background (same input as scenarios.run); poll scenarios.progress', scenarioRun),
+  'scenarios.progress': channel<ScenarioProgress>()(
+    'Events of a started run after seq `after`; done with the same report scenarios.run returns',
+    z.object({ runId: z.string().min(1).max(64), after: z.number().int().min(0).optional() }).strict(),
   ),
 } as const;
 

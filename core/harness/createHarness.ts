@@ -1,7 +1,7 @@
 import { builtInProfiles, resolveProfile } from '../authenticator/profiles.js';
 import { openVault } from '../authenticator/vault.js';
 import { systemClock, type Clock } from '../clock.js';
-import { HarnessError } from '../errors.js';
+import { HarnessError, toErrorData } from '../errors.js';
 import type { Mailer } from '../mail/index.js';
 import { seededRandom, systemRandom, type Random } from '../random.js';
 import type { Rp } from '../rp/index.js';
@@ -17,7 +17,8 @@ import { bindHarness } from './bindHarness.js';
 import { vaultPhoneRegistry } from './vaultPhoneRegistry.js';
 import { CHANNEL_NAMES, requiredRole, type ChannelName, type HarnessApi, type HarnessImplementation } from './channels.js';
 import { memoryPhoneRegistry, type PhoneRecord, type PhoneRegistry } from './phoneRegistry.js';
-import type { AuditEntry, HarnessCaller, PasskeySummary, PhoneCredential, PhoneSummary, RegistrationInfoRow, UserSummary } from './types.js';
+import type { RunReport } from '../scenario/report.js';
+import type { AuditEntry, HarnessCaller, PasskeySummary, PhoneCredential, PhoneSummary, RegistrationInfoRow, ScenarioProgressEvent, UserSummary } from './types.js';
 
 export interface CreateHarnessOptions {
   /** SQLite file of the server; `':memory:'` (default) for a throwaway harness. */
@@ -70,6 +71,19 @@ const RP_GUARDED: ReadonlySet<ChannelName> = new Set<ChannelName>(['admin.revoke
 /** Used only when PASSKEY_HARNESS_VAULT_PASSPHRASE is unset; `serve` says so on stderr. */
 export const DEVELOPMENT_PASSPHRASE = 'passkey-harness-development-only';
 const VERSION = '0.1.0';
+/** Started scenario runs kept for `scenarios.progress`: the newest few, finished ones for a while. */
+const MAX_RUNS = 20;
+const FINISHED_RUN_TTL_MS = 10 * 60 * 1000;
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+interface ScenarioRun {
+  events: ScenarioProgressEvent[];
+  done: boolean;
+  finishedAt?: number;
+  result?: RunReport;
+  error?: { code: string; message: string };
+}
 
 const iso = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
 
@@ -123,6 +137,18 @@ export async function createHarness(options: CreateHarnessOptions = {}): Promise
     else if (existing.role !== caller.role) throw new HarnessError('CONFIG_INVALID', `admin ${caller.name} exists with role ${existing.role}, not ${caller.role}`);
   }
   provision(actor);
+
+  /** Started runs by ID, oldest first (Map keeps insertion order), shared by every caller's view. */
+  const runs = new Map<string, ScenarioRun>();
+  function pruneRuns(): void {
+    const now = clock.now();
+    for (const [id, run] of runs) if (run.finishedAt !== undefined && now - run.finishedAt > FINISHED_RUN_TTL_MS) runs.delete(id);
+    // Still too many: drop the oldest, finished or not (a dropped run finishes unobserved).
+    for (const id of runs.keys()) {
+      if (runs.size < MAX_RUNS) break;
+      runs.delete(id);
+    }
+  }
 
   function implementationFor(caller: HarnessCaller): HarnessImplementation {
     const admin = caller.name;
@@ -347,6 +373,40 @@ export async function createHarness(options: CreateHarnessOptions = {}): Promise
       },
       async 'scenarios.run'({ sources, seed: runSeed, repeat, concurrency }) {
         return runScenarios({ scenarios: loadScenarios(sources), seed: runSeed, repeat, concurrency, rpId });
+      },
+      async 'scenarios.start'({ sources, seed: runSeed, repeat, concurrency }) {
+        // Loaded here so an invalid source is refused by start itself, as by scenarios.run.
+        const scenarios = loadScenarios(sources);
+        pruneRuns();
+        const runId = `run-${toBase64url(random.bytes(9))}`;
+        const entry: ScenarioRun = { events: [], done: false };
+        runs.set(runId, entry);
+        const push = (event: DistributiveOmit<ScenarioProgressEvent, 'seq'>) => entry.events.push({ ...event, seq: entry.events.length + 1 } as ScenarioProgressEvent);
+        runScenarios({
+          scenarios,
+          seed: runSeed,
+          repeat,
+          concurrency,
+          rpId,
+          onProgress(done, total, result) {
+            const where = { scenario: result.name, file: result.file, iteration: result.iteration };
+            for (const step of result.steps) push({ type: 'step', ...where, step });
+            push({ type: 'scenario', ...where, status: result.status, done, total, durationMs: result.durationMs, ...(result.failure ? { failure: result.failure } : {}) });
+          },
+        }).then(
+          (result) => Object.assign(entry, { done: true, finishedAt: clock.now(), result }),
+          (caught: unknown) => {
+            const { code, message } = toErrorData(caught);
+            Object.assign(entry, { done: true, finishedAt: clock.now(), error: { code, message } });
+          },
+        );
+        return { runId, total: scenarios.length * repeat };
+      },
+      async 'scenarios.progress'({ runId, after = 0 }) {
+        const entry = runs.get(runId);
+        if (!entry) throw new HarnessError('NOT_FOUND', `no scenario run ${runId} (unknown, or finished long ago)`);
+        const { done, result, error } = entry;
+        return { runId, events: entry.events.slice(after), done, ...(result ? { result } : {}), ...(error ? { error } : {}) };
       },
     };
     return implementation;

@@ -1,3 +1,5 @@
+import type { RunReport, StepResult } from '../scenario/report.js';
+
 /**
  * Result shapes of the harness channels. Everything here is JSON-safe (bytes are base64url
  * strings, times are ISO strings) because the same values cross HTTP, Electron IPC and
@@ -139,6 +141,43 @@ export interface ScenarioValidation {
   name: string;
   ok: boolean;
   errors: { path: string; message: string }[];
+}
+
+export interface ScenarioRunStarted {
+  runId: string;
+  /** Scenario runs to expect (scenarios × repeat). */
+  total: number;
+}
+
+/**
+ * One thing that happened in a started run, numbered from 1 in the order it happened. A
+ * scenario's `step` events (in step order) come just before its `scenario` event, when that
+ * scenario finishes: core/scenario reports progress per finished scenario.
+ */
+export type ScenarioProgressEvent =
+  | { seq: number; type: 'step'; scenario: string; file: string; iteration: number; step: StepResult }
+  | {
+      seq: number;
+      type: 'scenario';
+      scenario: string;
+      file: string;
+      iteration: number;
+      status: 'passed' | 'failed';
+      /** Scenario runs finished so far, out of `total`. */
+      done: number;
+      total: number;
+      durationMs: number;
+      failure?: { step: string; index: number; code: string; message: string };
+    };
+
+export interface ScenarioProgress {
+  runId: string;
+  events: ScenarioProgressEvent[];
+  done: boolean;
+  /** When done: the same report `scenarios.run` returns. */
+  result?: RunReport;
+  /** When done because the runner itself failed (not a failing step). */
+  error?: { code: string; message: string };
 }
 
 /** Who is calling: the admin user every admin action is audited under. */
