@@ -204,6 +204,10 @@ describe('console in browser mode (real core over HTTP)', () => {
       await expect.poll(() => viewerPage.getByTestId('support-role').getAttribute('data-role')).toBe('viewer');
       expect(await viewerPage.getByTestId('support-reset').count()).toBe(0);
       expect(await viewerPage.getByTestId('passkey-revoke').count()).toBe(0);
+      // Phones: the server refuses phones.create/import/rename/export/delete to viewers, so none of those buttons show.
+      await viewerPage.getByTestId('tab-phones').click();
+      await viewerPage.getByTestId('phone-credentials').first().waitFor();
+      for (const id of ['phone-add', 'phone-import', 'phone-rename', 'phone-export', 'phone-delete']) expect(await viewerPage.getByTestId(id).count(), id).toBe(0);
       await viewerPage.screenshot({ path: join(SCREENSHOT_DIR, 'console-support-1-viewer.png') });
       // Even a hand-made call with the viewer's token is refused by the server.
       const refused = await viewerPage.evaluate(async (token) => {
@@ -256,11 +260,28 @@ describe('console in browser mode (real core over HTTP)', () => {
     await page.getByTestId('scenario-validate').click();
     await page.getByTestId('scenario-validation').waitFor();
     expect(await page.getByTestId('scenario-validation').textContent()).toContain('有効');
+    // Twice, so the first run's steps can show while the second is still going (scenarios.progress).
+    await page.getByTestId('scenario-repeat').fill('2');
+    // Watch the DOM from before the click: did step rows appear while the run was still going (no report yet)?
+    await page.evaluate(() => {
+      const seen = { liveSteps: 0, progressTotal: '' };
+      (window as unknown as { __scenarioSeen: typeof seen }).__scenarioSeen = seen;
+      new MutationObserver(() => {
+        const steps = document.querySelectorAll('[data-testid="scenario-step"]').length;
+        const progress = document.querySelector('[data-testid="scenario-progress"]');
+        if (progress) seen.progressTotal = progress.getAttribute('data-total') ?? '';
+        if (!document.querySelector('[data-testid="scenario-report"]')) seen.liveSteps = Math.max(seen.liveSteps, steps);
+      }).observe(document.body, { subtree: true, childList: true, attributes: true });
+    });
     await page.getByTestId('scenario-run').click();
     await page.getByTestId('scenario-report').waitFor({ timeout: 60_000 });
+    const seen = await page.evaluate(() => (window as unknown as { __scenarioSeen: { liveSteps: number; progressTotal: string } }).__scenarioSeen);
+    expect(seen.progressTotal).toBe('2');
+    expect(seen.liveSteps).toBeGreaterThanOrEqual(4);
     const statuses = await page.getByTestId('scenario-step').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-status')));
-    expect(statuses.length).toBeGreaterThanOrEqual(4);
+    expect(statuses.length).toBeGreaterThanOrEqual(8);
     expect(statuses.every((status) => status === 'passed')).toBe(true);
+    expect(await page.locator('[data-testid="scenario-result"][data-status="passed"]').count()).toBe(2);
     await shot('scenarios-1-report');
   }, 90_000);
 });

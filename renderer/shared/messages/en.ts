@@ -36,6 +36,7 @@ export const en = {
     title: 'Scenarios', open: 'Open YAML file', name: 'File name', validate: 'Validate', run: 'Run', running: 'Running…', exportJunit: 'Export JUnit',
     valid: 'Valid', invalid: 'Invalid', passed: 'passed', failed: 'failed', skipped: 'skipped', step: 'Step', status: 'Status', duration: 'Duration',
     summary: '{passed} passed, {failed} failed', seed: 'Seed',
+    repeat: 'Repeat', progress: '{done} / {total} runs finished', failedAt: 'Failed at step “{step}”', runFailed: 'The run stopped',
   },
 };
 export type Messages = typeof en;

@@ -38,5 +38,6 @@ export const ja: Messages = {
     title: 'シナリオ', open: 'YAML ファイルを開く', name: 'ファイル名', validate: '検証', run: '実行', running: '実行中…', exportJunit: 'JUnit 出力',
     valid: '有効', invalid: '無効', passed: '成功', failed: '失敗', skipped: 'スキップ', step: 'ステップ', status: '状態', duration: '所要時間',
     summary: '成功 {passed} 件 / 失敗 {failed} 件', seed: 'シード',
+    repeat: '繰り返し', progress: '{total} 回中 {done} 回完了', failedAt: '失敗したステップ: 「{step}」', runFailed: '実行が中断されました',
   },
 };
