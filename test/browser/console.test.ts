@@ -263,19 +263,19 @@ describe('console in browser mode (real core over HTTP)', () => {
     // Twice, so the first run's steps can show while the second is still going (scenarios.progress).
     await page.getByTestId('scenario-repeat').fill('2');
     // Watch the DOM from before the click: did step rows appear while the run was still going (no report yet)?
-    await page.evaluate(() => {
-      const seen = { liveSteps: 0, progressTotal: '' };
-      (window as unknown as { __scenarioSeen: typeof seen }).__scenarioSeen = seen;
+    // (A string: this test file is typechecked without the DOM library.)
+    await page.evaluate(`(() => {
+      const seen = (window.__scenarioSeen = { liveSteps: 0, progressTotal: '' });
       new MutationObserver(() => {
         const steps = document.querySelectorAll('[data-testid="scenario-step"]').length;
         const progress = document.querySelector('[data-testid="scenario-progress"]');
         if (progress) seen.progressTotal = progress.getAttribute('data-total') ?? '';
         if (!document.querySelector('[data-testid="scenario-report"]')) seen.liveSteps = Math.max(seen.liveSteps, steps);
       }).observe(document.body, { subtree: true, childList: true, attributes: true });
-    });
+    })()`);
     await page.getByTestId('scenario-run').click();
     await page.getByTestId('scenario-report').waitFor({ timeout: 60_000 });
-    const seen = await page.evaluate(() => (window as unknown as { __scenarioSeen: { liveSteps: number; progressTotal: string } }).__scenarioSeen);
+    const seen = (await page.evaluate('window.__scenarioSeen')) as { liveSteps: number; progressTotal: string };
     expect(seen.progressTotal).toBe('2');
     expect(seen.liveSteps).toBeGreaterThanOrEqual(4);
     const statuses = await page.getByTestId('scenario-step').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-status')));
