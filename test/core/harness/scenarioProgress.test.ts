@@ -77,7 +77,8 @@ describe('scenarios.start / scenarios.progress', () => {
   it('keeps only the newest runs', async () => {
     const h = (harness = await createHarness({ seed: 'progress-test', clock: new ManualClock() }));
     const ids: string[] = [];
-    for (let i = 0; i < 21; i++) ids.push((await h['scenarios.start']({ sources: [passing], seed: 's' })).runId);
+    const tiny = { name: 'tiny.yaml', text: 'name: tiny\nsteps:\n  - do: createUser\n    user: a\n' };
+    for (let i = 0; i < 21; i++) ids.push((await h['scenarios.start']({ sources: [tiny], seed: 's' })).runId);
     await expect(h['scenarios.progress']({ runId: ids[0]! })).rejects.toMatchObject({ code: 'NOT_FOUND' });
     for (const id of ids.slice(1)) await follow(h, id);
   });
