@@ -56,7 +56,7 @@ describe('pkh browse --headless', () => {
     expect(result).toMatchObject({ phone: 'cli-rt1', mode: 'cdp', credentialCount: 1, scriptResult: { registered: 'cli-rt1' } });
     expect(result.synced.added).toHaveLength(1);
 
-    const login = await pkh(['login', 'cli-rt1', '--phone', 'cli-rt1', '--server', server.url, '--json']);
+    const login = await pkh(['login', 'cli-rt1', '--phone', 'cli-rt1', '--server', server.url, '--json'], { PASSKEY_HARNESS_TOKEN: server.token });
     expect(login.stderr).toBe('');
     expect(JSON.parse(login.stdout)).toMatchObject({ username: 'cli-rt1', credentialId: result.synced.added[0] });
   });

@@ -18,6 +18,8 @@ export interface HarnessServer {
   vaultPath: string;
   url: string;
   harness: Harness;
+  /** Operator bearer token for `/api/harness/*` (what `pkh --server` reads from PASSKEY_HARNESS_TOKEN). */
+  token: string;
   /** A customer whose step-up is TOTP (the browser script computes the code). */
   createCustomer(loginId: string): Promise<void>;
   close(): Promise<void>;
@@ -39,6 +41,7 @@ export async function startHarnessServer(): Promise<HarnessServer> {
     vaultPath,
     url,
     harness,
+    token: harness.issueToken({ name: 'browse-test', role: 'operator' }),
     async createCustomer(loginId) {
       await harness.rp.createAccount({ loginId, password: 'login-pass', tradingPassword: 'trade-pass', displayName: loginId, emails: [`${loginId}@example.test`], otpSecret: OTP_SECRET });
     },
