@@ -126,7 +126,8 @@ export async function start(ctx: CommandContext, opts: ServeOptions) {
   const binary = electronBinary();
   if (!binary) {
     message(ctx.io, 'Electron is not installed here; starting browser mode instead.');
-    return serve(ctx, opts, 'console');
+    // The README's first command lands here: show every URL a first-time user needs, not just the console.
+    return serve(ctx, opts, 'server');
   }
   const root = fileURLToPath(new URL('../../..', import.meta.url));
   const child = spawn(binary, [root], { stdio: 'inherit' });

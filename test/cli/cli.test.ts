@@ -165,7 +165,8 @@ describe('passkey-harness CLI (built binary)', () => {
     child.kill('SIGINT');
     expect(await exited).toBe(0);
     expect(stderr.split('\n')[0]).toBe('Electron is not installed here; starting browser mode instead.');
-    expect(stdout).toMatch(/^http:\/\/localhost:\d+\/console\/#token=[\w-]{43}$/m);
+    expect(stdout).toMatch(/^customer http:\/\/localhost:\d+\/$/m);
+    expect(stdout).toMatch(/^console  http:\/\/localhost:\d+\/console\/#token=[\w-]{43}\s/m);
   }, 60_000);
 
   it('completion scripts for bash and zsh come from the command tree', () => {
