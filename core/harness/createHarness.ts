@@ -388,9 +388,9 @@ export async function createHarness(options: CreateHarnessOptions = {}): Promise
           repeat,
           concurrency,
           rpId,
+          onStep: (where, step) => push({ type: 'step', ...where, step }),
           onProgress(done, total, result) {
             const where = { scenario: result.name, file: result.file, iteration: result.iteration };
-            for (const step of result.steps) push({ type: 'step', ...where, step });
             push({ type: 'scenario', ...where, status: result.status, done, total, durationMs: result.durationMs, ...(result.failure ? { failure: result.failure } : {}) });
           },
         }).then(

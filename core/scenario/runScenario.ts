@@ -14,23 +14,29 @@ export interface RunScenarioOptions {
   rpId?: string;
   /** Wall-clock source for durations in the report only (never for the scenario itself). */
   now?: () => number;
+  /** Called as each step is settled (passed, failed or skipped), for live progress. */
+  onStep?: (step: StepResult) => void;
 }
 
 /**
  * One scenario in its own fresh in-memory database, ManualClock and seeded Random. The first
  * failing step stops the run; later steps are reported as skipped.
  */
-export async function runScenario({ scenario, file, iteration = 1, seed, rpId, now = () => performance.now() }: RunScenarioOptions): Promise<ScenarioResult> {
+export async function runScenario({ scenario, file, iteration = 1, seed, rpId, now = () => performance.now(), onStep }: RunScenarioOptions): Promise<ScenarioResult> {
   const scenarioSeed = scenario.seed ?? `${seed}:${file}:${iteration}`;
   const started = now();
   const steps: StepResult[] = [];
+  const settle = (step: StepResult) => {
+    steps.push(step);
+    onStep?.(step);
+  };
   let failure: ScenarioResult['failure'];
   const world = await createWorld({ seed: scenarioSeed, rpId });
   try {
     for (const [index, step] of scenario.steps.entries()) {
       const name = step.name ?? `${index + 1}: ${step.do}`;
       if (failure) {
-        steps.push({ index, name, action: step.do, status: 'skipped', durationMs: 0 });
+        settle({ index, name, action: step.do, status: 'skipped', durationMs: 0 });
         continue;
       }
       const stepStart = now();
@@ -43,11 +49,11 @@ export async function runScenario({ scenario, file, iteration = 1, seed, rpId, n
       }
       try {
         await checkExpectation(world, step.expect, error);
-        steps.push({ index, name, action: step.do, status: 'passed', durationMs: now() - stepStart, ...(error ? { error } : {}) });
+        settle({ index, name, action: step.do, status: 'passed', durationMs: now() - stepStart, ...(error ? { error } : {}) });
       } catch (caught) {
         const data = toErrorData(caught);
         const reported = data.code === 'INTERNAL' && caught instanceof Error ? { code: 'INTERNAL' as const, message: caught.message } : data;
-        steps.push({ index, name, action: step.do, status: 'failed', durationMs: now() - stepStart, error: reported });
+        settle({ index, name, action: step.do, status: 'failed', durationMs: now() - stepStart, error: reported });
         failure = { step: name, index, code: reported.code, message: reported.message };
       }
     }

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { systemRandom } from '../random.js';
 import { toBase64url } from '../webauthn/base64url.js';
-import type { RunReport, ScenarioResult } from './report.js';
+import type { RunReport, ScenarioResult, StepResult } from './report.js';
 import { runScenario } from './runScenario.js';
 import type { LoadedScenario } from './validateScenarios.js';
 
@@ -16,6 +16,8 @@ export interface RunScenariosOptions {
   rpId?: string;
   /** Called after each scenario finishes (the CLI prints progress on stderr). */
   onProgress?: (done: number, total: number, result: ScenarioResult) => void;
+  /** Called as each step of a run settles, before its scenario finishes (the console's live rows). */
+  onStep?: (where: { file: string; scenario: string; iteration: number }, step: StepResult) => void;
   /** `'auto'` uses worker threads for concurrency > 1 when running compiled JS; `'inline'` interleaves on one thread. */
   mode?: 'auto' | 'inline' | 'workers';
 }
@@ -27,6 +29,8 @@ interface Job {
   iteration: number;
 }
 
+const where = (job: Job) => ({ file: job.file, scenario: job.scenario.name, iteration: job.iteration });
+
 const workerFile = fileURLToPath(new URL('./worker.js', import.meta.url));
 
 /**
@@ -34,7 +38,7 @@ const workerFile = fileURLToPath(new URL('./worker.js', import.meta.url));
  * go in parallel: on worker threads when compiled (real parallelism on several cores), or
  * interleaved on this thread otherwise. Results keep input order whatever finishes first.
  */
-export async function runScenarios({ scenarios, seed = toBase64url(systemRandom.bytes(9)), repeat = 1, concurrency = 1, rpId, onProgress, mode = 'auto' }: RunScenariosOptions): Promise<RunReport> {
+export async function runScenarios({ scenarios, seed = toBase64url(systemRandom.bytes(9)), repeat = 1, concurrency = 1, rpId, onProgress, onStep, mode = 'auto' }: RunScenariosOptions): Promise<RunReport> {
   const started = performance.now();
   const jobs: Job[] = [];
   for (let iteration = 1; iteration <= repeat; iteration++) {
@@ -57,11 +61,13 @@ export async function runScenarios({ scenarios, seed = toBase64url(systemRandom.
           while (next < jobs.length) {
             const job = jobs[next++]!;
             const result = await new Promise<ScenarioResult>((resolve, reject) => {
-              const onMessage = (value: ScenarioResult) => {
+              const onMessage = (message: { type: 'step'; step: StepResult } | { type: 'result'; result: ScenarioResult }) => {
+                if (message.type === 'step') return onStep?.(where(job), message.step);
+                worker.off('message', onMessage);
                 worker.off('error', reject);
-                resolve(value);
+                resolve(message.result);
               };
-              worker.once('message', onMessage);
+              worker.on('message', onMessage);
               worker.once('error', reject);
               worker.postMessage({ file: job.file, scenario: job.scenario, iteration: job.iteration, seed, rpId });
             });
@@ -77,7 +83,7 @@ export async function runScenarios({ scenarios, seed = toBase64url(systemRandom.
       Array.from({ length: lanes }, async () => {
         while (next < jobs.length) {
           const job = jobs[next++]!;
-          finish(job, await runScenario({ scenario: job.scenario, file: job.file, iteration: job.iteration, seed, rpId }));
+          finish(job, await runScenario({ scenario: job.scenario, file: job.file, iteration: job.iteration, seed, rpId, onStep: (step) => onStep?.(where(job), step) }));
         }
       }),
     );

@@ -47,6 +47,17 @@ describe('scenario runner', () => {
     expect(result!.steps.map((s) => s.status)).toEqual(['passed', 'failed', 'skipped']);
   });
 
+  it('reports each step as it settles, before its scenario finishes', async () => {
+    const log: string[] = [];
+    await runScenarios({
+      scenarios: sources({ 'f.yaml': failing }),
+      seed: 's',
+      onStep: (where, step) => log.push(`${where.file}#${where.iteration} ${step.index}:${step.status}`),
+      onProgress: (done, total, result) => log.push(`done ${done}/${total} ${result.status}`),
+    });
+    expect(log).toEqual(['f.yaml#1 0:passed', 'f.yaml#1 1:failed', 'f.yaml#1 2:skipped', 'done 1/1 failed']);
+  });
+
   it('runs each scenario in its own database (same usernames do not collide) and keeps order under concurrency', async () => {
     const report = await runScenarios({ scenarios: sources({ 'a.yaml': enrol, 'b.yaml': enrol, 'f.yaml': failing }), seed: 's', concurrency: 2, repeat: 2, mode: 'inline' });
     expect(report.total).toBe(6);
