@@ -1,5 +1,4 @@
 import { mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { createDemoCustomer } from '../core/harness/createDemoCustomer.js';
@@ -8,7 +7,7 @@ import { createHarness, DEVELOPMENT_PASSPHRASE } from '../core/harness/createHar
 import type { PhoneRegistry } from '../core/harness/phoneRegistry.js';
 import { vaultPhoneRegistry } from '../core/harness/vaultPhoneRegistry.js';
 import { createHarnessMount } from '../core/harness/createHarnessMount.js';
-import { createHttpServer } from '../core/http/index.js';
+import { createHttpServer, pickFreePort } from '../core/http/index.js';
 import type { HarnessApi } from './ipc.js';
 
 export interface Backend {
@@ -23,25 +22,13 @@ export interface Backend {
   close(): Promise<void>;
 }
 
-/** The RP must know its origin before it exists, so the loopback port is picked first. */
-async function freePort(host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, host, () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no free port'))));
-    });
-  });
-}
-
 /**
  * The desktop app's core: the same harness and HTTP server as `passkey-harness ui`, bound to
  * loopback, with its database and vault in Electron's userData directory.
  */
 export async function startBackend({ dataDir, staticDir, host = '127.0.0.1' }: { dataDir: string; staticDir: string; host?: string }): Promise<Backend> {
   mkdirSync(dataDir, { recursive: true });
-  const port = await freePort(host);
+  const port = await pickFreePort(host);
   const origin = `http://localhost:${port}`;
   // Opened here (where createHarness would put it) so the phone windows share the harness's registry.
   const phones = vaultPhoneRegistry(openVault({ path: join(dataDir, 'phones.sqlite'), passphrase: process.env.PASSKEY_HARNESS_VAULT_PASSPHRASE || DEVELOPMENT_PASSPHRASE }));

@@ -1,5 +1,5 @@
 import type { BrowserWindowConstructorOptions, Session } from 'electron';
-import { denyWindowOpen } from './security.js';
+import { denyWindowOpen, LOCKED_DOWN_WEB_PREFERENCES } from './security.js';
 
 /**
  * The phone window that opens an arbitrary URL: the console's security settings minus the
@@ -20,21 +20,7 @@ export function phoneWindowOptions({ phone }: { phone: string }): BrowserWindowC
     show: true,
     title: `${phone} — Passkey Harness`,
     autoHideMenuBar: true,
-    webPreferences: {
-      partition: phonePartition(phone),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInSubFrames: false,
-      nodeIntegrationInWorker: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      webviewTag: false,
-      experimentalFeatures: false,
-      navigateOnDragDrop: false,
-      spellcheck: false,
-      safeDialogs: true,
-    },
+    webPreferences: { ...LOCKED_DOWN_WEB_PREFERENCES, partition: phonePartition(phone), safeDialogs: true },
   };
 }
 

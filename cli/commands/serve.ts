@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { CliError } from '../cliError.js';
 import type { CommandContext } from '../context.js';
@@ -10,18 +9,6 @@ import { message, printData } from '../output.js';
 interface ServeOptions {
   port?: string;
   host?: string;
-}
-
-/** Port 0 means "any": pick it before the RP is created, because the RP must know its origin. */
-async function freePort(host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, host, () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 function waitForSignal(): Promise<NodeJS.Signals> {
@@ -41,7 +28,7 @@ export async function serve(ctx: CommandContext, opts: ServeOptions, focus: 'ser
   const host = opts.host ?? ctx.config.host;
   let port = opts.port === undefined ? ctx.config.port : Number(opts.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError('USAGE', `--port must be 0–65535, got "${opts.port}"`);
-  if (port === 0) port = await freePort(host);
+  if (port === 0) port = await (await import('../../core/http/pickFreePort.js')).pickFreePort(host);
   const origin = ctx.config.origin ?? `http://${ctx.config.rpId}:${port}`;
   const { mkdirSync } = await import('node:fs');
   const { dirname } = await import('node:path');

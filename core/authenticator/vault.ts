@@ -41,6 +41,24 @@ export interface PhoneExport {
   }[];
 }
 
+/** One credential as it appears in a phone export (private key as PKCS#8 base64url, loadable into CDP). */
+export function exportCredential(c: StoredCredential): PhoneExport['credentials'][number] {
+  return {
+    credentialId: toBase64url(c.id),
+    rpId: c.rpId,
+    userHandle: c.userHandle ? toBase64url(c.userHandle) : null,
+    userName: c.userName,
+    userDisplayName: c.userDisplayName,
+    alg: c.alg,
+    privateKey: toBase64url(c.privateKey),
+    publicKey: toBase64url(c.publicKey),
+    signCount: c.signCount,
+    discoverable: c.discoverable,
+    createdAt: c.createdAt,
+    lastUsedAt: c.lastUsedAt,
+  };
+}
+
 export interface Vault {
   createPhone(options: { name: string; profile?: string | DeviceProfile }): Phone;
   listPhones(): Phone[];
@@ -204,23 +222,7 @@ export function openVault(options: OpenVaultOptions): Vault {
         name: row.name,
         profile: JSON.parse(row.profile) as DeviceProfile,
         createdAt: row.createdAt,
-        credentials: repo.listCredentials(row.id).map((r) => {
-          const c = toStored(r);
-          return {
-            credentialId: toBase64url(c.id),
-            rpId: c.rpId,
-            userHandle: c.userHandle ? toBase64url(c.userHandle) : null,
-            userName: c.userName,
-            userDisplayName: c.userDisplayName,
-            alg: c.alg,
-            privateKey: toBase64url(c.privateKey),
-            publicKey: toBase64url(c.publicKey),
-            signCount: c.signCount,
-            discoverable: c.discoverable,
-            createdAt: c.createdAt,
-            lastUsedAt: c.lastUsedAt,
-          };
-        }),
+        credentials: repo.listCredentials(row.id).map((r) => exportCredential(toStored(r))),
       };
     },
     importPhone(data, importOptions) {

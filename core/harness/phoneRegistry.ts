@@ -1,4 +1,5 @@
 import { memoryCredentialStore, type CredentialStore, type StoredCredential } from '../authenticator/credentials.js';
+import { exportCredential } from '../authenticator/vault.js';
 import { resolveProfile, type DeviceProfile } from '../authenticator/profiles.js';
 import type { Clock } from '../clock.js';
 import { HarnessError } from '../errors.js';
@@ -27,23 +28,6 @@ export interface PhoneRegistry {
 
 export const PHONE_EXPORT_FORMAT = 'passkey-harness/phone@1';
 
-/** Same shape as the vault's PhoneExport, so exports move between memory and the vault. */
-function credentialToJson(c: StoredCredential): Record<string, unknown> {
-  return {
-    credentialId: toBase64url(c.id),
-    rpId: c.rpId,
-    userHandle: c.userHandle ? toBase64url(c.userHandle) : null,
-    userName: c.userName,
-    userDisplayName: c.userDisplayName,
-    alg: c.alg,
-    privateKey: toBase64url(c.privateKey),
-    publicKey: toBase64url(c.publicKey),
-    signCount: c.signCount,
-    discoverable: c.discoverable,
-    createdAt: c.createdAt,
-    lastUsedAt: c.lastUsedAt,
-  };
-}
 
 function credentialFromJson(value: unknown): StoredCredential {
   const v = value as Record<string, unknown>;
@@ -100,7 +84,7 @@ export function memoryPhoneRegistry(clock: Clock): PhoneRegistry {
     },
     export(name) {
       const phone = get(name);
-      return { format: PHONE_EXPORT_FORMAT, name: phone.name, profile: resolveProfile(phone.profile), createdAt: phone.createdAt, credentials: phone.credentials.list().map(credentialToJson) };
+      return { format: PHONE_EXPORT_FORMAT, name: phone.name, profile: resolveProfile(phone.profile), createdAt: phone.createdAt, credentials: phone.credentials.list().map(exportCredential) };
     },
     import(data, name) {
       const profile = typeof data.profile === 'object' && data.profile !== null ? (data.profile as { id?: unknown }).id : data.profile;

@@ -4,4 +4,5 @@ export { statusForCode, toErrorReply } from './errorResponse.js';
 export { routes, type RouteDef } from './routes.js';
 export { CUSTOMER_COOKIE, SLOT_HEADER, cookieNameFor } from './sessionCookie.js';
 export { defaultStaticDir } from './serveStatic.js';
+export { pickFreePort } from './pickFreePort.js';
 export type { HttpHarnessCaller, HttpHarnessMount, HttpRp, StepUpPurpose } from './types.js';
