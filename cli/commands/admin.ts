@@ -3,7 +3,7 @@ import type { CommandContext } from '../context.js';
 import { EXIT } from '../exitCodes.js';
 import { keyValues, message, printData, table } from '../output.js';
 
-const passkeyColumns = ['credentialId', 'name', 'aaguid', 'signCount', 'backupState', 'createdAt', 'lastUsedAt', 'revokedAt'];
+const passkeyColumns = ['credentialId', 'name', 'authenticatorName', 'aaguid', 'signCount', 'backupState', 'createdAt', 'lastUsedAt', 'revokedAt'];
 
 function required(value: string, flag: string): string {
   if (value.trim() === '') throw new CliError('USAGE', `${flag} must not be empty`);

@@ -100,6 +100,7 @@ function passkeySummary(username: string, p: Record<string, any>): PasskeySummar
     username,
     name: p.name,
     aaguid: p.aaguid,
+    authenticatorName: String(p.authenticatorName ?? 'Unknown authenticator'),
     transports: p.transports ?? [],
     backupEligible: Boolean(p.backupEligible),
     backupState: Boolean(p.backupState),

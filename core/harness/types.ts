@@ -32,6 +32,8 @@ export interface PasskeySummary {
   username: string;
   name: string;
   aaguid: string;
+  /** The AAGUID's authenticator, from the RP's table (e.g. "iCloud Keychain"). */
+  authenticatorName: string;
   transports: string[];
   backupEligible: boolean;
   backupState: boolean;

@@ -44,6 +44,8 @@ describe('createHarness (in-process, memory database)', () => {
     expect(enrolled.steps.find((s) => s.step === 'STEP3')).toMatchObject({ skipped: true });
     expect(await codeMails()).toBe(before);
     expect((await h['users.show']({ username: 'bob' })).otpEnrolled).toBe(true);
+    // Support staff read the authenticator's name, not only its AAGUID.
+    expect(await h['admin.passkeys']({ username: 'bob' })).toMatchObject([{ aaguid: 'ea9b8d66-4d01-1d21-3ce4-b6b48cb575d4', authenticatorName: 'Google Password Manager' }]);
   });
 
   it('is reproducible: same seed and clock give the same credential ID', async () => {
