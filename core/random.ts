@@ -5,10 +5,23 @@ export interface Random {
   bytes(length: number): Uint8Array;
 }
 
+const POOL_SIZE = 4096;
+let pool = new Uint8Array(0);
+
+/**
+ * The OS CSPRNG, drawn 4 KiB at a time: every token, challenge and ID otherwise pays one
+ * getRandomValues call (≈ 0.23 ms per enrol+login in the profile). Each byte is handed out once.
+ */
 export const systemRandom: Random = {
   bytes: (length) => {
     const out = new Uint8Array(length);
-    globalThis.crypto.getRandomValues(out);
+    if (length > POOL_SIZE / 4) {
+      globalThis.crypto.getRandomValues(out);
+      return out;
+    }
+    if (pool.length < length) pool = globalThis.crypto.getRandomValues(new Uint8Array(POOL_SIZE));
+    out.set(pool.subarray(0, length));
+    pool = pool.subarray(length);
     return out;
   },
 };
