@@ -79,29 +79,19 @@ function translate(error: unknown): unknown {
   return new HarnessError('STORE_BUSY', 'the database is busy, try again shortly', { cause: error });
 }
 
+function translated<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    throw translate(error);
+  }
+}
+
 function guarded(raw: Statement): Statement {
   return {
-    run(params) {
-      try {
-        return raw.run(params);
-      } catch (error) {
-        throw translate(error);
-      }
-    },
-    get<T>(params?: SqlParams) {
-      try {
-        return raw.get<T>(params);
-      } catch (error) {
-        throw translate(error);
-      }
-    },
-    all<T>(params?: SqlParams) {
-      try {
-        return raw.all<T>(params);
-      } catch (error) {
-        throw translate(error);
-      }
-    },
+    run: (params) => translated(() => raw.run(params)),
+    get: <T>(params?: SqlParams) => translated(() => raw.get<T>(params)),
+    all: <T>(params?: SqlParams) => translated(() => raw.all<T>(params)),
   };
 }
 
@@ -114,22 +104,26 @@ abstract class BaseDriver implements SqliteDriver {
   private readonly cache = new Map<string, Statement>();
 
   protected abstract prepareRaw(sql: string): Statement;
-  abstract exec(sql: string): void;
-  abstract pragma(statement: string): unknown;
+  protected abstract execRaw(sql: string): void;
+  protected abstract pragmaRaw(statement: string): unknown;
   abstract close(): void;
 
   /** Statements are prepared once and reused (better-sqlite3's advice). */
   prepare(sql: string): Statement {
     let statement = this.cache.get(sql);
     if (!statement) {
-      try {
-        statement = guarded(this.prepareRaw(sql));
-      } catch (error) {
-        throw translate(error);
-      }
+      statement = guarded(translated(() => this.prepareRaw(sql)));
       this.cache.set(sql, statement);
     }
     return statement;
+  }
+
+  exec(sql: string): void {
+    translated(() => this.execRaw(sql));
+  }
+
+  pragma(statement: string): unknown {
+    return translated(() => this.pragmaRaw(statement));
   }
 
   private begin(): void {
@@ -189,19 +183,11 @@ class BetterSqliteDriver extends BaseDriver {
       all: <T>(params?: SqlParams) => (returnsData ? (statement.all(...(normalize(params) as [])).map(toUint8) as T[]) : []),
     };
   }
-  exec(sql: string): void {
-    try {
-      this.db.exec(sql);
-    } catch (error) {
-      throw translate(error);
-    }
+  protected execRaw(sql: string): void {
+    this.db.exec(sql);
   }
-  pragma(statement: string): unknown {
-    try {
-      return this.db.pragma(statement, { simple: true });
-    } catch (error) {
-      throw translate(error);
-    }
+  protected pragmaRaw(statement: string): unknown {
+    return this.db.pragma(statement, { simple: true });
   }
   close(): void {
     if (this.db.open) this.db.close();
@@ -237,20 +223,12 @@ class NodeSqliteDriver extends BaseDriver {
       all: <T>(params?: SqlParams) => statement.all(...normalize(params)).map(toUint8) as T[],
     };
   }
-  exec(sql: string): void {
-    try {
-      this.db.exec(sql);
-    } catch (error) {
-      throw translate(error);
-    }
+  protected execRaw(sql: string): void {
+    this.db.exec(sql);
   }
-  pragma(statement: string): unknown {
-    try {
-      const row = this.db.prepare(`PRAGMA ${statement}`).get() as Record<string, unknown> | undefined;
-      return row ? Object.values(row)[0] : undefined;
-    } catch (error) {
-      throw translate(error);
-    }
+  protected pragmaRaw(statement: string): unknown {
+    const row = this.db.prepare(`PRAGMA ${statement}`).get() as Record<string, unknown> | undefined;
+    return row ? Object.values(row)[0] : undefined;
   }
   close(): void {
     this.db.close();
