@@ -6,6 +6,7 @@ import { systemRandom, type Random } from '../random.js';
 import type { Store } from '../store/openStore.js';
 import { fromBase64url, toBase64url } from '../webauthn/base64url.js';
 import { createAdmin } from './admin/createAdmin.js';
+import { findPasskey } from './admin/findPasskey.js';
 import { inspectPasskey } from './admin/inspectPasskey.js';
 import { listPasskeys as adminListPasskeys } from './admin/listPasskeys.js';
 import { lockAccount } from './admin/lockAccount.js';
@@ -91,6 +92,7 @@ export function createRelyingParty({ store, rpId, rpName, origins, clock = syste
       createAdmin: bind(ctx, createAdmin),
       searchAccounts: bind(ctx, searchAccounts),
       listPasskeys: bind(ctx, adminListPasskeys),
+      findPasskey: bind(ctx, findPasskey),
       inspectPasskey: bind(ctx, inspectPasskey),
       revokePasskey: bind(ctx, revokePasskey),
       resetPasskeys: bind(ctx, resetPasskeys),

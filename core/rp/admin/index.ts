@@ -1,6 +1,7 @@
 export * from './createAdmin.js';
 export * from './searchAccounts.js';
 export * from './listPasskeys.js';
+export * from './findPasskey.js';
 export * from './inspectPasskey.js';
 export * from './revokePasskey.js';
 export * from './resetPasskeys.js';
