@@ -1,7 +1,7 @@
 import { HarnessError, type ErrorData } from '../errors.js';
 import { userPasskeys } from './executeStep.js';
 import type { StepExpectation } from './schema.js';
-import { phoneOf, sessionOf, userOf, type World } from './world.js';
+import { phoneOf, sessionOf, userOf, type World } from '../journey/index.js';
 
 function fail(message: string): never {
   throw new HarnessError('EXPECTATION_FAILED', message);

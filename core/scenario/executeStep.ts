@@ -12,9 +12,13 @@ import {
   sendEmailCode,
   tapRegister,
   totpNow,
-} from './flows.js';
+  newOtpSecret,
+  newPhone,
+  phoneOf,
+  userOf,
+  type World,
+} from '../journey/index.js';
 import type { ScenarioStep } from './schema.js';
-import { newOtpSecret, newPhone, phoneOf, userOf, type World } from './world.js';
 
 /** A code that is certainly not `code`: each digit shifted by one. */
 function wrongCode(code: string | undefined): string {

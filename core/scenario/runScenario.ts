@@ -3,7 +3,7 @@ import { checkExpectation } from './checkExpectation.js';
 import { executeStep } from './executeStep.js';
 import type { ScenarioResult, StepResult } from './report.js';
 import type { Scenario } from './schema.js';
-import { createWorld } from './world.js';
+import { createWorld } from '../journey/index.js';
 
 export interface RunScenarioOptions {
   scenario: Scenario;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FAULT_NAMES, type FaultName } from '../journey/index.js';
 
 /**
  * Scenario files (YAML). The runner and `scenario schema` (JSON Schema for editors) both come
@@ -9,17 +10,8 @@ import { z } from 'zod';
 
 const decision = z.enum(['approve', 'deny', 'timeout', 'uv-unavailable']).describe('Local authentication on the phone (face / fingerprint / PIN)');
 
-export const FAULT_NAMES = [
-  'wrongRpIdHash',
-  'corruptSignature',
-  'clearUp',
-  'clearUv',
-  'counterRegression',
-  'malformedCbor',
-  'wrongOrigin',
-  'wrongType',
-  'replayChallenge',
-] as const;
+// The journey owns the fault list (its phones arm them); re-exported for scenario files' readers.
+export { FAULT_NAMES, type FaultName };
 
 export const expectation = z
   .object({
@@ -162,4 +154,3 @@ export const scenarioSchema = z
 export type Scenario = z.output<typeof scenarioSchema>;
 export type ScenarioStep = z.output<typeof stepSchema>;
 export type StepExpectation = z.output<typeof expectation>;
-export type FaultName = (typeof FAULT_NAMES)[number];

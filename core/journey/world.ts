@@ -1,17 +1,12 @@
 import { Secret } from 'otpauth';
-import { createAuthenticator } from '../authenticator/index.js';
-import { memoryCredentialStore, type CredentialStore } from '../authenticator/credentials.js';
-import type { AuthenticatorFaults } from '../authenticator/faults.js';
-import type { LocalAuthDecision } from '../authenticator/localAuth.js';
-import { resolveProfile, type DeviceProfile } from '../authenticator/profiles.js';
-import { createClient } from '../client/index.js';
+import { memoryCredentialStore, resolveProfile, type CredentialStore, type DeviceProfile, type LocalAuthDecision } from '../authenticator/index.js';
 import { ManualClock, type Clock } from '../clock.js';
 import { HarnessError } from '../errors.js';
 import type { Mailer } from '../mail/index.js';
 import { seededRandom, type Random } from '../random.js';
 import { createRelyingParty, type Rp } from '../rp/index.js';
 import { openStore, type Store } from '../store/index.js';
-import type { FaultName } from './schema.js';
+import type { FaultName } from './faults.js';
 
 /** A virtual phone inside one scenario: in-memory credentials, armed faults, next local-auth decision. */
 export interface WorldPhone {
@@ -121,30 +116,6 @@ export function userOf(world: World, name: string | undefined): WorldUser {
 export function sessionOf(user: WorldUser): string {
   if (!user.sessionId) throw new HarnessError('AUTH_REQUIRED', `${user.username} is not logged in (add a login step)`);
   return user.sessionId;
-}
-
-/** The browser side of one ceremony: a phone's authenticator behind a client, with its armed faults. */
-export function browserFor(world: World, phone: WorldPhone) {
-  const faults: AuthenticatorFaults = {
-    wrongRpIdHash: phone.faults.wrongRpIdHash,
-    corruptSignature: phone.faults.corruptSignature,
-    clearUp: phone.faults.clearUp,
-    clearUv: phone.faults.clearUv,
-    counterRegression: phone.faults.counterRegression,
-    malformedCbor: phone.faults.malformedCbor,
-    wrongOrigin: phone.faults.wrongOrigin ? 'https://evil.example' : undefined,
-    wrongType: phone.faults.wrongType,
-  };
-  const authenticator = createAuthenticator({
-    profile: phone.profile,
-    credentials: phone.credentials,
-    clock: world.clock,
-    random: world.random,
-    seed: `${world.seed}:${phone.name}`,
-    localAuth: async () => phone.decision,
-    faults,
-  });
-  return createClient({ authenticator, origin: world.origin, faults });
 }
 
 export function newOtpSecret(random: Random): string {

@@ -1,76 +1,13 @@
-import { URI, TOTP } from 'otpauth';
 import { HarnessError } from '../errors.js';
-import type { LocalAuthDecision } from '../authenticator/localAuth.js';
-import { browserFor, phoneOf, sessionOf, userOf, type World, type WorldUser } from './world.js';
-
-/**
- * The seed flow (DESIGN §1) as small operations over a World. The scenario runner calls them
- * one step at a time; the harness's `enroll` / `login` channels chain them.
- */
-export interface FlowStep {
-  step: string;
-  title: string;
-  detail: string;
-  skipped?: boolean;
-}
+import type { LocalAuthDecision } from '../authenticator/index.js';
+import { browserFor } from './browserFor.js';
+import { passwordLogin } from './login.js';
+import { openRegistrationInfo, tapRegister } from './registrationInfo.js';
+import type { FlowStep } from './steps.js';
+import { enterCode, readCode, sendEmailCode, totpNow } from './stepUp.js';
+import { phoneOf, sessionOf, type World, type WorldUser } from './world.js';
 
 type Json = Record<string, unknown>;
-
-export async function passwordLogin(world: World, username: string, password: string): Promise<WorldUser> {
-  const user = userOf(world, username);
-  const result = await world.rp.login({ loginId: username, password });
-  user.sessionId = result.sessionId;
-  return user;
-}
-
-export async function openRegistrationInfo(world: World, user: WorldUser) {
-  return world.rp.getRegistrationInfo({ sessionId: sessionOf(user) });
-}
-
-/** STEP2: tapping 登録 shows the email choice (or, with the OTP service, goes straight to the code). */
-export async function tapRegister(world: World, user: WorldUser) {
-  const { emails } = await world.rp.listEmails({ sessionId: sessionOf(user) });
-  user.emails = emails.map((e: { emailId: number; address: string }) => ({ emailId: e.emailId, address: e.address }));
-  return user.emails;
-}
-
-export type StepUpPurpose = 'passkey-registration' | 'otp-enrollment';
-
-export async function sendEmailCode(world: World, user: WorldUser, email?: string, purpose: StepUpPurpose = 'passkey-registration') {
-  if (user.emails.length === 0) await tapRegister(world, user);
-  const chosen = email === undefined ? user.emails[0] : user.emails.find((e) => e.address === email);
-  if (!chosen) throw new HarnessError('EMAIL_NOT_REGISTERED', email === undefined ? `${user.username} has no registered email` : `${email} is not registered for ${user.username}`);
-  const sent = await world.rp.sendStepUpEmail({ sessionId: sessionOf(user), emailId: chosen.emailId, purpose });
-  return { ...sent, address: chosen.address };
-}
-
-/** The six-digit 認証コード of the newest captured message to the user (or `email`). */
-export async function readCode(world: World, user: WorldUser, email?: string): Promise<string> {
-  const to = email ?? user.emails[0]?.address;
-  const { messages } = await world.rp.listMail(to === undefined ? {} : { to });
-  // Newest message that carries a code (the RP also mails notices, e.g. "passkey registered").
-  const match = [...messages]
-    .sort((a: { id: number | string }, b: { id: number | string }) => Number(b.id) - Number(a.id))
-    .map((m: { subject: string; text: string }) => /\b(\d{6})\b/.exec(`${m.subject}\n${m.text}`))
-    .find((m) => m !== null);
-  if (!match) throw new HarnessError('NOT_FOUND', `no 認証コード in the mailbox${to ? ` of ${to}` : ''}`);
-  const code = match[1]!;
-  user.code = code;
-  return code;
-}
-
-export async function enterCode(world: World, user: WorldUser, code: string, purpose: StepUpPurpose = 'passkey-registration') {
-  const result = await world.rp.verifyStepUp({ sessionId: sessionOf(user), code, purpose });
-  user.sessionId = result.sessionId;
-  return result;
-}
-
-export function totpNow(world: World, user: WorldUser, offsetSeconds = 0): string {
-  if (!user.otpUri) throw new HarnessError('OTP_NOT_ENROLLED', `${user.username} has no OTP service in this scenario`);
-  const totp = URI.parse(user.otpUri);
-  if (!(totp instanceof TOTP)) throw new HarnessError('OTP_NOT_ENROLLED', 'the otpauth URI is not TOTP');
-  return totp.generate({ timestamp: world.clock.now() + offsetSeconds * 1000 });
-}
 
 /** STEP5: 登録 on the confirmation page; the server issues creation options for this session. */
 export async function confirmRegistration(world: World, user: WorldUser) {
@@ -101,7 +38,8 @@ export interface EnrollFlowOptions {
   passkeyName?: string;
 }
 
-export async function enrollFlow(world: World, opts: EnrollFlowOptions) {
+/** The whole seed flow (DESIGN §1, STEP0–完了) for one customer and phone, with what each screen showed. */
+export async function enrollFlow(world: World, opts: EnrollFlowOptions): Promise<{ steps: FlowStep[]; passkey: Awaited<ReturnType<typeof createPasskey>>; user: WorldUser }> {
   const steps: FlowStep[] = [];
   const user = await passwordLogin(world, opts.username, opts.password);
   const info = await openRegistrationInfo(world, user);
