@@ -1,15 +1,14 @@
 import type { IpcMain } from 'electron';
-import { HarnessError, toErrorData, type ErrorData } from '../core/errors.js';
-import { DESKTOP_CHANNEL_NAMES, desktopChannelName, desktopChannels, type DesktopChannelArgs, type DesktopChannelName, type DesktopResults } from './desktopChannels.js';
-import type { SenderEvent } from './ipcHandlers.js';
+import { HarnessError, toErrorData } from '../core/errors.js';
+import { guardSender, type SenderCheck } from './guardSender.js';
+import { DESKTOP_CHANNEL_NAMES, desktopChannelName, desktopChannels, type DesktopChannelArgs, type DesktopChannelName, type DesktopResults, type HarnessReply } from './ipc.js';
 
 export type DesktopImplementation = { [K in DesktopChannelName]: (args: DesktopChannelArgs<K>) => Promise<DesktopResults[K]> };
-export type DesktopReply = { ok: true; value: unknown } | { ok: false; error: ErrorData };
 
 export interface DesktopHandlerOptions {
   implementation: DesktopImplementation;
-  /** The same check as the harness channels (security.isTrustedSender): the console window's top frame only. */
-  isTrustedSender: (event: SenderEvent) => boolean;
+  /** The same check as the harness channels (guardSender + security.isTrustedSender): the console window's top frame only. */
+  isTrustedSender: SenderCheck;
 }
 
 export function parseDesktopInput<K extends DesktopChannelName>(channel: K, input: unknown): DesktopChannelArgs<K> {
@@ -22,24 +21,16 @@ export function parseDesktopInput<K extends DesktopChannelName>(channel: K, inpu
   return parsed.data as DesktopChannelArgs<K>;
 }
 
-/** Foreign sender → FORBIDDEN; payload through the channel's zod schema → INVALID_INPUT; failures as `{ code, message }`. */
+/** Foreign sender → FORBIDDEN (guardSender); payload through the channel's zod schema → INVALID_INPUT; failures as `{ code, message }`. */
 export function createDesktopHandler<K extends DesktopChannelName>(channel: K, { implementation, isTrustedSender }: DesktopHandlerOptions) {
-  return async (event: SenderEvent, payload: unknown): Promise<DesktopReply> => {
-    let trusted = false;
+  const run: (args: DesktopChannelArgs<K>) => Promise<DesktopResults[K]> = implementation[channel];
+  return guardSender(channel, isTrustedSender, async (payload): Promise<HarnessReply<DesktopResults[K]>> => {
     try {
-      trusted = isTrustedSender(event);
-    } catch {
-      trusted = false;
-    }
-    if (!trusted) return { ok: false, error: { code: 'FORBIDDEN', message: `${channel}: the sender is not the app window` } };
-    try {
-      const args = parseDesktopInput(channel, payload);
-      const value = await (implementation[channel] as (a: DesktopChannelArgs<K>) => Promise<unknown>)(args);
-      return { ok: true, value: value ?? null };
+      return { ok: true, value: await run(parseDesktopInput(channel, payload)) };
     } catch (error) {
       return { ok: false, error: toErrorData(error) };
     }
-  };
+  });
 }
 
 /** One `ipcMain.handle` per desktop channel (`desktop:` prefix, apart from `harness:`); returns a dispose function. */

@@ -1,34 +1,22 @@
-import type { IpcMain, IpcMainInvokeEvent } from 'electron';
+import type { IpcMain } from 'electron';
 import { handleHarnessCall } from '../core/harness/handleHarnessCall.js';
-import { CHANNEL_NAMES, ipcChannelName, type ChannelName, type HarnessApi, type HarnessReply } from './ipc.js';
-
-export type SenderEvent = Pick<IpcMainInvokeEvent, 'senderFrame'>;
+import { guardSender, type SenderCheck } from './guardSender.js';
+import { CHANNEL_NAMES, ipcChannelName, type ChannelName, type HarnessApi } from './ipc.js';
 
 export interface HandlerOptions {
   /** The in-process harness (createHarness); its methods receive validated input. */
   harness: HarnessApi;
   /** Decides whether the frame that sent a message may talk to main (security.isTrustedSender). */
-  isTrustedSender: (event: SenderEvent) => boolean;
+  isTrustedSender: SenderCheck;
 }
 
 /**
- * One invoke handler: refuse foreign senders, then validate the payload with the channel's
- * zod schema, call the harness and shape the reply (handleHarnessCall): `{ ok, value }` or
- * `{ ok: false, error: { code, message } }`, never a thrown error or a stack.
+ * One invoke handler: refuse foreign senders (guardSender), then validate the payload with the
+ * channel's zod schema, call the harness and shape the reply (handleHarnessCall): `{ ok, value }`
+ * or `{ ok: false, error: { code, message } }`, never a thrown error or a stack.
  */
 export function createChannelHandler(channel: ChannelName, { harness, isTrustedSender }: HandlerOptions) {
-  return async (event: SenderEvent, payload: unknown): Promise<HarnessReply> => {
-    let trusted = false;
-    try {
-      trusted = isTrustedSender(event);
-    } catch {
-      trusted = false;
-    }
-    if (!trusted) {
-      return { ok: false, error: { code: 'FORBIDDEN', message: `${channel}: the sender is not the app window` } };
-    }
-    return handleHarnessCall(harness, channel, payload);
-  };
+  return guardSender(channel, isTrustedSender, (payload) => handleHarnessCall(harness, channel, payload));
 }
 
 /** Registers one `ipcMain.handle` per channel of the map; returns a function that removes them. */

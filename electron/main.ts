@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, ipcMain, session, type Session } from 'electron';
 import { startBackend, type Backend } from './backend.js';
-import { desktopChannelName } from './desktopChannels.js';
+import { desktopChannelName } from './ipc.js';
 import { registerDesktopHandlers } from './desktopHandlers.js';
 import { registerIpcHandlers } from './ipcHandlers.js';
 import { createPhoneUrlWindows, phoneFromRegistry } from './phoneUrlWindows.js';

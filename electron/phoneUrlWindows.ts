@@ -3,7 +3,7 @@ import type { CredentialStore } from '../core/authenticator/credentials.js';
 import { resolveProfile, type DeviceProfile } from '../core/authenticator/profiles.js';
 import { toErrorData } from '../core/errors.js';
 import type { PhoneRegistry } from '../core/harness/phoneRegistry.js';
-import type { PhoneUrlClosedEvent, PhoneUrlOpened } from './desktopChannels.js';
+import type { PhoneUrlClosedEvent, PhoneUrlOpened } from './ipc.js';
 import { attachPhoneDebugger, type DebuggerLike, type PhoneFrameSession } from './phoneDebugger.js';
 import { phoneWindowOptions } from './phoneWindow.js';
 import type { PromptBroker } from './promptBroker.js';

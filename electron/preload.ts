@@ -1,6 +1,5 @@
 import { contextBridge, ipcRenderer } from 'electron';
-import { DESKTOP_CHANNEL_NAMES, DESKTOP_EVENT_NAMES, desktopChannelName, type DesktopEventName } from './desktopChannels.js';
-import { CHANNEL_NAMES, ipcChannelName } from './ipc.js';
+import { CHANNEL_NAMES, DESKTOP_CHANNEL_NAMES, DESKTOP_EVENT_NAMES, desktopChannelName, ipcChannelName, type DesktopEventName } from './ipc.js';
 
 /**
  * Exposes `window.harness`: one function per channel of the channel map, each resolving to

@@ -1,6 +1,6 @@
 import { HarnessError } from '../core/errors.js';
 import type { LocalAuthDecision } from '../core/authenticator/localAuth.js';
-import type { PhonePromptEvent } from './desktopChannels.js';
+import type { PhonePromptEvent } from './ipc.js';
 
 export interface PromptBroker {
   /** Shows the prompt in the console (`send`) and waits for `answer`, or 'timeout' after `timeoutMs`. */

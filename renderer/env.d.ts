@@ -6,7 +6,10 @@ declare module '*.vue' {
   export default component;
 }
 
+/** The Electron preload's bridges (electron/preload.ts), typed once from core's channel maps; both absent in browser mode. */
 interface Window {
-  /** Set by electron/preload.ts: one function per harness channel, each resolving to a reply. */
-  harness?: Readonly<Record<string, (input?: unknown) => Promise<unknown>>>;
+  /** One function per harness channel, each resolving to main's `{ ok, value } | { ok: false, error }` reply. */
+  harness?: import('../core/harness/desktopChannels.js').HarnessBridge;
+  /** One function per desktop channel, plus `on(event, listener)` for main's events. */
+  harnessDesktop?: import('../core/harness/desktopChannels.js').DesktopBridge;
 }

@@ -1,10 +1,15 @@
 import { z } from 'zod';
+import type { ChannelInput, ChannelName, ChannelResult, HarnessReply } from './channels.js';
 
 /**
- * The desktop-only IPC surface: what only Electron can do (open an arbitrary URL in a phone's
- * own Chromium window, answer its local-authentication prompts). Kept apart from the harness
- * channel map because browser mode and the CLI have no such channels; validated and
- * sender-checked the same way (desktopHandlers.ts). Zod only, so the renderer can import types.
+ * The desktop-only channel map, beside the harness channel map (channels.ts): what only
+ * Electron can do (open an arbitrary URL in a phone's own Chromium window, answer its
+ * local-authentication prompts). Kept apart from `channels` because browser mode and the CLI
+ * have no such channels; Electron main validates and sender-checks them the same way
+ * (electron/desktopHandlers.ts). Also the types of the two preload bridges (`window.harness`,
+ * `window.harnessDesktop`), declared once for the preload and renderer/env.d.ts.
+ *
+ * Browser-safe: zod only (the renderer and the sandboxed preload bundle it).
  */
 const phoneName = z.string().trim().min(1).max(64);
 
@@ -78,14 +83,14 @@ export interface DesktopEvents {
 export type DesktopEventName = keyof DesktopEvents;
 export const DESKTOP_EVENT_NAMES: readonly DesktopEventName[] = ['phone.prompt', 'phone.urlClosed'];
 
-export const DESKTOP_PREFIX = 'desktop:';
-export const desktopChannelName = (channel: DesktopChannelName | DesktopEventName): string => `${DESKTOP_PREFIX}${channel}`;
-
-type Reply<T> = { ok: true; value: T } | { ok: false; error: { code: string; message: string; details?: Record<string, unknown> } };
+/** `window.harness`, exposed by the preload in Electron only: one function per harness channel, resolving to main's reply (never throwing). */
+export type HarnessBridge = {
+  readonly [K in ChannelName]: (input?: ChannelInput<K>) => Promise<HarnessReply<ChannelResult<K>>>;
+};
 
 /** `window.harnessDesktop`, exposed by the preload in Electron only. */
 export type DesktopBridge = {
-  readonly [K in DesktopChannelName]: (input: DesktopChannelInput<K>) => Promise<Reply<DesktopResults[K]>>;
+  readonly [K in DesktopChannelName]: (input: DesktopChannelInput<K>) => Promise<HarnessReply<DesktopResults[K]>>;
 } & {
   /** Subscribes to a main → console event; returns the unsubscribe function. */
   readonly on: <E extends DesktopEventName>(event: E, listener: (payload: DesktopEvents[E]) => void) => () => void;

@@ -1,6 +1,8 @@
 import { HarnessError, isHarnessErrorCode } from '../../core/errors.js';
+// File by file, not through core/harness/index.ts: the index also exports the Node-only harness (SQLite, node:crypto).
 import { CHANNEL_NAMES, type ChannelName, type HarnessApi, type HarnessReply } from '../../core/harness/channels.js';
 import { createHttpHarnessClient } from '../../core/harness/createHttpHarnessClient.js';
+import type { HarnessBridge } from '../../core/harness/desktopChannels.js';
 import { CSRF_HEADER } from '../../core/http/csrf.js';
 
 export type { HarnessApi, ChannelName, ChannelInput, ChannelResult } from '../../core/harness/channels.js';
@@ -8,8 +10,6 @@ export type * from '../../core/harness/types.js';
 export type { RunReport, ScenarioResult, StepResult } from '../../core/scenario/report.js';
 
 export type ApiMode = 'electron' | 'http';
-
-type Bridge = Readonly<Record<string, (input?: unknown) => Promise<unknown>>>;
 
 function unwrap(channel: string, reply: unknown): unknown {
   const r = reply as HarnessReply | undefined;
@@ -22,11 +22,12 @@ function unwrap(channel: string, reply: unknown): unknown {
 }
 
 /** `HarnessApi` over the Electron preload bridge: replies are data, turned back into HarnessErrors here. */
-export function createBridgeApi(bridge: Bridge): HarnessApi {
+export function createBridgeApi(bridge: HarnessBridge): HarnessApi {
   const api: Record<string, (input: unknown) => Promise<unknown>> = {};
   for (const channel of CHANNEL_NAMES) {
     api[channel] = async (input) => {
-      const call = bridge[channel];
+      // One loop over every channel: the per-channel input types meet only at runtime (main validates them).
+      const call = bridge[channel] as ((input: unknown) => Promise<unknown>) | undefined;
       if (!call) throw new HarnessError('NOT_FOUND', `The desktop bridge has no channel ${channel}`);
       return unwrap(channel, await call(input ?? {}));
     };
@@ -40,7 +41,7 @@ export function createBridgeApi(bridge: Bridge): HarnessApi {
  */
 export interface ConsoleHost {
   /** The preload bridge (Electron); absent in a plain browser. */
-  harness?: Bridge;
+  harness?: HarnessBridge;
   location: { origin: string; hash?: string; pathname?: string; search?: string };
   sessionStorage?: { getItem(key: string): string | null; setItem(key: string, value: string): void };
   history?: { replaceState(data: unknown, unused: string, url?: string): void };

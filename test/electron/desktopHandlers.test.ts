@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 
 vi.mock('electron', () => ({ ipcMain: { handle: vi.fn(), removeHandler: vi.fn() } }));
 
-import { DESKTOP_CHANNEL_NAMES, desktopChannelName } from '../../electron/desktopChannels.js';
+import { DESKTOP_CHANNEL_NAMES, desktopChannelName } from '../../electron/ipc.js';
 import { createDesktopHandler, registerDesktopHandlers, type DesktopImplementation } from '../../electron/desktopHandlers.js';
 import { isTrustedSender } from '../../electron/security.js';
 import { HarnessError } from '../../core/errors.js';

@@ -9,7 +9,7 @@ import { toBase64 } from '../../core/browser/index.js';
 import { memoryPhoneRegistry } from '../../core/harness/phoneRegistry.js';
 import { sha256 } from '../../core/webauthn/hash.js';
 import { ManualClock } from '../../core/clock.js';
-import type { PhonePromptEvent, PhoneUrlClosedEvent } from '../../electron/desktopChannels.js';
+import type { PhonePromptEvent, PhoneUrlClosedEvent } from '../../electron/ipc.js';
 import { GATE_BINDING, GATE_RESOLVE } from '../../electron/phoneGateScript.js';
 import { createPhoneUrlWindows, phoneFromRegistry } from '../../electron/phoneUrlWindows.js';
 import { createPromptBroker } from '../../electron/promptBroker.js';
