@@ -139,11 +139,8 @@ export interface ResetResult {
   revoked: number;
 }
 
-export interface ScenarioValidation {
-  name: string;
-  ok: boolean;
-  errors: { path: string; message: string }[];
-}
+// Declared by the scenario room (which never imports the harness); part of the harness API.
+export type { ScenarioValidation } from '../scenario/index.js';
 
 export interface ScenarioRunStarted {
   runId: string;

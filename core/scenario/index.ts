@@ -2,7 +2,7 @@ export * from './schema.js';
 export * from './report.js';
 export { parseScenario, type ScenarioIssue } from './parseScenario.js';
 export { scenarioJsonSchema } from './scenarioJsonSchema.js';
-export { validateScenarios, loadScenarios, type ScenarioSource, type LoadedScenario } from './validateScenarios.js';
+export { validateScenarios, loadScenarios, type ScenarioSource, type ScenarioValidation, type LoadedScenario } from './validateScenarios.js';
 export { runScenario, type RunScenarioOptions } from './runScenario.js';
 export { runScenarios, type RunScenariosOptions } from './runScenarios.js';
 export * from './reporters/index.js';

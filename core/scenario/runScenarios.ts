@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { systemRandom } from '../random.js';
-import { toBase64url } from '../webauthn/base64url.js';
+import { toBase64url } from '../webauthn/index.js';
 import type { RunReport, ScenarioResult, StepResult } from './report.js';
 import { runScenario } from './runScenario.js';
 import type { LoadedScenario } from './validateScenarios.js';

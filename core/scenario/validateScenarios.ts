@@ -1,11 +1,17 @@
 import { isHarnessError } from '../errors.js';
-import type { ScenarioValidation } from '../harness/types.js';
 import { parseScenario } from './parseScenario.js';
 import type { Scenario } from './schema.js';
 
 export interface ScenarioSource {
   name: string;
   text: string;
+}
+
+/** One source's verdict: every problem with its path in the YAML. */
+export interface ScenarioValidation {
+  name: string;
+  ok: boolean;
+  errors: { path: string; message: string }[];
 }
 
 export interface LoadedScenario {
