@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.js';
 import type { Random } from '../random.js';
-import { toBase64url } from '../webauthn/base64url.js';
+import { toBase64url } from '../webauthn/index.js';
 import type { AttestationCa } from './attestationCa.js';
 import type { CryptoBackend, PrivateKeyHandle } from './crypto/backend.js';
 import { nobleBackend } from './crypto/noble.js';

@@ -1,5 +1,4 @@
-import type { COSEAlg } from '../webauthn/cose.js';
-import { toBase64url } from '../webauthn/base64url.js';
+import { toBase64url, type COSEAlg } from '../webauthn/index.js';
 
 /** One credential as the authenticator keeps it. The private key is PKCS#8 DER. */
 export interface StoredCredential {

@@ -1,7 +1,5 @@
 import { HarnessError } from '../errors.js';
-import { buildAuthenticatorData } from '../webauthn/authData.js';
-import { concatBytes, equalBytes } from '../webauthn/der.js';
-import { sha256 } from '../webauthn/hash.js';
+import { buildAuthenticatorData, concatBytes, equalBytes, sha256 } from '../webauthn/index.js';
 import { privateKeyFor, signWith, type AuthenticatorContext } from './context.js';
 import type { StoredCredential } from './credentials.js';
 import { flipLastByte } from './faults.js';

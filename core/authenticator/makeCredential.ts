@@ -1,11 +1,5 @@
 import { HarnessError } from '../errors.js';
-import { buildAuthenticatorData } from '../webauthn/authData.js';
-import { encodeAttestationObject } from '../webauthn/attestationObject.js';
-import type { CborKey, CborValue } from '../webauthn/cbor.js';
-import { COSEAlg, encodeCoseKey, type CoseKey } from '../webauthn/cose.js';
-import { concatBytes, equalBytes } from '../webauthn/der.js';
-import { sha256 } from '../webauthn/hash.js';
-import type { AuthenticatorTransport } from '../webauthn/types.js';
+import { buildAuthenticatorData, concatBytes, COSEAlg, encodeAttestationObject, encodeCoseKey, equalBytes, sha256, type AuthenticatorTransport, type CborKey, type CborValue, type CoseKey } from '../webauthn/index.js';
 import { privateKeyFor, signWith, type AuthenticatorContext } from './context.js';
 import type { StoredCredential } from './credentials.js';
 import { flipLastByte } from './faults.js';

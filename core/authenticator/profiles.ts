@@ -1,6 +1,5 @@
 import { HarnessError } from '../errors.js';
-import { COSEAlg } from '../webauthn/cose.js';
-import type { AuthenticatorTransport } from '../webauthn/types.js';
+import { COSEAlg, type AuthenticatorTransport } from '../webauthn/index.js';
 
 export type CounterPolicy = 'increment' | 'zero' | 'regress';
 export type AttestationKind = 'none' | 'packed-self' | 'packed-x5c' | 'fido-u2f';

@@ -5,7 +5,7 @@ import { systemClock } from '../clock.js';
 import { HarnessError } from '../errors.js';
 import { fromBase64url } from '../webauthn/base64url.js';
 import { COSEAlg, encodeCoseKey, type CoseKey } from '../webauthn/cose.js';
-import { equalBytes } from '../webauthn/der.js';
+import { equalBytes } from '../webauthn/bytes.js';
 import { fromBase64 } from './cdpCommands.js';
 import type { CdpCredential } from './cdpTypes.js';
 

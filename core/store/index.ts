@@ -3,3 +3,4 @@ export * from './migrations.js';
 export * from './openStore.js';
 export * from './repositories.js';
 export type * from './rows.js';
+export * from './vault/index.js';

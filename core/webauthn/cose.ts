@@ -2,7 +2,8 @@ import { p256 } from '@noble/curves/nist.js';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { HarnessError } from '../errors.js';
 import { decodeCbor, encodeCbor, type CborKey, type CborValue } from './cbor.js';
-import { concatBytes, derTlv, derUnsignedInteger, hexToBytes } from './der.js';
+import { concatBytes, hexToBytes } from './bytes.js';
+import { derTlv, derUnsignedInteger } from './der.js';
 
 /** COSE algorithm identifiers the harness speaks (IANA COSE Algorithms registry). */
 export const COSEAlg = { ES256: -7, EdDSA: -8, RS256: -257 } as const;

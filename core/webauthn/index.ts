@@ -5,5 +5,6 @@ export * from './authData.js';
 export * from './clientData.js';
 export * from './attestationObject.js';
 export * from './hash.js';
+export * from './bytes.js';
 export * from './der.js';
 export type * from './types.js';

@@ -4,7 +4,7 @@ import { fromBase64url, toBase64url } from '../../core/webauthn/base64url.js';
 import type { CborKey, CborValue } from '../../core/webauthn/cbor.js';
 import { parseClientDataJSON, type ClientData } from '../../core/webauthn/clientData.js';
 import { coseAlgName, decodeCoseKey, validateCoseKey } from '../../core/webauthn/cose.js';
-import { bytesToHex, equalBytes } from '../../core/webauthn/der.js';
+import { bytesToHex, equalBytes } from '../../core/webauthn/bytes.js';
 import { sha256 } from '../../core/webauthn/hash.js';
 import { describeError } from '../shared/api.js';
 

@@ -1,4 +1,4 @@
-import type { COSEAlg, CoseKey } from '../../webauthn/cose.js';
+import type { COSEAlg, CoseKey } from '../../webauthn/index.js';
 
 /** Key material as the harness stores it: PKCS#8 DER (portable to Chromium's virtual authenticator). */
 export interface KeyMaterial {

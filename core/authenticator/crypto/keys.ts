@@ -1,8 +1,7 @@
 import { p256 } from '@noble/curves/nist.js';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { HarnessError } from '../../errors.js';
-import { COSEAlg, type CoseKey } from '../../webauthn/cose.js';
-import { concatBytes, derChildren, derRead, equalBytes, hexToBytes } from '../../webauthn/der.js';
+import { concatBytes, COSEAlg, derChildren, derRead, equalBytes, hexToBytes, type CoseKey } from '../../webauthn/index.js';
 
 const P256_PKCS8_HEAD = hexToBytes('308187020100301306072a8648ce3d020106082a8648ce3d030107046d306b0201010420');
 const P256_PKCS8_PUB = hexToBytes('a144034200');

@@ -1,8 +1,7 @@
 import { p256 } from '@noble/curves/nist.js';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { HarnessError } from '../../errors.js';
-import { COSEAlg } from '../../webauthn/cose.js';
-import { concatBytes } from '../../webauthn/der.js';
+import { concatBytes, COSEAlg } from '../../webauthn/index.js';
 import type { CryptoBackend } from './backend.js';
 import { deriveEcKey, secretFromPkcs8 } from './keys.js';
 import { generateRsaKeyMaterial, nodeImport, nodeSign, nodeVerify } from './node.js';

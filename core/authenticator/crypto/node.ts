@@ -1,6 +1,5 @@
 import { HarnessError } from '../../errors.js';
-import { COSEAlg, coseKeyToSpki, type CoseKey } from '../../webauthn/cose.js';
-import { fromBase64url, toBase64url } from '../../webauthn/base64url.js';
+import { COSEAlg, coseKeyToSpki, fromBase64url, toBase64url, type CoseKey } from '../../webauthn/index.js';
 import type { CryptoBackend, KeyMaterial, PrivateKeyHandle } from './backend.js';
 import { deriveEd25519Secret, deriveP256Secret, ed25519Pkcs8, ownPkcs8Secret, p256CoseKey, p256Pkcs8 } from './keys.js';
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildAuthenticatorData, parseAuthenticatorData } from '../../../core/webauthn/authData.js';
 import { decodeCoseKey, encodeCoseKey } from '../../../core/webauthn/cose.js';
 import { encodeCbor } from '../../../core/webauthn/cbor.js';
-import { concatBytes } from '../../../core/webauthn/der.js';
+import { concatBytes } from '../../../core/webauthn/bytes.js';
 import { deriveEcKey } from '../../../core/authenticator/crypto/keys.js';
 import { seededRandom } from '../../../core/random.js';
 import { parseClientDataJSON, buildClientDataJSON } from '../../../core/webauthn/clientData.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeCbor, decodeCborPrefix, encodeCbor } from '../../../core/webauthn/cbor.js';
-import { bytesToHex, hexToBytes } from '../../../core/webauthn/der.js';
+import { bytesToHex, hexToBytes } from '../../../core/webauthn/bytes.js';
 import { isHarnessError } from '../../../core/errors.js';
 
 function rejects(hex: string | Uint8Array, code: string): void {

@@ -10,7 +10,7 @@ import { decodeAttestationObject } from '../../../core/webauthn/attestationObjec
 import { parseAuthenticatorData } from '../../../core/webauthn/authData.js';
 import { parseClientDataJSON } from '../../../core/webauthn/clientData.js';
 import { decodeCoseKey, encodeCoseKey } from '../../../core/webauthn/cose.js';
-import { bytesToHex, concatBytes } from '../../../core/webauthn/der.js';
+import { bytesToHex, concatBytes } from '../../../core/webauthn/bytes.js';
 import { sha256 } from '../../../core/webauthn/hash.js';
 
 const fromStd = (b64: string) => new Uint8Array(Buffer.from(b64, 'base64'));
