@@ -1,6 +1,7 @@
-import { HarnessError } from '../errors.js';
-import { audit, requireString, type RpContext } from './context.js';
-import { otpUri } from './otp.js';
+import { HarnessError } from '../../errors.js';
+import { audit, type RpContext } from '../context.js';
+import { requireString } from '../input.js';
+import { otpUri } from '../stepUp/totp.js';
 import { hashPassword } from './passwords.js';
 
 const EMAIL = /^[^\s@]+@[^\s@]+$/;

@@ -1,4 +1,6 @@
-import { maskEmail, requireSession, type RpContext } from './context.js';
+import type { RpContext } from '../context.js';
+import { requireSession } from '../session/requireSession.js';
+import { maskEmail } from './maskEmail.js';
 
 /** The addresses the customer may pick on the メール認証 screen. */
 export function listEmails(ctx: RpContext, opts: { sessionId: string }): { emails: Array<{ emailId: number; address: string; masked: string }> } {

@@ -1,4 +1,5 @@
-import { requireSession, type RpContext } from './context.js';
+import type { RpContext } from '../context.js';
+import { requireSession } from '../session/requireSession.js';
 import { toPasskeySummary, type PasskeySummary } from './passkeySummary.js';
 
 /** The customer's own active passkeys. */

@@ -1,5 +1,5 @@
-import type { PasskeyRow } from '../store/rows.js';
-import { authenticatorName } from './aaguids.js';
+import type { PasskeyRow } from '../../store/index.js';
+import { authenticatorName } from './authenticatorName.js';
 
 export interface PasskeySummary {
   passkeyId: number;

@@ -1,6 +1,6 @@
 import { scryptSync, timingSafeEqual } from 'node:crypto';
-import type { Random } from '../random.js';
-import { fromBase64url, toBase64url } from '../webauthn/base64url.js';
+import type { Random } from '../../random.js';
+import { fromBase64url, toBase64url } from '../../webauthn/index.js';
 
 const KEY_LENGTH = 32;
 

@@ -1,5 +1,6 @@
 import { HarnessError } from '../../errors.js';
-import { audit, requireString, type RpContext } from '../context.js';
+import { audit, type RpContext } from '../context.js';
+import { requireString } from '../input.js';
 
 export function createAdmin(ctx: RpContext, opts: { name: string; role: 'viewer' | 'operator' }): { adminId: number; name: string; role: 'viewer' | 'operator' } {
   const name = requireString(opts.name, 'name', 64);

@@ -1,6 +1,6 @@
 import { HarnessError } from '../../errors.js';
 import type { RpContext } from '../context.js';
-import { toPasskeySummary, type PasskeySummary } from '../passkeySummary.js';
+import { toPasskeySummary, type PasskeySummary } from '../account/passkeySummary.js';
 import { requireAdmin } from './requireAdmin.js';
 
 /** Viewer: one passkey by its credential ID (base64url), revoked or not, with the account it belongs to. One indexed lookup (credential_id is UNIQUE). */

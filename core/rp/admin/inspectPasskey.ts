@@ -1,8 +1,7 @@
 import { HarnessError } from '../../errors.js';
-import { toBase64url } from '../../webauthn/base64url.js';
-import { coseAlgName, isCoseAlg } from '../../webauthn/cose.js';
+import { coseAlgName, isCoseAlg, toBase64url } from '../../webauthn/index.js';
 import type { RpContext } from '../context.js';
-import { toPasskeySummary, type PasskeySummary } from '../passkeySummary.js';
+import { toPasskeySummary, type PasskeySummary } from '../account/passkeySummary.js';
 import { requireAdmin } from './requireAdmin.js';
 
 /** One passkey decoded for support: authenticator name, flags, counter, transports, attestation format. */

@@ -1,6 +1,6 @@
 import { HarnessError } from '../../errors.js';
 import type { RpContext } from '../context.js';
-import { toPasskeySummary, type PasskeySummary } from '../passkeySummary.js';
+import { toPasskeySummary, type PasskeySummary } from '../account/passkeySummary.js';
 import { requireAdmin } from './requireAdmin.js';
 
 /** Every passkey of the account, revoked ones included (support needs the history). */

@@ -1,5 +1,5 @@
 import { HarnessError } from '../../errors.js';
-import type { AdminRow } from '../../store/rows.js';
+import type { AdminRow } from '../../store/index.js';
 import { audit, type RpContext } from '../context.js';
 
 /** Resolves the acting admin; a viewer asking for operator work gets FORBIDDEN (and an audit row). */

@@ -1,11 +1,11 @@
 import { verifyAuthenticationResponse } from '@simplewebauthn/server';
-import { HarnessError } from '../errors.js';
-import type { AccountRow, PasskeyRow } from '../store/rows.js';
-import { fromBase64url } from '../webauthn/base64url.js';
-import { equalBytes } from '../webauthn/der.js';
-import type { AuthenticationResponseJSON } from '../webauthn/types.js';
-import { b64, checkAuthData, checkClientData, checkCredentialIds, consumeCeremony, requireObject } from './ceremonyChecks.js';
-import { audit, auditFailure, hashToken, newToken, type RpContext } from './context.js';
+import { HarnessError } from '../../errors.js';
+import type { AccountRow, PasskeyRow } from '../../store/index.js';
+import { equalBytes, fromBase64url, type AuthenticationResponseJSON } from '../../webauthn/index.js';
+import { checkAuthData, checkClientData, checkCredentialIds, consumeCeremony } from '../ceremony/ceremonyChecks.js';
+import { audit, auditFailure, type RpContext } from '../context.js';
+import { b64, base64urlChars, requireObject } from '../input.js';
+import { hashToken, newToken } from '../session/sessionToken.js';
 
 /**
  * WebAuthn §7.2 (verifying an authentication assertion). The challenge is consumed atomically
@@ -52,9 +52,9 @@ export async function finishLogin(
       throw new HarnessError('USER_HANDLE_MISMATCH', 'a discoverable login must return the userHandle');
     }
 
-    const clientDataJSON = b64(inner.clientDataJSON, 'clientDataJSON', Math.ceil((ctx.policy.maxClientDataBytes * 4) / 3) + 4);
+    const clientDataJSON = b64(inner.clientDataJSON, 'clientDataJSON', base64urlChars(ctx.policy.maxClientDataBytes));
     checkClientData(ctx, clientDataJSON, 'webauthn.get', ceremony);
-    const authDataBytes = b64(inner.authenticatorData, 'authenticatorData', Math.ceil((ctx.policy.maxAttestationBytes * 4) / 3) + 4);
+    const authDataBytes = b64(inner.authenticatorData, 'authenticatorData', base64urlChars(ctx.policy.maxAttestationBytes));
     const authData = checkAuthData(ctx, authDataBytes, { requireUv: ceremony.userVerification === 'required' });
     // §7.2 step 19: BE is fixed at creation; a change means a different authenticator.
     if (authData.flags.be !== passkey.backupEligible) throw new HarnessError('BACKUP_FLAGS_INVALID', 'the backup-eligible flag changed since registration');

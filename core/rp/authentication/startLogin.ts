@@ -1,8 +1,9 @@
+import { createHmac } from 'node:crypto';
 import { generateAuthenticationOptions } from '@simplewebauthn/server';
-import { HarnessError } from '../errors.js';
-import { toBase64url } from '../webauthn/base64url.js';
-import type { PublicKeyCredentialRequestOptionsJSON } from '../webauthn/types.js';
-import { audit, hmac, newToken, SUPPORTED_ALGORITHMS, type RpContext } from './context.js';
+import { HarnessError } from '../../errors.js';
+import { toBase64url, type PublicKeyCredentialRequestOptionsJSON } from '../../webauthn/index.js';
+import { issueChallenge, SUPPORTED_ALGORITHMS } from '../ceremony/issueChallenge.js';
+import type { RpContext } from '../context.js';
 
 /**
  * Passkey login, step 1: username-first (`loginId`) or discoverable (none). An unknown login ID
@@ -22,10 +23,7 @@ export async function startLogin(
   let allowCredentials: Array<{ id: string; transports?: string[] }> | undefined;
   if (loginId !== undefined) {
     const passkeys = account ? ctx.store.passkeys.listForAccount(account.id) : [];
-    allowCredentials =
-      passkeys.length > 0
-        ? passkeys.map((p) => ({ id: p.credentialId, transports: p.transports }))
-        : [{ id: toBase64url(hmac(ctx.secret, `fake-credential:${loginId}`)), transports: ['hybrid', 'internal'] }];
+    allowCredentials = passkeys.length > 0 ? passkeys.map((p) => ({ id: p.credentialId, transports: p.transports })) : [{ id: fakeCredentialId(ctx, loginId), transports: ['hybrid', 'internal'] }];
   }
   const options = await generateAuthenticationOptions({
     rpID: ctx.rpId,
@@ -34,22 +32,17 @@ export async function startLogin(
     userVerification,
     ...(allowCredentials ? { allowCredentials: allowCredentials as never } : {}),
   });
-  const ceremonyId = newToken(ctx, 16);
-  const now = ctx.clock.now();
-  ctx.store.transaction(() => {
-    ctx.store.challenges.insert({
-      handle: ceremonyId,
-      challenge: options.challenge,
-      purpose: 'authentication',
-      sessionId: null,
-      accountId: account?.id ?? null,
-      loginId: loginId ?? null,
-      userVerification,
-      algorithms: SUPPORTED_ALGORITHMS,
-      createdAt: now,
-      expiresAt: now + ctx.policy.challengeTtlMs,
-    });
-    audit(ctx, { actor: loginId === undefined ? 'anonymous' : `customer:${loginId}`, action: 'login.start', outcome: 'success', accountId: account?.id ?? null, details: { ceremonyId, discoverable: loginId === undefined } });
+  return issueChallenge(ctx, {
+    options,
+    purpose: 'authentication',
+    binding: { sessionId: null, accountId: account?.id ?? null, loginId: loginId ?? null },
+    userVerification,
+    algorithms: SUPPORTED_ALGORITHMS,
+    audit: { actor: loginId === undefined ? 'anonymous' : `customer:${loginId}`, action: 'login.start', details: { discoverable: loginId === undefined } },
   });
-  return { ceremonyId, options: JSON.parse(JSON.stringify(options)) as PublicKeyCredentialRequestOptionsJSON };
+}
+
+/** The same ID for the same unknown login ID on every request (a per-database HMAC), like a real one would be. */
+function fakeCredentialId(ctx: RpContext, loginId: string): string {
+  return toBase64url(new Uint8Array(createHmac('sha256', ctx.secret).update(`fake-credential:${loginId}`).digest()));
 }

@@ -1,27 +1,12 @@
-import { HarnessError } from '../errors.js';
-import type { ChallengeRow } from '../store/rows.js';
-import { fromBase64url } from '../webauthn/base64url.js';
-import { parseClientDataJSON, type ClientData } from '../webauthn/clientData.js';
-import { equalBytes } from '../webauthn/der.js';
-import { sha256 } from '../webauthn/hash.js';
-import { FLAG, parseAuthenticatorData, type ParsedAuthenticatorData } from '../webauthn/authData.js';
-import type { RpContext } from './context.js';
+import { HarnessError } from '../../errors.js';
+import type { ChallengeRow } from '../../store/index.js';
+import { equalBytes, FLAG, fromBase64url, parseAuthenticatorData, parseClientDataJSON, sha256, type ClientData, type ParsedAuthenticatorData } from '../../webauthn/index.js';
+import type { RpContext } from '../context.js';
 
 /**
  * The cheap structural checks of WebAuthn §7.1/§7.2 that we run ourselves, before
  * @simplewebauthn/server, so every failure carries a specific code instead of a parsed message.
  */
-
-export function requireObject(value: unknown, what: string): Record<string, unknown> {
-  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new HarnessError('INVALID_INPUT', `${what} must be an object`);
-  return value as Record<string, unknown>;
-}
-
-export function b64(value: unknown, what: string, maxChars: number): Uint8Array {
-  if (typeof value !== 'string') throw new HarnessError('INVALID_INPUT', `${what} must be a base64url string`);
-  if (value.length > maxChars) throw new HarnessError('PAYLOAD_TOO_LARGE', `${what} is larger than allowed`);
-  return fromBase64url(value, what);
-}
 
 /** id and rawId are the same base64url string; the credential ID is 1..1023 bytes (WebAuthn §7.1 step 25, §5.1). */
 export function checkCredentialIds(response: Record<string, unknown>): { id: string; idBytes: Uint8Array } {

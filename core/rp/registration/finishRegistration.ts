@@ -1,15 +1,13 @@
 import { verifyRegistrationResponse } from '@simplewebauthn/server';
-import { HarnessError } from '../errors.js';
-import type { ChallengeRow } from '../store/rows.js';
-import { decodeAttestationObject } from '../webauthn/attestationObject.js';
-import { decodeCbor } from '../webauthn/cbor.js';
-import { decodeCoseKey } from '../webauthn/cose.js';
-import { bytesToHex, equalBytes } from '../webauthn/der.js';
-import type { RegistrationResponseJSON } from '../webauthn/types.js';
-import { b64, checkAuthData, checkClientData, checkCredentialIds, consumeCeremony, requireObject } from './ceremonyChecks.js';
-import { audit, auditFailure, requireSession, type RpContext } from './context.js';
-import { escapeForDisplay } from './escapeForDisplay.js';
-import { toPasskeySummary, type PasskeySummary } from './passkeySummary.js';
+import { HarnessError } from '../../errors.js';
+import type { ChallengeRow } from '../../store/index.js';
+import { bytesToHex, decodeAttestationObject, decodeCbor, decodeCoseKey, equalBytes, type RegistrationResponseJSON } from '../../webauthn/index.js';
+import { toPasskeySummary, type PasskeySummary } from '../account/passkeySummary.js';
+import { checkAuthData, checkClientData, checkCredentialIds, consumeCeremony } from '../ceremony/ceremonyChecks.js';
+import { audit, auditFailure, type RpContext } from '../context.js';
+import { b64, base64urlChars, requireObject } from '../input.js';
+import { requireSession } from '../session/requireSession.js';
+import { sendRegistrationNotice } from './sendRegistrationNotice.js';
 
 const TRANSPORTS = new Set(['ble', 'cable', 'hybrid', 'internal', 'nfc', 'smart-card', 'usb']);
 
@@ -40,10 +38,10 @@ export async function finishRegistration(
     const response = requireObject(opts.response, 'response');
     const inner = requireObject(response.response, 'response.response');
     const { id, idBytes } = checkCredentialIds(response);
-    const clientDataJSON = b64(inner.clientDataJSON, 'clientDataJSON', Math.ceil((ctx.policy.maxClientDataBytes * 4) / 3) + 4);
+    const clientDataJSON = b64(inner.clientDataJSON, 'clientDataJSON', base64urlChars(ctx.policy.maxClientDataBytes));
     checkClientData(ctx, clientDataJSON, 'webauthn.create', ceremony);
     // Size limit before any CBOR is parsed, then the strict decoder (no tags, no indefinite lengths, no trailing bytes).
-    const attestationBytes = b64(inner.attestationObject, 'attestationObject', Math.ceil((ctx.policy.maxAttestationBytes * 4) / 3) + 4);
+    const attestationBytes = b64(inner.attestationObject, 'attestationObject', base64urlChars(ctx.policy.maxAttestationBytes));
     const attestation = decodeAttestationObject(attestationBytes);
     const authData = checkAuthData(ctx, attestation.authData, { requireUv: ceremony.userVerification === 'required' });
     const attested = authData.attestedCredentialData;
@@ -107,28 +105,9 @@ export async function finishRegistration(
       });
       return ctx.store.passkeys.byId(passkeyId)!;
     });
-    await sendNotice(ctx, account.id, account.displayName, passkey.name, actor);
+    await sendRegistrationNotice(ctx, { accountId: account.id, displayName: account.displayName, passkeyName: passkey.name, actor });
     return { passkey: toPasskeySummary(passkey) };
   } catch (error) {
     auditFailure(ctx, error, { actor, action: 'registration.finish', accountId: account.id, details: { ceremonyId: ceremonyId ?? null } });
   }
 }
-
-async function sendNotice(ctx: RpContext, accountId: number, displayName: string, passkeyName: string, actor: string): Promise<void> {
-  for (const email of ctx.store.emails.list(accountId)) {
-    // The names are the customer's own text: CR/LF/ANSI must not forge lines in a mail client or a log viewer.
-    const who = escapeForDisplay(displayName);
-    const what = escapeForDisplay(passkeyName);
-    try {
-      await ctx.mailer.send({
-        to: email.address,
-        subject: `【${ctx.rpName}】パスキー登録完了のお知らせ`,
-        text: `${who} 様\n\nパスキー「${what}」が登録されました。お心当たりのない場合は、至急サポートまでご連絡ください。\n\nA passkey "${what}" was registered to your account. If this was not you, contact support.\n`,
-      });
-    } catch (error) {
-      // The passkey is bound already; a failed notice is recorded, not turned into a failed registration.
-      audit(ctx, { actor, action: 'registration.notice', outcome: 'failure', code: error instanceof HarnessError ? error.code : 'MAIL_FAILED', accountId });
-    }
-  }
-}
-

@@ -1,7 +1,10 @@
 import { generateRegistrationOptions } from '@simplewebauthn/server';
-import { HarnessError } from '../errors.js';
-import type { PublicKeyCredentialCreationOptionsJSON } from '../webauthn/types.js';
-import { audit, isStepUpFresh, newToken, requireSession, SUPPORTED_ALGORITHMS, type RpContext } from './context.js';
+import { HarnessError } from '../../errors.js';
+import type { PublicKeyCredentialCreationOptionsJSON } from '../../webauthn/index.js';
+import { issueChallenge, SUPPORTED_ALGORITHMS } from '../ceremony/issueChallenge.js';
+import { audit, type RpContext } from '../context.js';
+import { requireSession } from '../session/requireSession.js';
+import { isStepUpFresh } from '../stepUp/isStepUpFresh.js';
 
 type UserVerification = 'required' | 'preferred' | 'discouraged';
 
@@ -39,22 +42,13 @@ export async function startRegistration(
     },
     supportedAlgorithmIDs: SUPPORTED_ALGORITHMS,
   });
-  const ceremonyId = newToken(ctx, 16);
-  const now = ctx.clock.now();
-  ctx.store.transaction(() => {
-    ctx.store.challenges.insert({
-      handle: ceremonyId,
-      challenge: options.challenge,
-      purpose: 'registration',
-      sessionId: session.id,
-      accountId: account.id,
-      loginId: null,
-      userVerification,
-      algorithms: options.pubKeyCredParams.map((p) => p.alg),
-      createdAt: now,
-      expiresAt: now + ctx.policy.challengeTtlMs,
-    });
-    audit(ctx, { actor, action: 'registration.start', outcome: 'success', accountId: account.id, details: { ceremonyId, attestation, userVerification } });
+  // §7.1 step 20 checks the credential's algorithm against exactly these pubKeyCredParams.
+  return issueChallenge(ctx, {
+    options,
+    purpose: 'registration',
+    binding: { sessionId: session.id, accountId: account.id, loginId: null },
+    userVerification,
+    algorithms: options.pubKeyCredParams.map((p) => p.alg),
+    audit: { actor, action: 'registration.start', details: { attestation, userVerification } },
   });
-  return { ceremonyId, options: JSON.parse(JSON.stringify(options)) as PublicKeyCredentialCreationOptionsJSON };
 }

@@ -1,4 +1,6 @@
-import { isStepUpFresh, requireSession, type RpContext } from './context.js';
+import type { RpContext } from '../context.js';
+import { isStepUpFresh } from '../stepUp/isStepUpFresh.js';
+import { requireSession } from './requireSession.js';
 
 export function getSession(ctx: RpContext, opts: { sessionId: string }) {
   const { session, account } = requireSession(ctx, opts.sessionId);

@@ -1,6 +1,8 @@
-import { HarnessError } from '../errors.js';
-import { audit, hashToken, newToken, requireString, type RpContext } from './context.js';
-import { verifyPassword } from './passwords.js';
+import { HarnessError } from '../../errors.js';
+import { verifyPassword } from '../account/passwords.js';
+import { audit, type RpContext } from '../context.js';
+import { requireString } from '../input.js';
+import { hashToken, newToken } from './sessionToken.js';
 
 // A fixed hash to spend the same scrypt time on unknown login IDs as on known ones.
 let decoy: string | undefined;

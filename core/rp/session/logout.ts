@@ -1,4 +1,5 @@
-import { audit, hashToken, type RpContext } from './context.js';
+import { audit, type RpContext } from '../context.js';
+import { hashToken } from './sessionToken.js';
 
 /** Ends the session; its open codes and challenges go with it (ON DELETE CASCADE). Idempotent. */
 export function logout(ctx: RpContext, opts: { sessionId: string }): { ok: true } {

@@ -1,6 +1,7 @@
-import { HarnessError } from '../errors.js';
-import { audit, requireSession, type RpContext } from './context.js';
-import { matchTotp } from './otp.js';
+import { HarnessError } from '../../errors.js';
+import { audit, type RpContext } from '../context.js';
+import { requireSession } from '../session/requireSession.js';
+import { matchTotp } from './totp.js';
 
 /** Activates a pending enrolment once the customer proves their app shows the right code. */
 export function confirmOtp(ctx: RpContext, opts: { sessionId: string; code: string }): { status: 'active' } {

@@ -1,7 +1,9 @@
 import { Secret } from 'otpauth';
-import { HarnessError } from '../errors.js';
-import { audit, isStepUpFresh, requireSession, type RpContext } from './context.js';
-import { otpUri } from './otp.js';
+import { HarnessError } from '../../errors.js';
+import { audit, type RpContext } from '../context.js';
+import { requireSession } from '../session/requireSession.js';
+import { isStepUpFresh } from './isStepUpFresh.js';
+import { otpUri } from './totp.js';
 
 /**
  * ワンタイムパスワードサービス 申込: issues a TOTP secret (pending until confirmed). Needs a fresh

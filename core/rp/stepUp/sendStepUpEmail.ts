@@ -1,12 +1,9 @@
-import { HarnessError } from '../errors.js';
-import { audit, maskEmail, requireSession, type RpContext } from './context.js';
-import { hashCode, sixDigits, STEP_UP_PURPOSES, type StepUpPurpose } from './stepUpCode.js';
-
-export function parsePurpose(value: unknown): StepUpPurpose {
-  if (value === undefined) return 'passkey-registration';
-  if (!(STEP_UP_PURPOSES as readonly unknown[]).includes(value)) throw new HarnessError('INVALID_INPUT', `purpose must be one of ${STEP_UP_PURPOSES.join(', ')}`);
-  return value as StepUpPurpose;
-}
+import { HarnessError } from '../../errors.js';
+import { maskEmail } from '../account/maskEmail.js';
+import { audit, type RpContext } from '../context.js';
+import { requireSession } from '../session/requireSession.js';
+import { parsePurpose, type StepUpPurpose } from './purpose.js';
+import { hashCode, sixDigits } from './stepUpCode.js';
 
 /**
  * Seed step 3 (メール認証): email a 6-digit code to an address the customer picked among their own.

@@ -1,8 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { Random } from '../random.js';
-
-export const STEP_UP_PURPOSES = ['passkey-registration', 'otp-enrollment'] as const;
-export type StepUpPurpose = (typeof STEP_UP_PURPOSES)[number];
+import type { Random } from '../../random.js';
 
 /** Six uniformly distributed digits: rejection sampling avoids the modulo bias of `n % 1e6`. */
 export function sixDigits(random: Random): string {

@@ -1,5 +1,5 @@
 import { Secret, TOTP } from 'otpauth';
-import type { RpContext } from './context.js';
+import type { RpContext } from '../context.js';
 
 const PERIOD = 30;
 

@@ -1,8 +1,10 @@
-import { HarnessError, type HarnessErrorCode } from '../errors.js';
-import { audit, hashToken, newToken, requireSession, type RpContext } from './context.js';
-import { matchTotp } from './otp.js';
-import { parsePurpose } from './sendStepUpEmail.js';
-import { codeMatches, type StepUpPurpose } from './stepUpCode.js';
+import { HarnessError, type HarnessErrorCode } from '../../errors.js';
+import { audit, type RpContext } from '../context.js';
+import { requireSession } from '../session/requireSession.js';
+import { hashToken, newToken } from '../session/sessionToken.js';
+import { parsePurpose, type StepUpPurpose } from './purpose.js';
+import { codeMatches } from './stepUpCode.js';
+import { matchTotp } from './totp.js';
 
 /**
  * Seed step 4 (認証コード入力): checks the emailed code, or the TOTP code when the account uses the
