@@ -1,0 +1,16 @@
+import { createPrivateKey, sign } from 'node:crypto';
+import { toBase64url } from '../webauthn/index.js';
+
+/**
+ * A compact JWS (RFC 7515) signed ES256 by a P-256 key, its certificate chain in the header's x5c
+ * (standard base64 DER, leaf first, RFC 7515 §4.1.6) — the MDS3 BLOB format (§3.1.7).
+ */
+export function signJws(options: { payload: unknown; x5c: Uint8Array[]; pkcs8: Uint8Array }): string {
+  const header = { alg: 'ES256', typ: 'JWT', x5c: options.x5c.map((der) => Buffer.from(der).toString('base64')) };
+  const encode = (value: unknown): string => toBase64url(new TextEncoder().encode(JSON.stringify(value)));
+  const signingInput = `${encode(header)}.${encode(options.payload)}`;
+  const key = createPrivateKey({ key: Buffer.from(options.pkcs8), format: 'der', type: 'pkcs8' });
+  // JWS ES256 signatures are r ‖ s (RFC 7518 §3.4), not DER.
+  const signature = sign('sha256', Buffer.from(signingInput), { key, dsaEncoding: 'ieee-p1363' });
+  return `${signingInput}.${toBase64url(new Uint8Array(signature))}`;
+}
