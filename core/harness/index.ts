@@ -9,3 +9,5 @@ export { memoryPhoneRegistry, PHONE_EXPORT_FORMAT, type PhoneRecord, type PhoneR
 export { vaultPhoneRegistry } from './vaultPhoneRegistry.js';
 export { createHarnessMount } from './createHarnessMount.js';
 export { createDemoCustomer, DEMO_CUSTOMER } from './createDemoCustomer.js';
+export { openPhoneRegistry, phoneVaultPath } from './openPhoneRegistry.js';
+export { startServer, type RunningServer, type ServerAccess, type StartServerOptions } from './startServer.js';

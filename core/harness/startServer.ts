@@ -1,0 +1,112 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { systemClock, type Clock } from '../clock.js';
+import { createHttpServer, pickFreePort } from '../http/index.js';
+import { createDemoCustomer, type DEMO_CUSTOMER } from './createDemoCustomer.js';
+import { createHarness, type Harness } from './createHarness.js';
+import { createHarnessMount } from './createHarnessMount.js';
+import { openPhoneRegistry } from './openPhoneRegistry.js';
+import type { PhoneRegistry } from './phoneRegistry.js';
+import type { HarnessCaller } from './types.js';
+
+export interface StartServerOptions {
+  /** The RP's SQLite file (its folder is created), or `':memory:'` for a throwaway server. */
+  dbPath: string;
+  /** The phones' vault; default `phones.sqlite` beside `dbPath` (memory for a memory database). */
+  vaultPath?: string;
+  /** Vault passphrase as the adapter read it from PASSKEY_HARNESS_VAULT_PASSPHRASE (never a flag). */
+  passphrase?: string;
+  /** Default `localhost`. */
+  rpId?: string;
+  /** Default `http://{rpId}:{port}`, with the port actually used. */
+  origin?: string;
+  /** Makes the harness's randomness reproducible. */
+  seed?: string;
+  /** Default `127.0.0.1`. */
+  host?: string;
+  /** Default 0: a free port is picked first, so the RP's origin names the real port. */
+  port?: number;
+  /** Built renderer to serve; default: core/http's (the nearest `out/renderer`); `null` serves no pages. */
+  staticDir?: string | null;
+  /**
+   * Who started the server (the CLI's user, the desktop app's user): the harness's own calls act
+   * as them, and the tokens are minted for them (see `RunningServer.operator` / `viewer`).
+   */
+  actor: HarnessCaller;
+  /** Also mint a read-only token for support staff (default true; the desktop app has one local user). */
+  viewerToken?: boolean;
+  clock?: Clock;
+}
+
+/**
+ * A bearer token minted at this start (only its hash is stored, so the previous start's token
+ * stops working), who it acts as, and the console URL carrying it in the fragment, which
+ * browsers never send, so it stays out of server and proxy logs.
+ */
+export interface ServerAccess {
+  caller: HarnessCaller;
+  token: string;
+  consoleUrl: string;
+}
+
+export interface RunningServer {
+  harness: Harness;
+  /** The harness's phones (the desktop app's phone windows use the same registry). */
+  phones: PhoneRegistry;
+  /** `http://localhost:PORT`: customer pages at `/`, console at `/console/`, API at `/api/harness/`. */
+  url: string;
+  port: number;
+  /** The RP's origin (what passkeys are bound to). */
+  origin: string;
+  /** The operator's way in: acts as `actor` when it is an operator, else as `{actor.name}:operator`. */
+  operator: ServerAccess;
+  /** Support staff's read-only way in (`viewerToken`): acts as `actor` when it is a viewer, else as `{actor.name}:viewer`. */
+  viewer?: ServerAccess;
+  /** Created at this start because the database had no customers yet. */
+  demoCustomer?: typeof DEMO_CUSTOMER;
+  /** Stops listening, then closes the harness (database and phones). */
+  close(): Promise<void>;
+}
+
+const operatorOf = (actor: HarnessCaller): HarnessCaller => ({ name: actor.role === 'operator' ? actor.name : `${actor.name}:operator`, role: 'operator' });
+const viewerOf = (actor: HarnessCaller): HarnessCaller => ({ name: actor.role === 'viewer' ? actor.name : `${actor.name}:viewer`, role: 'viewer' });
+
+/**
+ * The one server startup behind `pkh serve` / `ui` / `start` and the desktop app: phones, harness
+ * (store + RP), fresh tokens, the demo customer on a fresh database, the HTTP server listening.
+ * Anything that fails after the harness opened closes it again, so no file stays locked.
+ */
+export async function startServer(options: StartServerOptions): Promise<RunningServer> {
+  const { dbPath, vaultPath, passphrase, rpId = 'localhost', seed, host = '127.0.0.1', staticDir, actor, viewerToken = true, clock = systemClock } = options;
+  const port = options.port ? options.port : await pickFreePort(host);
+  const origin = options.origin ?? `http://${rpId}:${port}`;
+  if (dbPath !== ':memory:') mkdirSync(dirname(dbPath), { recursive: true });
+  const phones = openPhoneRegistry({ dbPath, vaultPath, passphrase, clock });
+  const harness = await createHarness({ phones, dbPath, passphrase, rpId, origin, seed, actor, clock });
+  try {
+    // Tokens first: a name that exists with another role (CONFIG_INVALID) fails before anything listens.
+    const mint = (caller: HarnessCaller) => ({ caller, token: harness.issueToken(caller) });
+    const operator = mint(operatorOf(actor));
+    const viewer = viewerToken ? mint(viewerOf(actor)) : undefined;
+    const demoCustomer = await createDemoCustomer(harness.as(operator.caller));
+    const listening = await createHttpServer({ rp: harness.rp, harness: createHarnessMount(harness), origins: [origin], ...(staticDir === undefined ? {} : { staticDir }) }).listen({ port, host });
+    const access = ({ caller, token }: { caller: HarnessCaller; token: string }): ServerAccess => ({ caller, token, consoleUrl: `${listening.url}/console/#token=${token}` });
+    return {
+      harness,
+      phones,
+      url: listening.url,
+      port: listening.port,
+      origin,
+      operator: access(operator),
+      ...(viewer ? { viewer: access(viewer) } : {}),
+      ...(demoCustomer ? { demoCustomer } : {}),
+      close: async () => {
+        await listening.close();
+        await harness.close();
+      },
+    };
+  } catch (error) {
+    await harness.close();
+    throw error;
+  }
+}
