@@ -1,7 +1,7 @@
 import type { Clock } from '../clock.js';
 import type { Random } from '../random.js';
 import { toBase64url } from '../webauthn/index.js';
-import type { AttestationCa } from './attestationCa.js';
+import type { AttestationCa } from './attestation/ca.js';
 import type { CryptoBackend, PrivateKeyHandle } from './crypto/backend.js';
 import { nobleBackend } from './crypto/noble.js';
 import { nodeBackend } from './crypto/node.js';

@@ -1,6 +1,6 @@
 import { systemClock, type Clock } from '../clock.js';
 import { seededRandom, systemRandom, type Random } from '../random.js';
-import { defaultAttestationCa, type AttestationCa } from './attestationCa.js';
+import { defaultAttestationCa, type AttestationCa } from './attestation/ca.js';
 import type { AuthenticatorContext } from './context.js';
 import type { CryptoBackend } from './crypto/backend.js';
 import { nobleBackend } from './crypto/noble.js';

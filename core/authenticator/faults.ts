@@ -28,3 +28,8 @@ export function flipLastByte(bytes: Uint8Array): Uint8Array {
   if (out.length > 0) out[out.length - 1] = out[out.length - 1]! ^ 0x01;
   return out;
 }
+
+/** The `corruptSignature` knob, applied where a statement or assertion is signed. */
+export function corruptIfAsked(faults: AuthenticatorFaults, signature: Uint8Array): Uint8Array {
+  return faults.corruptSignature ? flipLastByte(signature) : signature;
+}

@@ -2,7 +2,7 @@ import { HarnessError } from '../errors.js';
 import { buildAuthenticatorData, concatBytes, equalBytes, sha256 } from '../webauthn/index.js';
 import { privateKeyFor, signWith, type AuthenticatorContext } from './context.js';
 import type { StoredCredential } from './credentials.js';
-import { flipLastByte } from './faults.js';
+import { corruptIfAsked, flipLastByte } from './faults.js';
 import { authorizeLocally, type UserVerificationRequirement } from './localAuth.js';
 
 export interface GetAssertionOptions {
@@ -95,8 +95,7 @@ export async function getAssertion(ctx: AuthenticatorContext, options: GetAssert
     authenticatorData[32] = authenticatorData[32]! | 0x80;
   }
   // WebAuthn §6.3.3 step 11: sign authenticatorData ‖ clientDataHash.
-  let signature = signWith(privateKeyFor(ctx, credential), concatBytes(authenticatorData, clientDataHash));
-  if (faults.corruptSignature) signature = flipLastByte(signature);
+  const signature = corruptIfAsked(faults, signWith(privateKeyFor(ctx, credential), concatBytes(authenticatorData, clientDataHash)));
 
   ctx.credentials.updateUsage(credential.id, { signCount, lastUsedAt: ctx.clock.now() });
   return {

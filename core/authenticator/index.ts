@@ -2,7 +2,7 @@ export * from './profiles.js';
 export * from './crypto/backend.js';
 export { nobleBackend } from './crypto/noble.js';
 export { nodeBackend } from './crypto/node.js';
-export * from './attestationCa.js';
+export * from './attestation/ca.js';
 export * from './credentials.js';
 export * from './faults.js';
 export * from './localAuth.js';

@@ -1,10 +1,14 @@
 import { HarnessError } from '../errors.js';
-import { buildAuthenticatorData, concatBytes, COSEAlg, encodeAttestationObject, encodeCoseKey, equalBytes, sha256, type AuthenticatorTransport, type CborKey, type CborValue, type CoseKey } from '../webauthn/index.js';
-import { privateKeyFor, signWith, type AuthenticatorContext } from './context.js';
+import { buildAuthenticatorData, COSEAlg, encodeAttestationObject, encodeCoseKey, equalBytes, sha256, type AuthenticatorTransport, type CoseKey } from '../webauthn/index.js';
+import { fidoU2fAttestation } from './attestation/fidoU2f.js';
+import { noneAttestation } from './attestation/none.js';
+import { packedSelfAttestation, packedX5cAttestation } from './attestation/packed.js';
+import type { AttestationFormat } from './attestation/statement.js';
+import { privateKeyFor, type AuthenticatorContext } from './context.js';
 import type { StoredCredential } from './credentials.js';
 import { flipLastByte } from './faults.js';
 import { authorizeLocally, type UserVerificationRequirement } from './localAuth.js';
-import { aaguidToBytes } from './profiles.js';
+import { aaguidToBytes, type DeviceProfile } from './profiles.js';
 
 export interface MakeCredentialOptions {
   rpId: string;
@@ -36,6 +40,13 @@ export interface MakeCredentialResult {
 }
 
 const ZERO_AAGUID = new Uint8Array(16);
+
+const FORMATS: Record<DeviceProfile['attestation'], AttestationFormat> = {
+  none: noneAttestation,
+  'packed-self': packedSelfAttestation,
+  'packed-x5c': packedX5cAttestation,
+  'fido-u2f': fidoU2fAttestation,
+};
 
 /** CTAP2 authenticatorMakeCredential (§6.1), with the profile's attestation and counter policy. */
 export async function makeCredential(ctx: AuthenticatorContext, options: MakeCredentialOptions): Promise<MakeCredentialResult> {
@@ -96,28 +107,9 @@ export async function makeCredential(ctx: AuthenticatorContext, options: MakeCre
     lastUsedAt: null,
   };
 
+  // §5.4.7: the profile's statement only when the RP asks for it; the AAGUID stays either way.
   const conveyed = options.attestation === 'direct' || options.attestation === 'enterprise' || options.attestation === 'indirect';
-  const kind = conveyed ? profile.attestation : 'none';
-  const toBeSigned = concatBytes(authData, clientDataHash);
-  const attStmt = new Map<CborKey, CborValue>();
-  let fmt = 'none';
-  if (kind === 'packed-self') {
-    // WebAuthn §8.2: self attestation signs authData ‖ clientDataHash with the credential key.
-    fmt = 'packed';
-    const handle = keyMaterial.handle ?? ctx.backend.importPrivateKey(alg, keyMaterial.pkcs8);
-    attStmt.set('alg', alg).set('sig', maybeCorrupt(ctx, signWith(handle, toBeSigned)));
-  } else if (kind === 'packed-x5c') {
-    fmt = 'packed';
-    const cert = await (await ctx.attestationCa()).packedCertificate(profile.aaguid);
-    attStmt.set('alg', COSEAlg.ES256).set('sig', maybeCorrupt(ctx, signWith(cert.key, toBeSigned))).set('x5c', [cert.certificate]);
-  } else if (kind === 'fido-u2f') {
-    // WebAuthn §8.6: verificationData = 0x00 ‖ rpIdHash ‖ clientDataHash ‖ credentialId ‖ publicKeyU2F.
-    fmt = 'fido-u2f';
-    const key = keyMaterial.publicKey as Extract<CoseKey, { kty: 2 }>;
-    const cert = await (await ctx.attestationCa()).u2fCertificate();
-    const data = concatBytes(Uint8Array.of(0), authData.subarray(0, 32), clientDataHash, credentialId, Uint8Array.of(4), key.x, key.y);
-    attStmt.set('sig', maybeCorrupt(ctx, signWith(cert.key, data))).set('x5c', [cert.certificate]);
-  }
+  const { fmt, attStmt } = await FORMATS[conveyed ? profile.attestation : 'none'](ctx, { authData, clientDataHash, credentialId, alg, keyMaterial });
 
   // CTAP2 §6.1.2 step 15: a new discoverable credential replaces one for the same RP and user.
   if (discoverable) {
@@ -144,8 +136,4 @@ export async function makeCredential(ctx: AuthenticatorContext, options: MakeCre
     authenticatorAttachment: profile.attachment,
     discoverable,
   };
-}
-
-function maybeCorrupt(ctx: AuthenticatorContext, signature: Uint8Array): Uint8Array {
-  return ctx.faults.corruptSignature ? flipLastByte(signature) : signature;
 }

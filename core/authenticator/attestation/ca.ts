@@ -1,13 +1,13 @@
 import type * as X509 from '@peculiar/x509';
-import { HarnessError } from '../errors.js';
-import { systemClock, type Clock } from '../clock.js';
-import { systemRandom, type Random } from '../random.js';
-import { bytesToHex, concatBytes, COSEAlg } from '../webauthn/index.js';
-import type { CryptoBackend, PrivateKeyHandle } from './crypto/backend.js';
-import { deriveEcKey } from './crypto/keys.js';
-import { nobleBackend } from './crypto/noble.js';
-import { nodeCrypto } from './crypto/node.js';
-import { aaguidToBytes } from './profiles.js';
+import { HarnessError } from '../../errors.js';
+import { systemClock, type Clock } from '../../clock.js';
+import { systemRandom, type Random } from '../../random.js';
+import { bytesToHex, concatBytes, COSEAlg } from '../../webauthn/index.js';
+import type { CryptoBackend, PrivateKeyHandle } from '../crypto/backend.js';
+import { deriveEcKey } from '../crypto/keys.js';
+import { nobleBackend } from '../crypto/noble.js';
+import { nodeCrypto } from '../crypto/node.js';
+import { aaguidToBytes } from '../profiles.js';
 
 /** FIDO id-fido-gen-ce-aaguid: the certificate names the authenticator model it attests. */
 export const OID_FIDO_GEN_CE_AAGUID = '1.3.6.1.4.1.45724.1.1.4';

@@ -11,7 +11,7 @@ import {
 } from '@simplewebauthn/server';
 import * as fido2lib from 'fido2-lib';
 import type { WebAuthnCredential } from '@simplewebauthn/server';
-import { createAttestationCa, type AttestationCa } from '../../../core/authenticator/attestationCa.js';
+import { createAttestationCa, type AttestationCa } from '../../../core/authenticator/attestation/ca.js';
 import { createAuthenticator } from '../../../core/authenticator/createAuthenticator.js';
 import type { CryptoBackend } from '../../../core/authenticator/crypto/backend.js';
 import { nobleBackend } from '../../../core/authenticator/crypto/noble.js';
