@@ -50,10 +50,7 @@ export async function openHarnessCa(options: { material: TrustMaterial; backend?
       const existing = material.certificate(name);
       found = existing && certificateMatchesKey(existing, key)
         ? Promise.resolve(existing)
-        : issue().then((der) => {
-            material.remember(name, der);
-            return der;
-          });
+        : issue().then((der) => material.remember(name, der));
       found.catch(() => pending.delete(name));
       pending.set(name, found);
     }

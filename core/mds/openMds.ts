@@ -87,9 +87,7 @@ export async function openMds(options: OpenMdsOptions): Promise<Mds> {
   async function cert(name: string, key: DerivedKey, issue: () => Promise<Uint8Array>): Promise<Uint8Array> {
     const existing = material.certificate(name);
     if (existing && certificateMatchesKey(existing, key)) return existing;
-    const der = await issue();
-    material.remember(name, der);
-    return der;
+    return material.remember(name, await issue());
   }
   const rootKey = deriveKey(material.secret, 'mds-root');
   const signerKey = deriveKey(material.secret, 'mds-signer');

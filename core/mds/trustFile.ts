@@ -18,8 +18,11 @@ export interface TrustMaterial {
   /** Where the material lives; null when derived from a seed or held in memory. */
   readonly path: string | null;
   certificate(name: string): Uint8Array | undefined;
-  /** Caches a newly issued certificate (and writes it to the file, when there is one). */
-  remember(name: string, der: Uint8Array): void;
+  /**
+   * Caches a newly issued certificate (and writes it to the file, when there is one). Returns the
+   * certificate that stays: another process's, when it cached one under this name first.
+   */
+  remember(name: string, der: Uint8Array): Uint8Array;
 }
 
 interface TrustFileJson {
@@ -136,13 +139,27 @@ export function openTrustFile(options: OpenTrustFileOptions): TrustMaterial {
     secret,
     notBefore,
     path,
-    certificate: (name) => certificates.get(name),
+    certificate(name) {
+      let found = certificates.get(name);
+      if (!found) {
+        // Another process may have issued it since this one opened the file.
+        const stored = readJson(path)?.certificates[name];
+        if (stored) certificates.set(name, (found = fromBase64url(stored, 'certificate')));
+      }
+      return found;
+    },
     remember(name, der) {
-      certificates.set(name, der);
-      // Re-read first: another process may have cached other certificates meanwhile.
       const current = readJson(path) ?? json!;
+      const theirs = current.certificates[name];
+      if (theirs) {
+        const kept = fromBase64url(theirs, 'certificate');
+        certificates.set(name, kept);
+        return kept;
+      }
       current.certificates[name] = toBase64url(der);
       writeAtomically(path, current, false);
+      certificates.set(name, der);
+      return der;
     },
   };
 }
@@ -167,6 +184,9 @@ function inMemory(secret: Uint8Array, notBefore: number): TrustMaterial {
     notBefore,
     path: null,
     certificate: (name) => certificates.get(name),
-    remember: (name, der) => void certificates.set(name, der),
+    remember(name, der) {
+      certificates.set(name, der);
+      return der;
+    },
   };
 }
