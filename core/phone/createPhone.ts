@@ -92,6 +92,8 @@ export interface Phone {
   prompt: PhonePrompt | undefined;
   /** Every prompt shown so far. */
   readonly prompts: readonly PromptRecord[];
+  /** Shows one prompt as a ceremony would (queued decision, else `prompt`, else approve) and records it. Used by browser front ends. */
+  decide(request: PromptRequest): Promise<PromptDecision>;
   readonly faults: PhoneFaults;
   credentials(filter?: { rpId?: string }): PhoneCredentialInfo[];
 }
@@ -160,7 +162,7 @@ export function assemblePhone(parts: {
   const prompts: PromptRecord[] = [];
   let oneShot: PromptDecision | undefined;
   const phone = {} as Phone;
-  const localAuth: LocalAuth = async (request) => {
+  const decide = async (request: PromptRequest): Promise<PromptDecision> => {
     let decision: PromptDecision;
     if (oneShot !== undefined) {
       decision = oneShot;
@@ -171,6 +173,7 @@ export function assemblePhone(parts: {
     prompts.push({ ceremony: request.ceremony, rpId: request.rpId, ...(request.userName !== undefined ? { userName: request.userName } : {}), userVerification: request.userVerification, decision });
     return decision;
   };
+  const localAuth: LocalAuth = decide;
   const authenticator = parts.authenticator(localAuth, parts.store);
 
   const faults: PhoneFaults = {
@@ -206,6 +209,7 @@ export function assemblePhone(parts: {
     store: parts.store,
     prompt: parts.prompt,
     prompts,
+    decide,
     faults,
     create: (optionsJSON: PublicKeyCredentialCreationOptionsJSON, options: CeremonyOptions) => ceremony(options, (client) => client.create(optionsJSON)),
     get: (optionsJSON: PublicKeyCredentialRequestOptionsJSON, options: CeremonyOptions) => ceremony(options, (client) => client.get(optionsJSON)),
