@@ -9,4 +9,5 @@ export * from './localAuth.js';
 export * from './makeCredential.js';
 export * from './getAssertion.js';
 export * from './createAuthenticator.js';
+export * from './phoneExport.js';
 export * from './vault.js';

@@ -1,5 +1,5 @@
 import { memoryCredentialStore, type CredentialStore, type StoredCredential } from '../authenticator/credentials.js';
-import { exportCredential } from '../authenticator/vault.js';
+import { exportCredential } from '../authenticator/index.js';
 import { resolveProfile, type DeviceProfile } from '../authenticator/profiles.js';
 import type { Clock } from '../clock.js';
 import { HarnessError } from '../errors.js';

@@ -1,0 +1,111 @@
+import { z } from 'zod';
+import { HarnessError } from '../errors.js';
+import { seededRandom } from '../random.js';
+import { decodeCoseKey, fromBase64url, isCoseAlg, toBase64url } from '../webauthn/index.js';
+import { nodeBackend } from './crypto/node.js';
+import type { StoredCredential } from './credentials.js';
+import { validateProfile, type DeviceProfile } from './profiles.js';
+
+/** Export format: private keys as PKCS#8 (base64url), loadable into Chromium's CDP virtual authenticator. */
+export interface PhoneExport {
+  format: 'passkey-harness/phone@1';
+  name: string;
+  profile: DeviceProfile;
+  createdAt: number;
+  credentials: {
+    credentialId: string;
+    rpId: string;
+    userHandle: string | null;
+    userName: string | null;
+    userDisplayName: string | null;
+    alg: number;
+    privateKey: string;
+    publicKey: string;
+    signCount: number;
+    discoverable: boolean;
+    createdAt: number;
+    lastUsedAt: number | null;
+  }[];
+}
+
+/** One credential as it appears in a phone export (private key as PKCS#8 base64url, loadable into CDP). */
+export function exportCredential(c: StoredCredential): PhoneExport['credentials'][number] {
+  return {
+    credentialId: toBase64url(c.id),
+    rpId: c.rpId,
+    userHandle: c.userHandle ? toBase64url(c.userHandle) : null,
+    userName: c.userName,
+    userDisplayName: c.userDisplayName,
+    alg: c.alg,
+    privateKey: toBase64url(c.privateKey),
+    publicKey: toBase64url(c.publicKey),
+    signCount: c.signCount,
+    discoverable: c.discoverable,
+    createdAt: c.createdAt,
+    lastUsedAt: c.lastUsedAt,
+  };
+}
+
+const b64 = z.string().regex(/^[A-Za-z0-9_-]*$/);
+const phoneExportSchema = z.object({
+  format: z.literal('passkey-harness/phone@1'),
+  name: z.string().min(1).max(200),
+  profile: z.object({ id: z.string(), aaguid: z.string() }).passthrough(),
+  createdAt: z.number().int().nonnegative(),
+  credentials: z.array(
+    z.object({
+      credentialId: b64.min(1),
+      rpId: z.string().min(1),
+      userHandle: b64.nullable(),
+      userName: z.string().nullable(),
+      userDisplayName: z.string().nullable(),
+      alg: z.number().int(),
+      privateKey: b64.min(1),
+      publicKey: b64.min(1),
+      signCount: z.number().int().nonnegative().max(0xffffffff),
+      discoverable: z.boolean(),
+      createdAt: z.number().int().nonnegative(),
+      lastUsedAt: z.number().int().nonnegative().nullable(),
+    }),
+  ),
+});
+
+/** Reads a phone export: shape (zod), profile and every key pair checked before anything is stored (VAULT_IMPORT_INVALID). */
+export function parsePhoneExport(data: unknown): { name: string; profile: DeviceProfile; createdAt: number; credentials: StoredCredential[] } {
+  const parsed = phoneExportSchema.safeParse(data);
+  if (!parsed.success) throw new HarnessError('VAULT_IMPORT_INVALID', `not a phone export: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  const input = parsed.data;
+  let profile: DeviceProfile;
+  try {
+    profile = validateProfile(input.profile as unknown as DeviceProfile);
+  } catch (cause) {
+    throw new HarnessError('VAULT_IMPORT_INVALID', 'the export carries an invalid profile', { cause });
+  }
+  return { name: input.name, profile, createdAt: input.createdAt, credentials: input.credentials.map((c) => importedCredential(c)) };
+}
+
+/** Checks that each imported private key really belongs to its public key (sign, then verify). */
+function importedCredential(c: z.infer<typeof phoneExportSchema>['credentials'][number]): StoredCredential {
+  if (!isCoseAlg(c.alg)) throw new HarnessError('VAULT_IMPORT_INVALID', `unsupported algorithm ${c.alg}`);
+  const publicKey = fromBase64url(c.publicKey, 'publicKey');
+  const privateKey = fromBase64url(c.privateKey, 'privateKey');
+  const cose = decodeCoseKey(publicKey);
+  const probe = seededRandom('vault-import-probe').bytes(32);
+  if (cose.alg !== c.alg || !nodeBackend.verify(cose, probe, nodeBackend.sign(nodeBackend.importPrivateKey(c.alg, privateKey), probe))) {
+    throw new HarnessError('VAULT_IMPORT_INVALID', `credential ${c.credentialId}: private key does not match its public key`);
+  }
+  return {
+    id: fromBase64url(c.credentialId, 'credentialId'),
+    rpId: c.rpId,
+    userHandle: c.userHandle === null ? null : fromBase64url(c.userHandle, 'userHandle'),
+    userName: c.userName,
+    userDisplayName: c.userDisplayName,
+    alg: c.alg,
+    privateKey,
+    publicKey,
+    signCount: c.signCount,
+    discoverable: c.discoverable,
+    createdAt: c.createdAt,
+    lastUsedAt: c.lastUsedAt,
+  };
+}
