@@ -16,7 +16,7 @@ import {
   passkeysRepository,
   sessionsRepository,
   stepUpRepository,
-} from './repositories.js';
+} from './repositories/index.js';
 
 /** `$XDG_DATA_HOME/passkey-harness/server.sqlite`, else `~/.local/share/passkey-harness/server.sqlite`. */
 export function defaultDbPath(env: Record<string, string | undefined> = process.env): string {
