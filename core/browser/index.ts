@@ -7,3 +7,4 @@ export { syncVirtualAuthenticator } from './syncVirtualAuthenticator.js';
 export { installShim, type ShimCeremony } from './installShim.js';
 export { SHIM_BINDING, shimScript } from './shimScript.js';
 export { CHROMIUM_ARGS, DEFAULT_CHROMIUM_PATH, openBrowser, type BrowseMode, type BrowserSession } from './openBrowser.js';
+export { browsePhone, type BrowsablePhones, type BrowsePhoneOptions, type BrowsePhoneResult } from './browsePhone.js';
