@@ -1,5 +1,6 @@
 import type { CommandContext } from '../context.js';
 import { printData } from '../output.js';
+import type { LocalAuthDecision } from '../../core/authenticator/index.js';
 import type { EnrollResult, FlowStep, LoginResult } from '../../core/harness/types.js';
 
 function stepLines(steps: FlowStep[]): string {
@@ -12,7 +13,7 @@ const loggedIn = (r: LoginResult) => `${stepLines(r.steps)}\nlogged in as ${r.us
 export async function enroll(
   ctx: CommandContext,
   username: string,
-  opts: { phone: string; stepUp: 'email' | 'totp'; email?: string; password: string; decision: 'approve' | 'deny' | 'timeout' | 'uv-unavailable'; passkeyName?: string },
+  opts: { phone: string; stepUp: 'email' | 'totp'; email?: string; password: string; decision: LocalAuthDecision; passkeyName?: string },
 ) {
   const result = await (await ctx.harness()).enroll({
     username,
@@ -26,7 +27,7 @@ export async function enroll(
   printData(ctx.io, result, enrolled);
 }
 
-export async function login(ctx: CommandContext, username: string | undefined, opts: { phone: string; discoverable?: boolean; decision: 'approve' | 'deny' | 'timeout' | 'uv-unavailable' }) {
+export async function login(ctx: CommandContext, username: string | undefined, opts: { phone: string; discoverable?: boolean; decision: LocalAuthDecision }) {
   const mode = opts.discoverable || username === undefined ? 'discoverable' : 'username-first';
   const result = await (await ctx.harness()).login({ username: mode === 'username-first' ? username : undefined, phone: opts.phone, mode, decision: opts.decision });
   printData(ctx.io, result, loggedIn);

@@ -2,7 +2,9 @@ import { HarnessError } from '../errors.js';
 import type { DeviceProfile } from './profiles.js';
 
 export type UserVerificationRequirement = 'required' | 'preferred' | 'discouraged';
-export type LocalAuthDecision = 'approve' | 'deny' | 'timeout' | 'uv-unavailable';
+/** What the person holding the phone does at the prompt; the one list every front end offers (CLI, scenario, dialog). */
+export const LOCAL_AUTH_DECISIONS = ['approve', 'deny', 'timeout', 'uv-unavailable'] as const;
+export type LocalAuthDecision = (typeof LOCAL_AUTH_DECISIONS)[number];
 
 export interface LocalAuthRequest {
   ceremony: 'create' | 'get';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { STEP_UP_PURPOSES } from '../rp/index.js';
 
 /**
  * Request bodies and queries, validated before anything reaches core/rp. Strings are bounded
@@ -6,7 +7,7 @@ import { z } from 'zod';
  * only: decoding (base64url, CBOR) happens in core/rp and fails there with its own codes.
  */
 const b64url = (max: number) => z.string().max(max);
-const purpose = z.enum(['passkey-registration', 'otp-enrollment']);
+const purpose = z.enum(STEP_UP_PURPOSES);
 const id = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 
 export const loginBody = z.object({ loginId: z.string().min(1).max(128), password: z.string().min(1).max(256) });

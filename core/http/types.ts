@@ -1,3 +1,5 @@
+import type { StepUpPurpose } from '../rp/index.js';
+
 /**
  * The slice of `Rp` (core/rp) that the HTTP adapter calls, written out so this module states
  * exactly what it depends on. Shapes follow docs/CONTRACTS.md § core/rp.
@@ -33,7 +35,7 @@ export interface HttpRp {
   };
 }
 
-export type StepUpPurpose = 'passkey-registration' | 'otp-enrollment';
+export type { StepUpPurpose };
 
 /** Mount point for the harness channel map (`core/harness`): `POST /api/harness/:channel`. */
 export interface HttpHarnessMount {

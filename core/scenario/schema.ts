@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LOCAL_AUTH_DECISIONS } from '../authenticator/index.js';
 import { FAULT_NAMES, type FaultName } from '../journey/index.js';
 
 /**
@@ -8,7 +9,7 @@ import { FAULT_NAMES, type FaultName } from '../journey/index.js';
  * A step is `{ do: <action>, name?, expect?, ...params }`; `do` is the discriminator.
  */
 
-const decision = z.enum(['approve', 'deny', 'timeout', 'uv-unavailable']).describe('Local authentication on the phone (face / fingerprint / PIN)');
+const decision = z.enum(LOCAL_AUTH_DECISIONS).describe('Local authentication on the phone (face / fingerprint / PIN)');
 
 // The journey owns the fault list (its phones arm them); re-exported for scenario files' readers.
 export { FAULT_NAMES, type FaultName };

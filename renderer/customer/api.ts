@@ -33,7 +33,8 @@ export interface SessionInfo {
   loginId: string;
   displayName: string;
 }
-export type StepUpPurpose = 'passkey-registration' | 'otp-enrollment';
+// Declared once in core/rp; imported from its browser-safe file (core/rp/index.ts pulls in node:crypto).
+export type { StepUpPurpose } from '../../core/rp/stepUp/purpose.js';
 
 /** Header values must be ASCII: a phone named "山田のiPhone" travels percent-encoded. */
 function slot(): string | undefined {
