@@ -51,6 +51,10 @@ export interface CreateRelyingPartyOptions {
   policy?: Partial<RpPolicy>;
 }
 
+/**
+ * The relying party: binds every operation file (`verb(ctx, opts)`) to one context, so callers write
+ * `rp.startLogin(opts)`. The per-database secret (fake credential IDs) is created on first use.
+ */
 export function createRelyingParty({ store, rpId, rpName, origins, clock = systemClock, random = systemRandom, mailer, policy = {} }: CreateRelyingPartyOptions) {
   if (typeof rpId !== 'string' || rpId === '') throw new HarnessError('CONFIG_INVALID', 'rpId is required');
   if (!Array.isArray(origins) || origins.length === 0) throw new HarnessError('CONFIG_INVALID', 'at least one origin is required');

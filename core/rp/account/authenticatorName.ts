@@ -16,6 +16,7 @@ const NAMES: Record<string, string> = {
   '00000000-0000-0000-0000-000000000000': 'Unknown (zero AAGUID)',
 };
 
+/** The model name support sees for a passkey; AAGUIDs not in the table are "Unknown authenticator". */
 export function authenticatorName(aaguid: string): string {
   return NAMES[aaguid.toLowerCase()] ?? 'Unknown authenticator';
 }

@@ -1,6 +1,7 @@
 import type { PasskeyRow } from '../../store/index.js';
 import { authenticatorName } from './authenticatorName.js';
 
+/** What customers and support see of a passkey: never the public key, the revocation reason or the ticket (inspectPasskey adds those for support). */
 export interface PasskeySummary {
   passkeyId: number;
   credentialId: string;

@@ -11,6 +11,7 @@ export function hashPassword(password: string, opts: { random: Random; cost: num
   return `scrypt$${opts.cost}$8$1$${toBase64url(salt)}$${toBase64url(new Uint8Array(hash))}`;
 }
 
+/** Recomputes scrypt with the parameters stored in the hash; constant-time compare. */
 export function verifyPassword(password: string, stored: string): boolean {
   const [scheme, n, r, p, salt, hash] = stored.split('$');
   if (scheme !== 'scrypt' || !n || !r || !p || !salt || !hash) return false;

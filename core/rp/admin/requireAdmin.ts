@@ -13,6 +13,7 @@ export function requireAdmin(ctx: RpContext, name: unknown, needs: 'viewer' | 'o
   return admin;
 }
 
+/** Revoke and reset need both a reason and a ticket reference (REASON_REQUIRED otherwise), as support procedures do. */
 export function requireReason(reason: unknown, ticket: unknown): { reason: string; ticket: string } {
   if (typeof reason !== 'string' || reason.trim() === '' || reason.length > 1000) throw new HarnessError('REASON_REQUIRED', 'a reason (up to 1000 characters) is required');
   if (typeof ticket !== 'string' || ticket.trim() === '' || ticket.length > 100) throw new HarnessError('REASON_REQUIRED', 'a ticket reference is required');

@@ -2,6 +2,7 @@ import { HarnessError } from '../../errors.js';
 import type { RpContext } from '../context.js';
 import { requireAdmin } from './requireAdmin.js';
 
+/** Viewer: accounts whose login ID, display name or a registered email contains `query` (LIKE, wildcards escaped), at most 200. */
 export function searchAccounts(ctx: RpContext, opts: { admin: string; query: string; limit?: number }) {
   requireAdmin(ctx, opts.admin, 'viewer', 'admin.searchAccounts');
   if (typeof opts.query !== 'string' || opts.query.length > 128) throw new HarnessError('INVALID_INPUT', 'query must be a string');

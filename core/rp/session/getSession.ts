@@ -2,6 +2,7 @@ import type { RpContext } from '../context.js';
 import { isStepUpFresh } from '../stepUp/isStepUpFresh.js';
 import { requireSession } from './requireSession.js';
 
+/** Who the session belongs to and the step-up it passed, if any (`fresh`: still within `policy.stepUpTtlMs` for its purpose). */
 export function getSession(ctx: RpContext, opts: { sessionId: string }) {
   const { session, account } = requireSession(ctx, opts.sessionId);
   return {

@@ -7,6 +7,7 @@ function totp(ctx: RpContext, label: string, secret: string): TOTP {
   return new TOTP({ issuer: ctx.rpName, label, algorithm: 'SHA1', digits: 6, period: PERIOD, secret: Secret.fromBase32(secret) });
 }
 
+/** The otpauth:// URI an authenticator app scans (issuer = RP name, SHA-1, 6 digits, 30 s). */
 export function otpUri(ctx: RpContext, loginId: string, secret: string): string {
   return totp(ctx, loginId, secret).toString();
 }
