@@ -1,5 +1,4 @@
-import type { DeviceProfile } from '../authenticator/profiles.js';
-import type { StoredCredential } from '../authenticator/credentials.js';
+import type { DeviceProfile, StoredCredential } from '../authenticator/index.js';
 import type { CdpCredential, CdpVirtualAuthenticatorOptions } from './cdpTypes.js';
 
 /** CDP binary fields are RFC 4648 §4 base64 (with padding). */

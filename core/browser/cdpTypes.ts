@@ -3,7 +3,7 @@
  * function is all it needs, so the same builders drive a playwright CDPSession, Electron's
  * `webContents.debugger.sendCommand`, or a fake in unit tests.
  */
-export type CdpSend = (method: string, params?: Record<string, unknown>) => Promise<any>;
+export type CdpSend = (method: string, params?: Record<string, unknown>) => Promise<unknown>;
 
 /** `WebAuthn.VirtualAuthenticatorOptions`. */
 export interface CdpVirtualAuthenticatorOptions {

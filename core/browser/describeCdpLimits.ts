@@ -1,4 +1,4 @@
-import type { DeviceProfile } from '../authenticator/profiles.js';
+import type { DeviceProfile } from '../authenticator/index.js';
 import { cdpTransport } from './cdpCommands.js';
 
 /** The AAGUID Chromium's virtual authenticator (ctap2) puts in every registration. */

@@ -1,8 +1,8 @@
 import type { BrowserContext } from 'playwright-core';
-import type { Authenticator } from '../authenticator/createAuthenticator.js';
-import { createClient } from '../client/createClient.js';
+import type { Authenticator } from '../authenticator/index.js';
+import { createClient } from '../client/index.js';
 import { HarnessError, type HarnessErrorCode } from '../errors.js';
-import type { PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequestOptionsJSON } from '../webauthn/types.js';
+import type { PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequestOptionsJSON } from '../webauthn/index.js';
 import { SHIM_BINDING, shimScript } from './shimScript.js';
 
 export interface ShimCeremony {

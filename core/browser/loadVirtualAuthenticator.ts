@@ -1,5 +1,4 @@
-import type { StoredCredential } from '../authenticator/credentials.js';
-import type { DeviceProfile } from '../authenticator/profiles.js';
+import type { DeviceProfile, StoredCredential } from '../authenticator/index.js';
 import { toBase64url } from '../webauthn/base64url.js';
 import { toCdpCredential, virtualAuthenticatorOptions } from './cdpCommands.js';
 import type { CdpSend, CdpVirtualAuthenticatorOptions } from './cdpTypes.js';

@@ -1,4 +1,4 @@
-import type { CredentialStore } from '../authenticator/credentials.js';
+import type { CredentialStore } from '../authenticator/index.js';
 import type { Clock } from '../clock.js';
 import type { CdpCredential, CdpSend } from './cdpTypes.js';
 import { importCdpCredentials, type ImportCdpCredentialsResult } from './importCdpCredentials.js';
