@@ -1,3 +1,6 @@
+// Declared once in core/rp; imported from its browser-safe file (core/rp/index.ts pulls in node:crypto).
+import type { StepUpPurpose } from '../../core/rp/stepUp/purpose.js';
+
 /**
  * The customer pages' view of core/http: same-origin JSON calls carrying the CSRF header and
  * this frame's slot (`?slot=NAME`), so several phones in one console keep separate sessions.
@@ -33,8 +36,7 @@ export interface SessionInfo {
   loginId: string;
   displayName: string;
 }
-// Declared once in core/rp; imported from its browser-safe file (core/rp/index.ts pulls in node:crypto).
-export type { StepUpPurpose } from '../../core/rp/stepUp/purpose.js';
+export type { StepUpPurpose };
 
 /** Header values must be ASCII: a phone named "山田のiPhone" travels percent-encoded. */
 function slot(): string | undefined {
