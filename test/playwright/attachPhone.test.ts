@@ -1,0 +1,139 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { attachPhone, createPhone, openPhone, type AttachMode } from '../../core/playwright/index.js';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/browser.js';
+import { startFido2Rp, type Fido2Rp } from '../support/fido2Rp.js';
+
+/** attachPhone's handle: prompts, faults, detaching and persistence, against the fido2-lib RP page. */
+let browser: Browser;
+let rp: Fido2Rp;
+let dir: string;
+const contexts: BrowserContext[] = [];
+
+beforeAll(async () => {
+  [browser, rp, dir] = await Promise.all([chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true }), startFido2Rp(), mkdtemp(join(tmpdir(), 'pkh-attach-'))]);
+}, 60_000);
+afterEach(async () => {
+  for (const context of contexts.splice(0)) await context.close();
+});
+afterAll(async () => {
+  await browser?.close();
+  await rp?.close();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+async function newPage(): Promise<Page> {
+  const context = await browser.newContext();
+  contexts.push(context);
+  return context.newPage();
+}
+
+/** The page's answer: the RP's verdict, or the DOMException name / server error a ceremony ended with. */
+const register = (page: Page, user: string) => page.evaluate((u) => (globalThis as any).pkhRegister(u).catch((e: Error) => ({ error: e.name === 'Error' ? e.message : e.name })), user);
+const login = (page: Page, user?: string) => page.evaluate((u) => (globalThis as any).pkhLogin(u).catch((e: Error) => ({ error: e.name === 'Error' ? e.message : e.name })), user);
+
+describe.each<AttachMode>(['shim', 'cdp'])('%s mode', (mode) => {
+  it('queued prompt answers: deny and time-out reach the page as NotAllowedError, then the next ceremony is approved; prompts are recorded', async () => {
+    const page = await newPage();
+    const phone = createPhone({ profile: 'windows-hello' });
+    const attached = await attachPhone(page, phone, { mode });
+    await page.goto(rp.url);
+    attached.nextPrompt('deny', 'timeout');
+    await expect(register(page, `deny-${mode}`)).resolves.toEqual({ error: 'NotAllowedError' });
+    await expect(register(page, `deny-${mode}`)).resolves.toEqual({ error: 'NotAllowedError' });
+    const ok = await register(page, `deny-${mode}`);
+    expect(ok).toMatchObject({ ok: true });
+    expect(phone.prompts.map((p) => `${p.ceremony}:${p.decision}`)).toEqual(['create:deny', 'create:timeout', 'create:approve']);
+    expect(phone.prompts[0]).toMatchObject({ rpId: 'localhost', userName: `deny-${mode}` });
+    expect(attached.ceremonies.map((c) => c.ok)).toEqual([false, false, true]);
+    expect((await attached.credentials()).map((c) => c.credentialId)).toEqual([ok.credentialId]);
+  });
+
+  it('a prompt callback given to attachPhone answers while attached; close() detaches (NotAllowedError) and restores the phone\'s own prompt', async () => {
+    const page = await newPage();
+    const phone = createPhone({ profile: 'android-gpm', prompt: () => 'deny' });
+    const asked: string[] = [];
+    const attached = await attachPhone(page, phone, { mode, prompt: (req) => (asked.push(`${req.ceremony}:${req.userVerification}`), 'approve') });
+    await page.goto(rp.url);
+    expect(await register(page, `cb-${mode}`)).toMatchObject({ ok: true });
+    expect(await login(page)).toMatchObject({ ok: true, username: `cb-${mode}` });
+    expect(asked).toEqual(['create:preferred', 'get:preferred']);
+    await attached.close();
+    await expect(login(page)).resolves.toEqual({ error: 'NotAllowedError' });
+    // Detached: refused before any prompt is shown.
+    expect(phone.prompts).toHaveLength(2);
+    expect(attached.ceremonies.at(-1)).toMatchObject({ ok: false, error: { message: expect.stringMatching(/detached/) } });
+    await expect(phone.create({ rp: { id: 'localhost', name: 'x' }, user: { id: 'AQ', name: 'u', displayName: 'u' }, challenge: 'AAAAAAAAAAAAAAAAAAAAAA', pubKeyCredParams: [{ type: 'public-key', alg: -7 }] }, { origin: rp.origin })).rejects.toMatchObject({ details: { reason: 'deny' } });
+  });
+});
+
+describe('shim mode only', () => {
+  it('faults armed on the handle reach the RP: fido2-lib rejects a corrupted signature and a wrong origin, then accepts once cleared', async () => {
+    const page = await newPage();
+    const attached = await attachPhone(page, createPhone({ profile: 'yubikey-5' }));
+    await page.goto(rp.url);
+    expect(await register(page, 'faulty')).toMatchObject({ ok: true });
+    attached.faults.arm('corruptSignature');
+    expect(await login(page, 'faulty')).toEqual({ error: expect.stringMatching(/signature/i) });
+    attached.faults.clear();
+    attached.faults.arm('wrongOrigin', 'https://phish.example');
+    expect(await login(page, 'faulty')).toEqual({ error: expect.stringMatching(/origin/i) });
+    attached.faults.clear();
+    expect(await login(page, 'faulty')).toMatchObject({ ok: true });
+  });
+
+  it('uv-unavailable: UP without UV in shim mode (the RP sees no UV flag)', async () => {
+    const page = await newPage();
+    const attached = await attachPhone(page, createPhone({ profile: 'iphone-icloud' }));
+    await page.goto(rp.url);
+    attached.nextPrompt('uv-unavailable');
+    const registered = await register(page, 'no-uv');
+    expect(registered).toMatchObject({ ok: true });
+    expect(registered.flags).toContain('UP');
+    expect(registered.flags).not.toContain('UV');
+  });
+
+  it('patches a page that is already open, and refuses a second shim phone in the same context', async () => {
+    const page = await newPage();
+    await page.goto(rp.url);
+    await attachPhone(page, createPhone({ profile: 'android-gpm' }));
+    expect(await register(page, 'late')).toMatchObject({ ok: true, aaguid: 'ea9b8d66-4d01-1d21-3ce4-b6b48cb575d4' });
+    await expect(attachPhone(page.context(), createPhone())).rejects.toMatchObject({ code: 'INVALID_STATE' });
+  });
+});
+
+describe('cdp mode only', () => {
+  it('faults are refused (Chromium signs for itself); uv-unavailable is a refusal, as Chromium\'s UV-capable authenticator does', async () => {
+    const page = await newPage();
+    const attached = await attachPhone(page, createPhone({ profile: 'windows-hello' }), { mode: 'cdp' });
+    expect(() => attached.faults.arm('corruptSignature')).toThrow(expect.objectContaining({ code: 'NOT_SUPPORTED' }));
+    expect(attached.limits.map((l) => l.field)).toContain('aaguid');
+    await page.goto(rp.url);
+    attached.nextPrompt('uv-unavailable');
+    expect(await register(page, 'cdp-no-uv')).toEqual({ error: 'NotAllowedError' });
+  });
+
+  it('a vault phone: the credential Chromium made is synced into the vault on close, and the reopened phone logs in through the shim', async () => {
+    const vault = { path: join(dir, 'phones.sqlite'), passphrase: 'pw', scryptCost: 1024 };
+    const phone = openPhone({ vault, name: 'qa-windows', profile: 'windows-hello' });
+    const page = await newPage();
+    const attached = await attachPhone(page, phone, { mode: 'cdp' });
+    await page.goto(rp.url);
+    const registered = await register(page, 'vaulted');
+    expect(registered).toMatchObject({ ok: true });
+    const { synced } = await attached.close();
+    expect(synced?.added).toEqual([registered.credentialId]);
+    phone.close();
+
+    const again = openPhone({ vault, name: 'qa-windows' });
+    expect(again.credentials().map((c) => c.credentialId)).toEqual([registered.credentialId]);
+    const shimPage = await newPage();
+    await attachPhone(shimPage, again);
+    await shimPage.goto(rp.url);
+    expect(await login(shimPage, 'vaulted')).toMatchObject({ ok: true, credentialId: registered.credentialId });
+    again.close();
+  });
+});
