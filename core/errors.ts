@@ -127,6 +127,13 @@ export interface ErrorData {
   details?: Record<string, unknown>;
 }
 
+/**
+ * The wire shape of every harness reply (HTTP body, IPC reply). Declared here beside ErrorData so
+ * core/http can name it without importing core/harness (which imports core/http); core/harness/reply.ts
+ * is its home for everyone else.
+ */
+export type Reply<T = unknown> = { ok: true; value: T } | { ok: false; error: ErrorData };
+
 export function toErrorData(error: unknown): ErrorData {
   if (error instanceof HarnessError) {
     return error.details ? { code: error.code, message: error.message, details: { ...error.details } } : { code: error.code, message: error.message };

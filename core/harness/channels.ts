@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { RunReport } from '../scenario/report.js';
+// The file, not core/authenticator/index.ts: the index pulls in the vault (SQLite, node:crypto).
+import { LOCAL_AUTH_DECISIONS } from '../authenticator/localAuth.js';
 import type {
   AuditEntry,
   AuditVerification,
@@ -8,12 +9,14 @@ import type {
   LoginResult,
   MailMessage,
   OtpEnrollment,
-  PasskeySummary,
+  PasskeyDetail,
+  PasskeyView,
   PhoneCredential,
   PhoneDetail,
   PhoneExportData,
   PhoneSummary,
   ResetResult,
+  RunReport,
   RevokeResult,
   ScenarioProgress,
   ScenarioRunStarted,
@@ -26,9 +29,9 @@ import type {
  * The one channel map every front end shares (STYLE rule 9): the CLI calls `createHarness`,
  * Electron registers one IPC handler per key, core/http serves `POST /api/harness/:channel`,
  * and the renderer's `HarnessApi` is derived from this object. Inputs are zod schemas so each
- * boundary validates the same way (`handleHarnessCall`); results are JSON-safe types.
+ * front end gets the same checks (`bindHarness`); results are JSON-safe types.
  *
- * Browser-safe: no Node imports here (the renderer bundles it).
+ * Browser-safe: zod and browser-safe core files only (the renderer bundles it).
  */
 interface Channel<S extends z.ZodType, R> {
   input: S;
@@ -44,7 +47,7 @@ function channel<R>() {
 const username = z.string().min(1).max(64);
 const phoneName = z.string().min(1).max(64);
 const credentialId = z.string().min(1).max(1024);
-const decision = z.enum(['approve', 'deny', 'timeout', 'uv-unavailable']);
+const decision = z.enum(LOCAL_AUTH_DECISIONS);
 const webauthnJson = z.record(z.string(), z.unknown());
 // Admin actions name no actor: it is the authenticated caller (createHarness `actor`, the HTTP
 // bearer token), never something the payload can claim.
@@ -139,8 +142,8 @@ export const channels = {
     z.object({ username: username.optional(), phone: phoneName, mode: z.enum(['username-first', 'discoverable']).default('username-first'), decision: decision.default('approve') }).strict(),
   ),
 
-  'admin.passkeys': channel<PasskeySummary[]>()('Passkeys of a customer (viewer)', z.object({ username }).strict()),
-  'admin.inspect': channel<PasskeySummary>()('One passkey in detail (viewer)', z.object({ credentialId }).strict()),
+  'admin.passkeys': channel<PasskeyView[]>()('Passkeys of a customer (viewer)', z.object({ username }).strict()),
+  'admin.inspect': channel<PasskeyDetail>()('One passkey in detail (viewer)', z.object({ credentialId }).strict()),
   'admin.revoke': channel<RevokeResult>()(
     'Revoke one passkey (operator; reason required)',
     z.object({ credentialId, reason, ticket }).strict(),
@@ -178,7 +181,7 @@ export type ChannelResult<K extends ChannelName> = NonNullable<Channels[K]['resu
 /** One async method per channel; callers pass the raw input, implementations see parsed args. */
 export type HarnessApi = { [K in ChannelName]: (input: ChannelInput<K>) => Promise<ChannelResult<K>> };
 
-/** What createHarness implements (inputs already validated and defaulted by handleHarnessCall). */
+/** What createHarness implements (inputs already validated and defaulted by bindHarness). */
 export type HarnessImplementation = { [K in ChannelName]: (args: ChannelArgs<K>) => Promise<ChannelResult<K>> };
 
 export type AdminRole = 'viewer' | 'operator';
@@ -211,5 +214,3 @@ export function isChannelName(value: string): value is ChannelName {
   return Object.prototype.hasOwnProperty.call(channels, value);
 }
 
-/** The wire shape of every reply (HTTP body, IPC reply). */
-export type HarnessReply<T = unknown> = { ok: true; value: T } | { ok: false; error: { code: string; message: string; details?: Record<string, unknown> } };

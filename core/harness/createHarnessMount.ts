@@ -1,7 +1,6 @@
-import { toErrorData } from '../errors.js';
-import type { HarnessReply } from './channels.js';
 import type { Harness } from './createHarness.js';
 import { handleHarnessCall } from './handleHarnessCall.js';
+import { failedReply, type Reply } from './reply.js';
 import type { HarnessCaller } from './types.js';
 
 /**
@@ -11,7 +10,7 @@ import type { HarnessCaller } from './types.js';
  */
 export function createHarnessMount(harness: Harness): {
   authenticate(token: string | undefined): HarnessCaller | undefined;
-  handle(channel: string, input: unknown, caller: HarnessCaller): Promise<HarnessReply>;
+  handle(channel: string, input: unknown, caller: HarnessCaller): Promise<Reply>;
 } {
   return {
     authenticate: (token) => (token === undefined ? undefined : harness.authenticate(token)),
@@ -19,7 +18,8 @@ export function createHarnessMount(harness: Harness): {
       try {
         return await handleHarnessCall(harness.as(caller), channel, input);
       } catch (error) {
-        return { ok: false, error: toErrorData(error) };
+        // harness.as refuses a caller whose name exists with another role (CONFIG_INVALID).
+        return failedReply(error);
       }
     },
   };

@@ -1,5 +1,6 @@
-import { HarnessError, isHarnessErrorCode } from '../errors.js';
-import { CHANNEL_NAMES, type HarnessApi, type HarnessReply } from './channels.js';
+import { HarnessError } from '../errors.js';
+import { CHANNEL_NAMES, type HarnessApi } from './channels.js';
+import { unwrapReply } from './reply.js';
 
 export interface HttpHarnessClientOptions {
   /** Server root, e.g. `http://127.0.0.1:8787`; calls go to `POST {baseUrl}/api/harness/{channel}`. */
@@ -35,18 +36,13 @@ export function createHttpHarnessClient(options: HttpHarnessClientOptions | stri
       } catch (error) {
         throw new HarnessError('SERVER_UNAVAILABLE', `Cannot reach ${root}: ${(error as Error).message}`, { cause: error });
       }
-      let reply: HarnessReply;
+      let reply: unknown;
       try {
-        reply = (await response.json()) as HarnessReply;
+        reply = await response.json();
       } catch (error) {
         throw new HarnessError('SERVER_UNAVAILABLE', `${root} answered ${response.status} without a harness reply`, { cause: error });
       }
-      if (reply && reply.ok === true) return reply.value;
-      if (reply && reply.ok === false && reply.error) {
-        const code = isHarnessErrorCode(reply.error.code) ? reply.error.code : 'INTERNAL';
-        throw new HarnessError(code, reply.error.message, reply.error.details ? { details: reply.error.details } : undefined);
-      }
-      throw new HarnessError('SERVER_UNAVAILABLE', `${root} answered ${response.status} without a harness reply`);
+      return unwrapReply(reply, () => new HarnessError('SERVER_UNAVAILABLE', `${root} answered ${response.status} without a harness reply`));
     };
   }
   return api as unknown as HarnessApi;

@@ -1,9 +1,11 @@
 import { dirname, join } from 'node:path';
 import { openVault } from '../authenticator/index.js';
 import { systemClock, type Clock } from '../clock.js';
-import { DEVELOPMENT_PASSPHRASE } from './createHarness.js';
 import { memoryPhoneRegistry, type PhoneRegistry } from './phoneRegistry.js';
 import { vaultPhoneRegistry } from './vaultPhoneRegistry.js';
+
+/** Used only when PASSKEY_HARNESS_VAULT_PASSPHRASE is unset; `serve` says so on stderr. */
+export const DEVELOPMENT_PASSPHRASE = 'passkey-harness-development-only';
 
 /** The phones' vault of a database: `vaultPath` when given, else `phones.sqlite` beside `dbPath`, memory for a memory database. */
 export function phoneVaultPath({ dbPath, vaultPath }: { dbPath: string; vaultPath?: string }): string {

@@ -1,9 +1,7 @@
-import { memoryCredentialStore, type CredentialStore, type StoredCredential } from '../authenticator/credentials.js';
-import { exportCredential } from '../authenticator/index.js';
-import { resolveProfile, type DeviceProfile } from '../authenticator/profiles.js';
+import { exportCredential, memoryCredentialStore, resolveProfile, type CredentialStore, type DeviceProfile, type StoredCredential } from '../authenticator/index.js';
 import type { Clock } from '../clock.js';
 import { HarnessError } from '../errors.js';
-import { fromBase64url, toBase64url } from '../webauthn/base64url.js';
+import { fromBase64url, toBase64url } from '../webauthn/index.js';
 
 /** A virtual phone as the harness sees it: a profile and a credential store (memory or the vault). */
 export interface PhoneRecord {

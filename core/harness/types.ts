@@ -1,12 +1,20 @@
-import type { RunReport, StepResult } from '../scenario/report.js';
+import type { HarnessErrorCode } from '../errors.js';
+import type { FlowStep } from '../journey/index.js';
+import type { RegistrationInfoRow } from '../rp/index.js';
+import type { RunReport, StepResult } from '../scenario/index.js';
+import type { AdminRole } from './channels.js';
 
 /**
  * Result shapes of the harness channels. Everything here is JSON-safe (bytes are base64url
  * strings, times are ISO strings) because the same values cross HTTP, Electron IPC and
- * `--json` output unchanged.
+ * `--json` output unchanged. Unions that have a home elsewhere are re-exported, not redeclared.
  */
 
-export type LocalAuthDecision = 'approve' | 'deny' | 'timeout' | 'uv-unavailable';
+export type { LocalAuthDecision } from '../authenticator/index.js';
+export type { FlowStep } from '../journey/index.js';
+// Declared by the scenario room (which never imports the harness); part of the harness API.
+export type { RunReport, ScenarioValidation } from '../scenario/index.js';
+
 export type StepUpMethod = 'email' | 'totp';
 export type LoginMode = 'username-first' | 'discoverable';
 
@@ -19,15 +27,16 @@ export interface UserSummary {
   passkeyCount: number;
 }
 
-/** One row of 登録情報照会 → パスワード関連 (e.g. パスキー: 未登録 → 登録). */
-export interface RegistrationInfoRow {
-  key: string;
+/** core/rp's 登録情報照会 row as the screen shows it (e.g. パスキー: 未登録 → 登録). */
+export interface RegistrationInfoDisplayRow {
+  key: RegistrationInfoRow['key'];
   label: string;
   status: string;
   actions: string[];
 }
 
-export interface PasskeySummary {
+/** core/rp's `PasskeySummary` made JSON-safe for support views: times as ISO strings, the login ID beside it. */
+export interface PasskeyView {
   credentialId: string;
   username: string;
   name: string;
@@ -43,9 +52,20 @@ export interface PasskeySummary {
   revokedAt: string | null;
 }
 
+/** `admin.inspect`: the view plus what only inspection shows (format, algorithm, flags, key, revocation). */
+export interface PasskeyDetail extends PasskeyView {
+  fmt: string;
+  alg: number;
+  flags: { uv: boolean; be: boolean; bs: boolean };
+  /** COSE public key, base64url. */
+  publicKeyCose: string;
+  revokeReason: string | null;
+  revokeTicket: string | null;
+}
+
 export interface UserDetail extends UserSummary {
-  registrationInfo: RegistrationInfoRow[];
-  passkeys: PasskeySummary[];
+  registrationInfo: RegistrationInfoDisplayRow[];
+  passkeys: PasskeyView[];
 }
 
 export interface OtpEnrollment {
@@ -88,20 +108,12 @@ export interface PhoneDetail extends PhoneSummary {
 /** Portable phone export (owned by core/authenticator's vault); opaque to the harness. */
 export type PhoneExportData = Record<string, unknown>;
 
-/** One screen of the seed flow: STEP1 … STEP6 and 完了 (DESIGN §1). */
-export interface FlowStep {
-  step: string;
-  title: string;
-  detail: string;
-  skipped?: boolean;
-}
-
 export interface EnrollResult {
   username: string;
   phone: string;
   stepUp: StepUpMethod;
   steps: FlowStep[];
-  passkey: PasskeySummary;
+  passkey: PasskeyView;
 }
 
 export interface LoginResult {
@@ -139,9 +151,6 @@ export interface ResetResult {
   revoked: number;
 }
 
-// Declared by the scenario room (which never imports the harness); part of the harness API.
-export type { ScenarioValidation } from '../scenario/index.js';
-
 export interface ScenarioRunStarted {
   runId: string;
   /** Scenario runs to expect (scenarios × repeat). */
@@ -176,13 +185,13 @@ export interface ScenarioProgress {
   /** When done: the same report `scenarios.run` returns. */
   result?: RunReport;
   /** When done because the runner itself failed (not a failing step). */
-  error?: { code: string; message: string };
+  error?: { code: HarnessErrorCode; message: string };
 }
 
 /** Who is calling: the admin user every admin action is audited under. */
 export interface HarnessCaller {
   name: string;
-  role: 'viewer' | 'operator';
+  role: AdminRole;
 }
 
 export interface HarnessInfo {

@@ -1,4 +1,4 @@
-import type { Phone, Vault } from '../authenticator/vault.js';
+import type { Phone, Vault } from '../authenticator/index.js';
 import type { PhoneRecord, PhoneRegistry } from './phoneRegistry.js';
 
 /** The harness's phones over the persistent vault (core/authenticator/vault.ts): credentials and counters survive restarts. */

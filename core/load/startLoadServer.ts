@@ -2,8 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { HarnessApi } from '../harness/channels.js';
-import { handleHarnessCall } from '../harness/handleHarnessCall.js';
+import { bindHarness, handleHarnessCall, type HarnessImplementation } from '../harness/index.js';
 import { createHttpServer } from '../http/index.js';
 import type { RateLimitRule } from '../http/rateLimit.js';
 import { createRelyingParty } from '../rp/index.js';
@@ -56,7 +55,7 @@ export async function startLoadServer(options: LoadServerOptions = {}): Promise<
   const url = `http://localhost:${port}`;
   const store = openStore({ path: dbPath });
   const rp = createRelyingParty({ store, rpId: 'localhost', rpName: 'passkey-harness load', origins: [url, `http://127.0.0.1:${port}`], policy: { scryptCost } });
-  const channels = {
+  const channels = bindHarness({
     async 'users.create'({ username, password, displayName, emails }: { username: string; password: string; displayName?: string; emails: string[] }) {
       const created = await rp.createAccount({ loginId: username, password, tradingPassword: `${password}-trading`, displayName: displayName ?? username, emails });
       return { username: created.loginId, displayName: displayName ?? username, emails, locked: false, otpEnrolled: false, passkeyCount: 0 };
@@ -66,7 +65,8 @@ export async function startLoadServer(options: LoadServerOptions = {}): Promise<
       const sorted = [...(messages as { id: number; to: string; subject: string; text: string; createdAt: number }[])].sort((x, y) => y.id - x.id);
       return sorted.slice(0, limit ?? sorted.length).map((m) => ({ id: String(m.id), to: m.to, subject: m.subject, text: m.text, sentAt: new Date(m.createdAt).toISOString() }));
     },
-  } as unknown as HarnessApi;
+    // Only the two channels a virtual user needs; any other answers INTERNAL, as before.
+  } as unknown as HarnessImplementation);
   const server = createHttpServer({ rp, staticDir: options.staticDir ?? null, rateLimits, harness: {
       // Open on purpose: a throwaway database on loopback, and neither channel is an admin action.
       authenticate: () => ({ name: 'load', role: 'operator' }),

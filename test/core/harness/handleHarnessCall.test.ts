@@ -1,14 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { HarnessError } from '../../../core/errors.js';
-import { CHANNEL_NAMES, channels, type HarnessApi } from '../../../core/harness/channels.js';
+import { bindHarness } from '../../../core/harness/bindHarness.js';
+import { CHANNEL_NAMES, channels, type HarnessApi, type HarnessImplementation } from '../../../core/harness/channels.js';
 import { createHttpHarnessClient } from '../../../core/harness/createHttpHarnessClient.js';
 import { handleHarnessCall } from '../../../core/harness/handleHarnessCall.js';
 
-/** A harness whose every method echoes what it was called with. */
-function echoHarness(): HarnessApi {
-  const api: Record<string, (input: unknown) => Promise<unknown>> = {};
-  for (const name of CHANNEL_NAMES) api[name] = async (input) => ({ channel: name, input });
-  return api as unknown as HarnessApi;
+/** An implementation whose every method echoes what it was called with. */
+function echoImplementation(calls: unknown[] = []): HarnessImplementation {
+  const impl: Record<string, (args: unknown) => Promise<unknown>> = {};
+  for (const name of CHANNEL_NAMES) impl[name] = async (args) => (calls.push(args), { channel: name, input: args });
+  return impl as unknown as HarnessImplementation;
+}
+
+/** What IPC and HTTP call: the implementation behind bindHarness, as createHarness builds it. */
+function echoHarness(calls: unknown[] = []): HarnessApi {
+  return bindHarness(echoImplementation(calls));
 }
 
 describe('channel map', () => {
@@ -39,8 +45,19 @@ describe('handleHarnessCall', () => {
     if (!wrong.ok) expect((wrong.error.details?.issues as { path: string }[]).map((i) => i.path).sort()).toEqual(['decision', 'origin']);
   });
 
-  it('admin.reset without a reason is refused before reaching the harness', async () => {
-    expect(await handleHarnessCall(echoHarness(), 'admin.reset', { username: 'a', reason: '   ' })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+  it('admin.reset without a reason is refused before reaching the implementation', async () => {
+    const calls: unknown[] = [];
+    expect(await handleHarnessCall(echoHarness(calls), 'admin.reset', { username: 'a', reason: '   ' })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    expect(calls).toEqual([]);
+  });
+
+  it('validates once: the input reaches the harness as sent, and the harness (bindHarness) parses it', async () => {
+    const seen: unknown[] = [];
+    const raw = { ...echoHarness(), 'phones.create': async (input: unknown) => (seen.push(input), { name: 'p' }) } as HarnessApi;
+    const input = { name: 'p' };
+    expect(await handleHarnessCall(raw, 'phones.create', input)).toEqual({ ok: true, value: { name: 'p' } });
+    expect(seen).toEqual([input]);
+    expect(seen[0]).toBe(input);
   });
 
   it('shapes thrown errors as code + message, never a stack', async () => {
