@@ -1,8 +1,5 @@
-import type { CredentialStore } from '../core/authenticator/credentials.js';
-import type { LocalAuthDecision, LocalAuthRequest } from '../core/authenticator/localAuth.js';
-import type { DeviceProfile } from '../core/authenticator/profiles.js';
-import { describeCdpLimits, loadVirtualAuthenticator, syncVirtualAuthenticator, type CdpLimit, type CdpSend } from '../core/browser/index.js';
-import type { ImportCdpCredentialsResult } from '../core/browser/importCdpCredentials.js';
+import type { CredentialStore, DeviceProfile, LocalAuthDecision, LocalAuthRequest } from '../core/authenticator/index.js';
+import { describeCdpLimits, loadVirtualAuthenticator, syncVirtualAuthenticator, type CdpLimit, type CdpSend, type ImportCdpCredentialsResult } from '../core/browser/index.js';
 import { GATE_BINDING, GATE_RESOLVE, gateScript, type GateAnswer, type GateMessage } from './phoneGateScript.js';
 
 /** The part of Electron's `webContents.debugger` this module uses (a fake in tests). */
@@ -10,10 +7,18 @@ export interface DebuggerLike {
   attach(protocolVersion?: string): void;
   detach(): void;
   isAttached(): boolean;
-  sendCommand(method: string, params?: Record<string, unknown>): Promise<any>;
-  /** `'message'` listeners get `(event, method, params, sessionId?)`. */
-  on(event: 'message', listener: (event: unknown, method: string, params: any) => void): unknown;
-  removeListener(event: 'message', listener: (event: unknown, method: string, params: any) => void): unknown;
+  sendCommand(method: string, params?: Record<string, unknown>): Promise<unknown>;
+  /** `'message'` listeners get `(event, method, params, sessionId?)`; params are untrusted until checked. */
+  on(event: 'message', listener: (event: unknown, method: string, params: unknown) => void): unknown;
+  removeListener(event: 'message', listener: (event: unknown, method: string, params: unknown) => void): unknown;
+}
+
+/** The fields of the CDP events this module listens to (`Runtime.executionContextCreated/Destroyed`, `Runtime.bindingCalled`), each checked before use. */
+interface CdpEventParams {
+  context?: { id?: unknown; origin?: unknown };
+  executionContextId?: unknown;
+  name?: unknown;
+  payload?: unknown;
 }
 
 /** The prompt request, plus the origin of the frame that asked (from CDP, not from the page). */
@@ -146,13 +151,15 @@ export async function attachPhoneDebugger(options: {
     await answer(contextId, message.id, 'proceed');
   }
 
-  const onMessage = (_event: unknown, method: string, params: any) => {
+  const onMessage = (_event: unknown, method: string, raw: unknown) => {
+    if (!raw || typeof raw !== 'object') return;
+    const params: CdpEventParams = raw;
     if (method === 'Runtime.executionContextCreated') {
-      const context = params?.context;
+      const context = params.context;
       if (typeof context?.id === 'number' && typeof context.origin === 'string') contexts.set(context.id, context.origin);
-    } else if (method === 'Runtime.executionContextDestroyed' && typeof params?.executionContextId === 'number') {
+    } else if (method === 'Runtime.executionContextDestroyed' && typeof params.executionContextId === 'number') {
       contexts.delete(params.executionContextId);
-    } else if (method === 'Runtime.bindingCalled' && params?.name === GATE_BINDING && typeof params.executionContextId === 'number') {
+    } else if (method === 'Runtime.bindingCalled' && params.name === GATE_BINDING && typeof params.executionContextId === 'number') {
       const message = parseGateMessage(params.payload);
       if (!message) return;
       if (message.type === 'done') void finish(`${params.executionContextId}:${message.id}`);

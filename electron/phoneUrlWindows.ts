@@ -1,8 +1,7 @@
 import type { BrowserWindowConstructorOptions } from 'electron';
-import type { CredentialStore } from '../core/authenticator/credentials.js';
-import { resolveProfile, type DeviceProfile } from '../core/authenticator/profiles.js';
+import { resolveProfile, type CredentialStore, type DeviceProfile } from '../core/authenticator/index.js';
 import { toErrorData } from '../core/errors.js';
-import type { PhoneRegistry } from '../core/harness/phoneRegistry.js';
+import type { PhoneRegistry } from '../core/harness/index.js';
 import type { PhoneUrlClosedEvent, PhoneUrlOpened } from './ipc.js';
 import { attachPhoneDebugger, type DebuggerLike, type PhoneFrameSession } from './phoneDebugger.js';
 import { phoneWindowOptions } from './phoneWindow.js';

@@ -1,5 +1,5 @@
 import { HarnessError } from '../core/errors.js';
-import type { LocalAuthDecision } from '../core/authenticator/localAuth.js';
+import type { LocalAuthDecision } from '../core/authenticator/index.js';
 import type { PhonePromptEvent } from './ipc.js';
 
 export interface PromptBroker {

@@ -3,7 +3,8 @@ import { describe, expect, it, vi } from 'vitest';
 // Electron's binary is not installable here; the IPC layer only needs ipcMain's shape.
 vi.mock('electron', () => ({ ipcMain: { handle: vi.fn(), removeHandler: vi.fn() } }));
 
-import type { HarnessApi } from '../../core/harness/channels.js';
+import { bindHarness } from '../../core/harness/bindHarness.js';
+import type { HarnessImplementation } from '../../core/harness/channels.js';
 import { CHANNEL_NAMES, ipcChannelName } from '../../electron/ipc.js';
 import { createChannelHandler, registerIpcHandlers } from '../../electron/ipcHandlers.js';
 import { isTrustedSender } from '../../electron/security.js';
@@ -20,7 +21,8 @@ function fakeHarness(overrides: Partial<Record<string, (input: unknown) => Promi
       return overrides[name] ? overrides[name]!(input) : { channel: name };
     };
   }
-  return { harness: api as unknown as HarnessApi, calls };
+  // Bound as createHarness binds its implementation: the harness validates input once (bindHarness), behind the IPC handler.
+  return { harness: bindHarness(api as unknown as HarnessImplementation), calls };
 }
 
 const trusted = (event: { senderFrame: unknown }) => isTrustedSender(event.senderFrame as never, { mainFrame, appOrigin: APP_ORIGIN });
