@@ -1,6 +1,6 @@
 /** Byte helpers shared by the encoders, the authenticator and the RP (Uint8Array only, no Buffer). */
 
-export function concatBytes(...parts: Uint8Array[]): Uint8Array {
+export function concatBytes(...parts: Uint8Array[]): Uint8Array<ArrayBuffer> {
   let total = 0;
   for (const part of parts) total += part.length;
   const out = new Uint8Array(total);
