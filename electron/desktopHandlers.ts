@@ -1,7 +1,7 @@
 import type { IpcMain } from 'electron';
-import { HarnessError, toErrorData } from '../core/errors.js';
+import { failedReply, invalidInput, type Reply } from '../core/harness/index.js';
 import { guardSender, type SenderCheck } from './guardSender.js';
-import { DESKTOP_CHANNEL_NAMES, desktopChannelName, desktopChannels, type DesktopChannelArgs, type DesktopChannelName, type DesktopResults, type HarnessReply } from './ipc.js';
+import { DESKTOP_CHANNEL_NAMES, desktopChannelName, desktopChannels, type DesktopChannelArgs, type DesktopChannelName, type DesktopResults } from './ipc.js';
 
 export type DesktopImplementation = { [K in DesktopChannelName]: (args: DesktopChannelArgs<K>) => Promise<DesktopResults[K]> };
 
@@ -13,22 +13,18 @@ export interface DesktopHandlerOptions {
 
 export function parseDesktopInput<K extends DesktopChannelName>(channel: K, input: unknown): DesktopChannelArgs<K> {
   const parsed = desktopChannels[channel].input.safeParse(input ?? {});
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((issue) => ({ path: issue.path.map(String).join('.') || '(input)', message: issue.message }));
-    const first = issues[0];
-    throw new HarnessError('INVALID_INPUT', `${channel}: ${first ? `${first.path}: ${first.message}` : 'invalid input'}`, { details: { issues } });
-  }
+  if (!parsed.success) throw invalidInput(parsed.error, channel);
   return parsed.data as DesktopChannelArgs<K>;
 }
 
 /** Foreign sender → FORBIDDEN (guardSender); payload through the channel's zod schema → INVALID_INPUT; failures as `{ code, message }`. */
 export function createDesktopHandler<K extends DesktopChannelName>(channel: K, { implementation, isTrustedSender }: DesktopHandlerOptions) {
   const run: (args: DesktopChannelArgs<K>) => Promise<DesktopResults[K]> = implementation[channel];
-  return guardSender(channel, isTrustedSender, async (payload): Promise<HarnessReply<DesktopResults[K]>> => {
+  return guardSender(channel, isTrustedSender, async (payload): Promise<Reply<DesktopResults[K]>> => {
     try {
       return { ok: true, value: await run(parseDesktopInput(channel, payload)) };
     } catch (error) {
-      return { ok: false, error: toErrorData(error) };
+      return failedReply(error);
     }
   });
 }

@@ -1,5 +1,5 @@
 import type { IpcMainInvokeEvent } from 'electron';
-import type { HarnessReply } from './ipc.js';
+import type { Reply } from '../core/harness/index.js';
 
 export type SenderEvent = Pick<IpcMainInvokeEvent, 'senderFrame'>;
 /** Decides whether the frame that sent a message may talk to main (security.isTrustedSender). */
@@ -22,8 +22,8 @@ function isTrusted(isTrustedSender: SenderCheck, event: SenderEvent): boolean {
 export function guardSender<T>(
   channel: string,
   isTrustedSender: SenderCheck,
-  handle: (payload: unknown) => Promise<HarnessReply<T>>,
-): (event: SenderEvent, payload: unknown) => Promise<HarnessReply<T>> {
+  handle: (payload: unknown) => Promise<Reply<T>>,
+): (event: SenderEvent, payload: unknown) => Promise<Reply<T>> {
   return async (event, payload) => {
     if (!isTrusted(isTrustedSender, event)) return { ok: false, error: { code: 'FORBIDDEN', message: `${channel}: the sender is not the app window` } };
     return handle(payload);

@@ -8,7 +8,7 @@
  * module, and the index also exports the Node-only harness (SQLite, node:crypto).
  */
 export { channels, CHANNEL_NAMES, isChannelName } from '../core/harness/channels.js';
-export type { ChannelName, ChannelInput, ChannelResult, HarnessApi, HarnessReply } from '../core/harness/channels.js';
+export type { ChannelName, ChannelInput, ChannelResult, HarnessApi } from '../core/harness/channels.js';
 export { desktopChannels, DESKTOP_CHANNEL_NAMES, DESKTOP_EVENT_NAMES } from '../core/harness/desktopChannels.js';
 export type * from '../core/harness/desktopChannels.js';
 

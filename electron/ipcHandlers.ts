@@ -1,5 +1,5 @@
 import type { IpcMain } from 'electron';
-import { handleHarnessCall } from '../core/harness/handleHarnessCall.js';
+import { handleHarnessCall } from '../core/harness/index.js';
 import { guardSender, type SenderCheck } from './guardSender.js';
 import { CHANNEL_NAMES, ipcChannelName, type ChannelName, type HarnessApi } from './ipc.js';
 

@@ -6,7 +6,7 @@ declare module '*.vue' {
   export default component;
 }
 
-/** The Electron preload's bridges (electron/preload.ts), typed once from core's channel maps; both absent in browser mode. */
+/** The Electron preload's bridges, typed once from core's channel maps; both absent in browser mode. */
 interface Window {
   /** One function per harness channel, each resolving to main's `{ ok, value } | { ok: false, error }` reply. */
   harness?: import('../core/harness/desktopChannels.js').HarnessBridge;

@@ -1,5 +1,8 @@
 import { z } from 'zod';
-import type { ChannelInput, ChannelName, ChannelResult, HarnessReply } from './channels.js';
+// The file, not core/authenticator/index.ts: the index pulls in the vault (SQLite, node:crypto).
+import { LOCAL_AUTH_DECISIONS } from '../authenticator/localAuth.js';
+import type { ChannelInput, ChannelName, ChannelResult } from './channels.js';
+import type { Reply, ReplyError } from './reply.js';
 
 /**
  * The desktop-only channel map, beside the harness channel map (channels.ts): what only
@@ -9,7 +12,7 @@ import type { ChannelInput, ChannelName, ChannelResult, HarnessReply } from './c
  * (electron/desktopHandlers.ts). Also the types of the two preload bridges (`window.harness`,
  * `window.harnessDesktop`), declared once for the preload and renderer/env.d.ts.
  *
- * Browser-safe: zod only (the renderer and the sandboxed preload bundle it).
+ * Browser-safe: zod and browser-safe core files only (the renderer and the sandboxed preload bundle it).
  */
 const phoneName = z.string().trim().min(1).max(64);
 
@@ -27,7 +30,7 @@ export const httpUrl = z
     }
   }, 'must be an http:// or https:// URL');
 
-export const localAuthDecision = z.enum(['approve', 'deny', 'timeout', 'uv-unavailable']);
+export const localAuthDecision = z.enum(LOCAL_AUTH_DECISIONS);
 
 export const desktopChannels = {
   'phone.openUrl': { input: z.strictObject({ phone: phoneName, url: httpUrl }), summary: "Open a URL in the phone's own window (CDP virtual authenticator)" },
@@ -72,7 +75,7 @@ export interface PhonePromptEvent {
 export interface PhoneUrlClosedEvent {
   phone: string;
   synced: { added: string[]; updated: string[] } | null;
-  error?: { code: string; message: string };
+  error?: ReplyError;
 }
 
 export interface DesktopEvents {
@@ -85,12 +88,12 @@ export const DESKTOP_EVENT_NAMES: readonly DesktopEventName[] = ['phone.prompt',
 
 /** `window.harness`, exposed by the preload in Electron only: one function per harness channel, resolving to main's reply (never throwing). */
 export type HarnessBridge = {
-  readonly [K in ChannelName]: (input?: ChannelInput<K>) => Promise<HarnessReply<ChannelResult<K>>>;
+  readonly [K in ChannelName]: (input?: ChannelInput<K>) => Promise<Reply<ChannelResult<K>>>;
 };
 
 /** `window.harnessDesktop`, exposed by the preload in Electron only. */
 export type DesktopBridge = {
-  readonly [K in DesktopChannelName]: (input: DesktopChannelInput<K>) => Promise<HarnessReply<DesktopResults[K]>>;
+  readonly [K in DesktopChannelName]: (input: DesktopChannelInput<K>) => Promise<Reply<DesktopResults[K]>>;
 } & {
   /** Subscribes to a main → console event; returns the unsubscribe function. */
   readonly on: <E extends DesktopEventName>(event: E, listener: (payload: DesktopEvents[E]) => void) => () => void;

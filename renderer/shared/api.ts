@@ -1,8 +1,10 @@
-import { HarnessError, isHarnessErrorCode } from '../../core/errors.js';
-// File by file, not through core/harness/index.ts: the index also exports the Node-only harness (SQLite, node:crypto).
-import { CHANNEL_NAMES, type ChannelName, type HarnessApi, type HarnessReply } from '../../core/harness/channels.js';
+import { HarnessError } from '../../core/errors.js';
+// File by file, not through core/harness/index.ts: the index also exports the Node-only harness
+// (SQLite, node:crypto). These files are browser-safe (zod and core/errors only).
+import { CHANNEL_NAMES, type ChannelName, type HarnessApi } from '../../core/harness/channels.js';
 import { createHttpHarnessClient } from '../../core/harness/createHttpHarnessClient.js';
 import type { HarnessBridge } from '../../core/harness/desktopChannels.js';
+import { unwrapReply, type Reply } from '../../core/harness/reply.js';
 import { CSRF_HEADER } from '../../core/http/csrf.js';
 
 export type { HarnessApi, ChannelName, ChannelInput, ChannelResult } from '../../core/harness/channels.js';
@@ -11,14 +13,9 @@ export type { RunReport, ScenarioResult, StepResult } from '../../core/scenario/
 
 export type ApiMode = 'electron' | 'http';
 
-function unwrap(channel: string, reply: unknown): unknown {
-  const r = reply as HarnessReply | undefined;
-  if (r && r.ok === true) return r.value;
-  if (r && r.ok === false && r.error) {
-    const code = isHarnessErrorCode(r.error.code) ? r.error.code : 'INTERNAL';
-    throw new HarnessError(code, r.error.message, r.error.details ? { details: r.error.details } : undefined);
-  }
-  throw new HarnessError('INTERNAL', `${channel}: malformed reply`);
+/** A preload reply back into its value, or its error as a HarnessError (what `HarnessApi` callers catch); checked at runtime too. */
+export function unwrap<T>(channel: string, reply: Reply<T>): T {
+  return unwrapReply<T>(reply, () => new HarnessError('INTERNAL', `${channel}: malformed reply`));
 }
 
 /** `HarnessApi` over the Electron preload bridge: replies are data, turned back into HarnessErrors here. */
@@ -27,7 +24,7 @@ export function createBridgeApi(bridge: HarnessBridge): HarnessApi {
   for (const channel of CHANNEL_NAMES) {
     api[channel] = async (input) => {
       // One loop over every channel: the per-channel input types meet only at runtime (main validates them).
-      const call = bridge[channel] as ((input: unknown) => Promise<unknown>) | undefined;
+      const call = bridge[channel] as ((input: unknown) => Promise<Reply>) | undefined;
       if (!call) throw new HarnessError('NOT_FOUND', `The desktop bridge has no channel ${channel}`);
       return unwrap(channel, await call(input ?? {}));
     };
