@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_PATH } from '../support/browser.js';
+import { failures, type PlaywrightReport } from '../support/playwrightReport.js';
 
 /**
  * The package as a QA engineer gets it: `npm pack` the project, install the tarball into a
@@ -33,30 +34,6 @@ function runtimePackages(): string[] {
     .filter(([name, meta]) => !meta.dev || name === '@playwright/test' || name === 'playwright')
     .map(([name]) => name)
     .filter((name) => existsSync(join(root, 'node_modules', name)));
-}
-
-export interface PlaywrightReport {
-  stats: { expected: number; unexpected: number; skipped: number; flaky: number };
-  errors: unknown[];
-  suites: PlaywrightSuite[];
-}
-interface PlaywrightSuite {
-  title: string;
-  suites?: PlaywrightSuite[];
-  specs?: { title: string; ok: boolean; tests: { results: { status: string; error?: { message?: string } }[] }[] }[];
-}
-
-/** The failing tests of a Playwright JSON report, with their first error line, for assertion messages. */
-export function failures(report: PlaywrightReport): string {
-  const out: string[] = [];
-  const walk = (suite: PlaywrightSuite) => {
-    for (const spec of suite.specs ?? []) {
-      if (!spec.ok) out.push(`${spec.title}: ${spec.tests.flatMap((t) => t.results.map((r) => r.error?.message ?? r.status)).join(' | ').slice(0, 800)}`);
-    }
-    suite.suites?.forEach(walk);
-  };
-  report.suites.forEach(walk);
-  return out.join('\n');
 }
 
 const SPEC = `import { test as base, expect } from '@playwright/test';
