@@ -129,10 +129,26 @@ export interface ErrorData {
 
 /**
  * The wire shape of every harness reply (HTTP body, IPC reply). Declared here beside ErrorData so
- * core/http can name it without importing core/harness (which imports core/http); core/harness/reply.ts
- * is its home for everyone else.
+ * core/http can name it without importing core/harness (which imports core/http); everyone else
+ * imports it from core/harness/reply.ts.
  */
 export type Reply<T = unknown> = { ok: true; value: T } | { ok: false; error: ErrorData };
+
+/** One issue of a refused input: a dotted path (`root` for the input itself) and the schema's message. */
+export interface InputIssue {
+  path: string;
+  message: string;
+}
+
+/**
+ * The one zod-error formatter (typed by shape, so this module needs no zod): `INVALID_INPUT` whose
+ * message names the first issue (`{subject}: {path}: {message}`) and whose `details.issues` lists them all.
+ */
+export function invalidInput(error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }, subject: string, root = '(input)'): HarnessError {
+  const issues: InputIssue[] = error.issues.map((issue) => ({ path: issue.path.map(String).join('.') || root, message: issue.message }));
+  const first = issues[0];
+  return new HarnessError('INVALID_INPUT', `${subject}: ${first ? `${first.path}: ${first.message}` : 'invalid input'}`, { details: { issues } });
+}
 
 export function toErrorData(error: unknown): ErrorData {
   if (error instanceof HarnessError) {

@@ -3,8 +3,9 @@ import * as s from './schemas.js';
 import type { HttpRp } from './types.js';
 
 /**
- * Every API route in one table. `auth` says who may call it: `public`, `customer` (session
- * cookie of the caller's slot) or `admin` (`Authorization: Bearer <admin token>`). `limit`
+ * Every customer API route in one table (support staff use the harness channels at
+ * `POST /api/harness/:channel`). `auth` says who may call it: `public` or `customer` (session
+ * cookie of the caller's slot). `limit`
  * puts the route under the per-IP and per-account rate limits (credential guessing and mail).
  * `session` tells the server what to do with the cookie after the call: the RP rotates the
  * session ID at login, step-up and passkey login.
@@ -16,14 +17,12 @@ export interface RouteContext<B, Q, P> {
   params: P;
   /** Present on `customer` routes. */
   sessionId: string;
-  /** Admin user name, present on `admin` routes. */
-  admin: string;
 }
 
 export interface RouteDef<B = unknown, Q = unknown, P = unknown> {
   method: 'GET' | 'POST';
   path: string;
-  auth: 'public' | 'customer' | 'admin';
+  auth: 'public' | 'customer';
   body?: z.ZodType<B>;
   query?: z.ZodType<Q>;
   params?: z.ZodType<P>;
@@ -59,12 +58,4 @@ export const routes: readonly RouteDef[] = [
   // ログイン (パスキー)
   route({ method: 'POST', path: '/api/passkeys/login/options', auth: 'public', body: s.loginOptionsBody, limit: 'login', handle: ({ rp, body }) => rp.startLogin(body) }),
   route({ method: 'POST', path: '/api/passkeys/login/verify', auth: 'public', body: s.loginVerifyBody, limit: 'login', session: 'set', handle: ({ rp, body }) => rp.finishLogin(body) }),
-  // Support (roles enforced by core/rp)
-  route({ method: 'GET', path: '/api/admin/accounts', auth: 'admin', query: s.adminAccountsQuery, handle: ({ rp, admin, query }) => rp.admin.searchAccounts({ admin, query: query.query }) }),
-  route({ method: 'GET', path: '/api/admin/accounts/:accountId/passkeys', auth: 'admin', params: s.accountParams, handle: ({ rp, admin, params }) => rp.admin.listPasskeys({ admin, accountId: params.accountId }) }),
-  route({ method: 'POST', path: '/api/admin/accounts/:accountId/passkeys/reset', auth: 'admin', params: s.accountParams, body: s.adminActionBody, handle: ({ rp, admin, params, body }) => rp.admin.resetPasskeys({ admin, accountId: params.accountId, ...body }) }),
-  route({ method: 'GET', path: '/api/admin/passkeys/:passkeyId', auth: 'admin', params: s.passkeyParams, handle: ({ rp, admin, params }) => rp.admin.inspectPasskey({ admin, passkeyId: params.passkeyId }) }),
-  route({ method: 'POST', path: '/api/admin/passkeys/:passkeyId/revoke', auth: 'admin', params: s.passkeyParams, body: s.adminActionBody, handle: ({ rp, admin, params, body }) => rp.admin.revokePasskey({ admin, passkeyId: params.passkeyId, ...body }) }),
-  route({ method: 'GET', path: '/api/admin/audit', auth: 'admin', query: s.auditQuery, handle: ({ rp, admin, query }) => rp.admin.readAudit({ admin, ...query }) }),
-  route({ method: 'GET', path: '/api/admin/audit/verify', auth: 'admin', handle: ({ rp, admin }) => rp.admin.verifyAudit({ admin }) }),
 ];

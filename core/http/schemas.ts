@@ -59,9 +59,4 @@ export const registrationVerifyBody = z.object({
 export const loginOptionsBody = z.object({ loginId: z.string().min(1).max(128).optional() });
 export const loginVerifyBody = z.object({ ceremonyId: z.string().min(1).max(128), response: authenticationResponseJson });
 
-export const adminAccountsQuery = z.object({ query: z.string().max(128).optional().default('') });
-export const accountParams = z.object({ accountId: id });
-export const passkeyParams = z.object({ passkeyId: id });
-export const adminActionBody = z.object({ reason: z.string().max(1000), ticket: z.string().max(128).optional().default('') });
-export const auditQuery = z.object({ accountId: id.optional(), afterId: z.coerce.number().int().min(0).optional(), limit: z.coerce.number().int().min(1).max(1000).optional() });
 export const channelParams = z.object({ channel: z.string().regex(/^[A-Za-z][A-Za-z0-9.]{0,63}$/) });

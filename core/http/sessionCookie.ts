@@ -1,6 +1,6 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { HarnessError } from '../errors.js';
-import { toBase64url } from '../webauthn/base64url.js';
+import { toBase64url } from '../webauthn/index.js';
 
 /**
  * Several phone frames in one console share an origin, hence a cookie jar. Each frame names

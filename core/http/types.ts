@@ -1,8 +1,11 @@
+import type { Reply } from '../errors.js';
 import type { StepUpPurpose } from '../rp/index.js';
+import type { AdminRow } from '../store/index.js';
 
 /**
  * The slice of `Rp` (core/rp) that the HTTP adapter calls, written out so this module states
- * exactly what it depends on. Shapes follow docs/CONTRACTS.md § core/rp.
+ * exactly what it depends on. Shapes follow docs/CONTRACTS.md § core/rp. WebAuthn responses are
+ * `unknown` here: schemas.ts checks their shape, and core/rp decodes and verifies them (its own codes).
  */
 export interface HttpRp {
   login(opts: { loginId: string; password: string }): Promise<{ sessionId: string; accountId: number; loginId: string; displayName: string }> | { sessionId: string; accountId: number; loginId: string; displayName: string };
@@ -20,19 +23,10 @@ export interface HttpRp {
     userVerification?: 'required' | 'preferred' | 'discouraged';
     authenticatorAttachment?: 'platform' | 'cross-platform';
   }): unknown;
-  finishRegistration(opts: { sessionId: string; ceremonyId?: string; response: any; name?: string }): unknown;
+  finishRegistration(opts: { sessionId: string; ceremonyId?: string; response: unknown; name?: string }): unknown;
   listPasskeys(opts: { sessionId: string }): unknown;
   startLogin(opts: { loginId?: string }): unknown;
-  finishLogin(opts: { ceremonyId: string; response: any }): Promise<{ sessionId: string } & Record<string, unknown>> | ({ sessionId: string } & Record<string, unknown>);
-  admin: {
-    searchAccounts(opts: { admin: string; query: string }): unknown;
-    listPasskeys(opts: { admin: string; accountId: number }): unknown;
-    inspectPasskey(opts: { admin: string; passkeyId: number }): unknown;
-    revokePasskey(opts: { admin: string; passkeyId: number; reason: string; ticket: string }): unknown;
-    resetPasskeys(opts: { admin: string; accountId: number; reason: string; ticket: string }): unknown;
-    readAudit(opts: { admin: string; accountId?: number; afterId?: number; limit?: number }): unknown;
-    verifyAudit(opts: { admin: string }): unknown;
-  };
+  finishLogin(opts: { ceremonyId: string; response: unknown }): Promise<{ sessionId: string } & Record<string, unknown>> | ({ sessionId: string } & Record<string, unknown>);
 }
 
 export type { StepUpPurpose };
@@ -46,12 +40,10 @@ export interface HttpHarnessMount {
    */
   authenticate(token: string | undefined): HttpHarnessCaller | undefined;
   /** Must never throw; `handleHarnessCall(harness.as(caller), channel, input)` is the intended implementation. */
-  handle(channel: string, input: unknown, caller: HttpHarnessCaller): Promise<
-    { ok: true; value: unknown } | { ok: false; error: { code: string; message: string; details?: Record<string, unknown> } }
-  >;
+  handle(channel: string, input: unknown, caller: HttpHarnessCaller): Promise<Reply>;
 }
 
 export interface HttpHarnessCaller {
   name: string;
-  role: 'viewer' | 'operator';
+  role: AdminRow['role'];
 }

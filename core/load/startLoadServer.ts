@@ -3,8 +3,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bindHarness, handleHarnessCall, type HarnessImplementation } from '../harness/index.js';
-import { createHttpServer } from '../http/index.js';
-import type { RateLimitRule } from '../http/rateLimit.js';
+import { createHttpServer, type RateLimitRule } from '../http/index.js';
 import { createRelyingParty } from '../rp/index.js';
 import { openStore } from '../store/index.js';
 

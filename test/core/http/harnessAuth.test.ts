@@ -58,6 +58,47 @@ describe('POST /api/harness/:channel identity', () => {
     ]);
   });
 
+  it('lets a viewer search, list, inspect and read the audit log, and refuses admin.reset with 403 FORBIDDEN (error shape: code and message only)', async () => {
+    const { as, viewerToken, credentialId, harness } = await serve();
+    const viewer = as(viewerToken);
+    const found = await viewer.post('/api/harness/users.list', { query: 'ali' });
+    expect(found.status).toBe(200);
+    expect(found.body.value.map((u: { username: string }) => u.username)).toEqual(['alice']);
+    const inspected = await viewer.post('/api/harness/admin.inspect', { credentialId });
+    expect(inspected.status).toBe(200);
+    expect(inspected.body.value).toMatchObject({ credentialId, username: 'alice', revokedAt: null, fmt: expect.any(String), publicKeyCose: expect.any(String) });
+    const refused = await viewer.post('/api/harness/admin.reset', { username: 'alice', reason: 'lost phone', ticket: 'T-1' });
+    expect(refused.status).toBe(403);
+    expect(refused.body).toMatchObject({ ok: false, code: 'FORBIDDEN', error: { code: 'FORBIDDEN', message: expect.any(String) } });
+    expect(Object.keys(refused.body.error).sort()).toEqual(['code', 'message']);
+    expect(JSON.stringify(refused.body)).not.toMatch(/\n\s+at |\.ts:\d+|node_modules/);
+    expect((await harness['admin.passkeys']({ username: 'alice' }))[0]!.revokedAt).toBeNull();
+    const audit = await viewer.post('/api/harness/admin.audit', {});
+    expect(audit.status).toBe(200);
+    const refusals = audit.body.value.filter((e: { outcome: string }) => e.outcome === 'failure').map((e: { actor: string; action: string }) => [e.actor, e.action]);
+    expect(refusals).toEqual([['admin:cli:tester:viewer', 'admin.resetPasskeys']]);
+    expect((await viewer.post('/api/harness/admin.verifyAudit', {})).body.value).toMatchObject({ ok: true, firstBrokenSeq: null });
+  });
+
+  it('lets the operator token reset every passkey of a customer', async () => {
+    const { as, operatorToken, harness } = await serve();
+    const reset = await as(operatorToken).post('/api/harness/admin.reset', { username: 'alice', reason: 'lost phone', ticket: 'T-1' });
+    expect(reset.status).toBe(200);
+    expect(reset.body.value).toEqual({ username: 'alice', revoked: 1 });
+    expect((await harness['admin.passkeys']({ username: 'alice' }))[0]!.revokedAt).not.toBeNull();
+  });
+
+  it('refuses a malformed channel input with 400 INVALID_INPUT and an unknown credential with 404 PASSKEY_NOT_FOUND', async () => {
+    const { as, viewerToken } = await serve();
+    const viewer = as(viewerToken);
+    const malformed = await viewer.post('/api/harness/admin.inspect', { credentialId: 42 });
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.error).toMatchObject({ code: 'INVALID_INPUT', details: { issues: [{ path: 'credentialId' }] } });
+    const unknown = await viewer.post('/api/harness/admin.inspect', { credentialId: 'bm8tc3VjaC1jcmVkZW50aWFs' });
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error.code).toBe('PASSKEY_NOT_FOUND');
+  });
+
   it('runs admin.revoke for the operator token and the audit row names that admin', async () => {
     const { as, operatorToken, credentialId, harness } = await serve();
     const res = await as(operatorToken).post('/api/harness/admin.revoke', { credentialId, reason: 'lost phone', ticket: 'SUP-2' });

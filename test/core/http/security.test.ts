@@ -271,47 +271,6 @@ describe('static pages', () => {
   });
 });
 
-describe('support operations over HTTP', () => {
-  it('lets an operator reset passkeys and refuses a viewer with 403 FORBIDDEN', async () => {
-    const server = await start({ adminTokens: { 'viewer-token-123': 'vera', 'operator-token-456': 'otto' } });
-    await server.rp.admin.createAdmin({ name: 'vera', role: 'viewer' });
-    await server.rp.admin.createAdmin({ name: 'otto', role: 'operator' });
-
-    const agent = await steppedUp(server);
-    const authenticator = createAuthenticator({ profile: 'iphone-icloud', seed: 'support-phone' });
-    const client = createClient({ authenticator, origin: server.url });
-    const options = await agent.post('/api/passkeys/registration/options', {});
-    const response = await client.create(options.body.options);
-    expect((await agent.post('/api/passkeys/registration/verify', { ceremonyId: options.body.ceremonyId, response })).status).toBe(200);
-
-    const anonymous = await new Agent(server.url).get('/api/admin/accounts?query=yamada');
-    expect(anonymous.status).toBe(401);
-    expectErrorShape(anonymous.body, 'AUTH_REQUIRED');
-
-    const viewer = new Agent(server.url, { headers: { authorization: 'Bearer viewer-token-123' } });
-    const found = await viewer.get('/api/admin/accounts?query=yamada');
-    expect(found.status).toBe(200);
-    const accountId = found.body.accounts[0].accountId;
-    const listed = await viewer.get(`/api/admin/accounts/${accountId}/passkeys`);
-    expect(listed.body.passkeys).toHaveLength(1);
-    const inspected = await viewer.get(`/api/admin/passkeys/${listed.body.passkeys[0].passkeyId}`);
-    expect(inspected.status).toBe(200);
-    const refused = await viewer.post(`/api/admin/accounts/${accountId}/passkeys/reset`, { reason: 'lost phone', ticket: 'T-1' });
-    expect(refused.status).toBe(403);
-    expectErrorShape(refused.body, 'FORBIDDEN');
-
-    const operator = new Agent(server.url, { headers: { authorization: 'Bearer operator-token-456' } });
-    const reset = await operator.post(`/api/admin/accounts/${accountId}/passkeys/reset`, { reason: 'lost phone', ticket: 'T-1' });
-    expect(reset.status).toBe(200);
-    expect(reset.body.revoked).toBe(1);
-    const audit = await operator.get(`/api/admin/audit?accountId=${accountId}`);
-    expect(audit.status).toBe(200);
-    expect(audit.body.entries.length).toBeGreaterThan(0);
-    expect((await operator.get('/api/admin/audit/verify')).body.ok).toBe(true);
-    expect((await operator.get('/api/admin/passkeys/not-a-number')).status).toBe(400);
-  });
-});
-
 describe('harness mount', () => {
   it('passes POST /api/harness/:channel to the mount and answers its reply', async () => {
     const calls: unknown[] = [];
