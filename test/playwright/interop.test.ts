@@ -14,12 +14,15 @@ import { startPythonFido2Rp, type PythonFido2Rp } from '../support/pythonFido2Rp
  */
 let browser: Browser;
 let fido2: Fido2Rp;
+/** fido2-lib offering RS256 only (it cannot verify EdDSA at all). */
+let fido2Rsa: Fido2Rp;
 let python: PythonFido2Rp;
 
 beforeAll(async () => {
-  [browser, fido2, python] = await Promise.all([
+  [browser, fido2, fido2Rsa, python] = await Promise.all([
     chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true }),
     startFido2Rp(),
+    startFido2Rp({ cryptoParams: [-257] }),
     startPythonFido2Rp(),
   ]);
 }, 60_000);
@@ -27,6 +30,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await fido2?.close();
+  await fido2Rsa?.close();
   await python?.close();
 });
 
@@ -98,6 +102,25 @@ describe('python-fido2 RP: algorithms and attestation formats beyond ES256 / non
   it('cdp: Chromium\'s virtual authenticator with EdDSA (COSE alg -8)', async ({ expect }) => {
     const result = await roundTrip({ url: python.url, profile: 'yubikey-5', mode: 'cdp', user: 'py-cdp-eddsa', register: { alg: -8 } });
     expect(result.registered).toMatchObject({ ok: true, alg: -8 });
+    expect(result.again).toMatchObject({ ok: true });
+  });
+});
+
+describe('fido2-lib RP: RS256 (the only other algorithm it verifies)', () => {
+  const rsaProfiles = PROFILES.filter((profile) => builtInProfiles[profile]!.algorithms.includes(-257));
+
+  it.for(rsaProfiles)('shim: %s registers an RS256 credential and logs in', async (profile, { expect }) => {
+    const user = `f2l-rsa-${profile}`;
+    const result = await roundTrip({ url: fido2Rsa.url, profile, mode: 'shim', user });
+    expect(result.registered).toMatchObject({ ok: true, aaguid: builtInProfiles[profile]!.aaguid });
+    expect(result.credentials[0]!.algorithm).toBe(-257);
+    expect(result.again).toMatchObject({ ok: true, username: user });
+  });
+
+  it('cdp: Chromium\'s virtual authenticator with RS256', async ({ expect }) => {
+    const result = await roundTrip({ url: fido2Rsa.url, profile: 'windows-hello', mode: 'cdp', user: 'f2l-rsa-cdp' });
+    expect(result.registered).toMatchObject({ ok: true });
+    expect(result.credentials[0]!.algorithm).toBe(-257);
     expect(result.again).toMatchObject({ ok: true });
   });
 });

@@ -60,7 +60,8 @@ window.pkhLogin = async (username) => {
 };
 </script>`;
 
-export async function startFido2Rp(options: { residentKey?: boolean } = {}): Promise<Fido2Rp> {
+/** `cryptoParams`: the COSE algorithms offered (default ES256 only; fido2-lib also verifies RS256, -257). */
+export async function startFido2Rp(options: { residentKey?: boolean; cryptoParams?: number[] } = {}): Promise<Fido2Rp> {
   const credentials: Fido2Rp['credentials'] = new Map();
   const events: Fido2Rp['events'] = [];
   const pending = new Map<string, { challenge: string; username?: string; userHandle?: string }>();
@@ -71,7 +72,7 @@ export async function startFido2Rp(options: { residentKey?: boolean } = {}): Pro
     rpName: 'fido2-lib interop RP',
     challengeSize: 32,
     attestation: 'none',
-    cryptoParams: [-7],
+    cryptoParams: options.cryptoParams ?? [-7],
     authenticatorRequireResidentKey: options.residentKey ?? true,
     authenticatorUserVerification: 'preferred',
   });
