@@ -1,11 +1,20 @@
-import { decodeAttestationObject } from '../../core/webauthn/attestationObject.js';
-import { parseAuthenticatorData, type ParsedAuthenticatorData } from '../../core/webauthn/authData.js';
-import { fromBase64url, toBase64url } from '../../core/webauthn/base64url.js';
-import type { CborKey, CborValue } from '../../core/webauthn/cbor.js';
-import { parseClientDataJSON, type ClientData } from '../../core/webauthn/clientData.js';
-import { coseAlgName, decodeCoseKey, validateCoseKey } from '../../core/webauthn/cose.js';
-import { bytesToHex, equalBytes } from '../../core/webauthn/bytes.js';
-import { sha256 } from '../../core/webauthn/hash.js';
+import {
+  bytesToHex,
+  coseAlgName,
+  decodeAttestationObject,
+  decodeCoseKey,
+  equalBytes,
+  fromBase64url,
+  parseAuthenticatorData,
+  parseClientDataJSON,
+  sha256,
+  toBase64url,
+  validateCoseKey,
+  type CborKey,
+  type CborValue,
+  type ClientData,
+  type ParsedAuthenticatorData,
+} from '../../core/webauthn/index.js';
 import { describeError } from '../shared/api.js';
 
 /**

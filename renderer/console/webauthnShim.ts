@@ -1,4 +1,4 @@
-import { fromBase64url, toBase64url } from '../../core/webauthn/base64url.js';
+import { fromBase64url, toBase64url } from '../../core/webauthn/index.js';
 import { describeError, type HarnessApi, type LocalAuthDecision } from '../shared/api.js';
 
 /**

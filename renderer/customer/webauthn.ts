@@ -1,3 +1,5 @@
+// The file, not core/webauthn/index.ts: the customer page needs base64url only, and the index
+// would put CBOR and the curve code into its bundle.
 import { fromBase64url, toBase64url } from '../../core/webauthn/base64url.js';
 import { ApiError } from './api.js';
 

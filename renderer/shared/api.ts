@@ -1,6 +1,6 @@
 import { HarnessError } from '../../core/errors.js';
-// File by file, not through core/harness/index.ts: the index also exports the Node-only harness
-// (SQLite, node:crypto). These files are browser-safe (zod and core/errors only).
+// Browser-safe files, not the rooms' index.ts: core/harness, core/http and core/scenario's indexes
+// also export Node-only code (SQLite, node:crypto, node:http, worker threads) that would enter the bundle.
 import { CHANNEL_NAMES, type ChannelName, type HarnessApi } from '../../core/harness/channels.js';
 import { createHttpHarnessClient } from '../../core/harness/createHttpHarnessClient.js';
 import type { HarnessBridge } from '../../core/harness/desktopChannels.js';
