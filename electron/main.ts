@@ -5,6 +5,7 @@ import { app, BrowserWindow, ipcMain, session, type Session } from 'electron';
 import { startBackend, type Backend } from './backend.js';
 import { desktopChannelName } from './ipc.js';
 import { registerDesktopHandlers } from './desktopHandlers.js';
+import type { SenderCheck } from './guardSender.js';
 import { registerIpcHandlers } from './ipcHandlers.js';
 import { createPhoneUrlWindows, phoneFromRegistry } from './phoneUrlWindows.js';
 import { guardPhoneContents, lockDownPhoneSession } from './phoneWindow.js';
@@ -39,7 +40,8 @@ async function start(): Promise<void> {
   appOrigin = new URL(backend.url).origin;
 
   const window = new BrowserWindow(windowOptions({ preload: join(here, '../preload/preload.cjs') }));
-  const trusted = (event: { senderFrame: Electron.WebFrameMain | null }) => isTrustedSender(event.senderFrame, { mainFrame: window.webContents.mainFrame, appOrigin });
+  // One sender check for both channel maps (guardSender): the console window's top frame on the app origin.
+  const trusted: SenderCheck = (event) => isTrustedSender(event.senderFrame, { mainFrame: window.webContents.mainFrame, appOrigin });
   registerIpcHandlers(ipcMain, { harness: backend.harness, isTrustedSender: trusted });
 
   const toConsole = (channel: Parameters<typeof desktopChannelName>[0], payload: unknown) => {
