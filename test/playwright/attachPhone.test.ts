@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { attachPhone, createPhone, openPhone, type AttachMode } from '../../core/playwright/index.js';
+import { attachPhone, createPhone, openPhone, phoneFixtures, type AttachedPhone, type AttachMode, type PhoneFactory } from '../../core/playwright/index.js';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/browser.js';
 import { startFido2Rp, type Fido2Rp } from '../support/fido2Rp.js';
 
@@ -135,5 +135,59 @@ describe('cdp mode only', () => {
     await shimPage.goto(rp.url);
     expect(await login(shimPage, 'vaulted')).toMatchObject({ ok: true, credentialId: registered.credentialId });
     again.close();
+  });
+});
+
+describe('phoneFixtures (what test.extend receives)', () => {
+  it('phone: a named vault phone persists across tests; phones.open gives each device its own context, reused by name, closed after the test', async () => {
+    const vault = { path: join(dir, 'fixtures.sqlite'), passphrase: 'pw', scryptCost: 1024 };
+    const fixtures = phoneFixtures({ profile: 'yubikey-5', vault, name: 'qa-key', seed: 'suite' });
+    const info = { titlePath: ['passkeys.spec.ts', 'registers'] };
+    const page = await newPage();
+    let registered = '';
+    await fixtures.phone({ page }, async (phone: AttachedPhone) => {
+      expect(phone.phone.profile.id).toBe('yubikey-5');
+      await page.goto(rp.url);
+      registered = (await register(page, 'fixture-user')).credentialId;
+    }, info);
+    // The next test's phone is the same vault phone: it holds the credential and logs in.
+    const next = await newPage();
+    await fixtures.phone({ page: next }, async (phone: AttachedPhone) => {
+      expect((await phone.credentials()).map((c) => c.credentialId)).toEqual([registered]);
+      await next.goto(rp.url);
+      expect(await login(next, 'fixture-user')).toMatchObject({ ok: true, credentialId: registered });
+    }, info);
+
+    let opened: PhoneFactory['opened'] | undefined;
+    await fixtures.phones({ browser }, async (phones: PhoneFactory) => {
+      const laptop = await phones.open('laptop', { profile: 'windows-hello' });
+      const tablet = await phones.open('tablet', { mode: 'cdp' });
+      expect(await phones.open('laptop')).toBe(laptop);
+      expect(laptop.context).not.toBe(tablet.context);
+      expect([laptop.mode, tablet.mode, laptop.phone.profile.id, tablet.phone.profile.id]).toEqual(['shim', 'cdp', 'windows-hello', 'yubikey-5']);
+      await tablet.page.goto(rp.url);
+      expect(await register(tablet.page, 'tablet-user')).toMatchObject({ ok: true });
+      opened = phones.opened;
+    }, info);
+    expect([...opened!.keys()]).toEqual(['laptop', 'tablet']);
+    // Closed after the test: contexts gone, the cdp phone synced into the vault first.
+    expect(opened!.get('laptop')!.page.isClosed()).toBe(true);
+    const tablet = openPhone({ vault, name: 'tablet' });
+    expect(tablet.credentials()).toHaveLength(1);
+    tablet.close();
+  });
+
+  it('seed: the same test title gives the same keys and credential id; another title does not', async () => {
+    const fixtures = phoneFixtures({ profile: 'android-gpm', seed: 'run-1' });
+    const ids: string[] = [];
+    for (const title of ['a test', 'a test', 'another test']) {
+      const page = await newPage();
+      await fixtures.phone({ page }, async () => {
+        await page.goto(rp.url);
+        ids.push((await register(page, `seeded-${ids.length}`)).credentialId);
+      }, { titlePath: ['seed.spec.ts', title] });
+    }
+    expect(ids[1]).toBe(ids[0]);
+    expect(ids[2]).not.toBe(ids[0]);
   });
 });
