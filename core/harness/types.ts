@@ -1,6 +1,6 @@
 import type { HarnessErrorCode } from '../errors.js';
 import type { FlowStep } from '../journey/index.js';
-import type { RegistrationInfoRow } from '../rp/index.js';
+import type { PasskeySummary, RegistrationInfoRow, Rp } from '../rp/index.js';
 import type { RunReport, StepResult } from '../scenario/index.js';
 import type { AdminRole } from './channels.js';
 
@@ -36,32 +36,17 @@ export interface RegistrationInfoDisplayRow {
 }
 
 /** core/rp's `PasskeySummary` made JSON-safe for support views: times as ISO strings, the login ID beside it. */
-export interface PasskeyView {
-  credentialId: string;
+export interface PasskeyView extends Pick<PasskeySummary, 'credentialId' | 'name' | 'aaguid' | 'authenticatorName' | 'transports' | 'backupEligible' | 'backupState'> {
   username: string;
-  name: string;
-  aaguid: string;
-  /** The AAGUID's authenticator, from the RP's table (e.g. "iCloud Keychain"). */
-  authenticatorName: string;
-  transports: string[];
-  backupEligible: boolean;
-  backupState: boolean;
+  /** core/rp's `counter`. */
   signCount: number;
   createdAt: string;
   lastUsedAt: string | null;
   revokedAt: string | null;
 }
 
-/** `admin.inspect`: the view plus what only inspection shows (format, algorithm, flags, key, revocation). */
-export interface PasskeyDetail extends PasskeyView {
-  fmt: string;
-  alg: number;
-  flags: { uv: boolean; be: boolean; bs: boolean };
-  /** COSE public key, base64url. */
-  publicKeyCose: string;
-  revokeReason: string | null;
-  revokeTicket: string | null;
-}
+/** `admin.inspect`: the view plus what only inspection shows (format, algorithm, flags, COSE key as base64url, revocation). */
+export type PasskeyDetail = PasskeyView & Pick<ReturnType<Rp['admin']['inspectPasskey']>, 'fmt' | 'alg' | 'flags' | 'publicKeyCose' | 'revokeReason' | 'revokeTicket'>;
 
 export interface UserDetail extends UserSummary {
   registrationInfo: RegistrationInfoDisplayRow[];
