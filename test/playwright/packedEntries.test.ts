@@ -113,7 +113,9 @@ describe('npm pack → install in another project', () => {
       JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, skipLibCheck: true, lib: ['ES2023', 'DOM'], types: [] }, include: ['tests', 'playwright.config.ts'] }),
     );
     // The shipped declarations resolve through `exports` (a type error fails here).
-    await run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], { cwd: consumer });
+    await run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], { cwd: consumer }).catch((error: { stdout?: string }) => {
+      throw new Error(`the consumer does not typecheck:\n${error.stdout ?? String(error)}`);
+    });
 
     const result = await run(process.execPath, [join(consumer, 'node_modules', '@playwright', 'test', 'cli.js'), 'test'], { cwd: consumer, env: { ...process.env, CI: '1' } }).catch((error: { stdout?: string; stderr?: string }) => error);
     const report = JSON.parse(readFileSync(join(consumer, 'results.json'), 'utf8')) as PlaywrightReport;
