@@ -7,12 +7,10 @@ import type { FlowStep } from './steps.js';
 import { enterCode, readCode, sendEmailCode, totpNow } from './stepUp.js';
 import { phoneOf, sessionOf, type World, type WorldUser } from './world.js';
 
-type Json = Record<string, unknown>;
-
 /** STEP5: 登録 on the confirmation page; the server issues creation options for this session. */
 export async function confirmRegistration(world: World, user: WorldUser) {
   const { ceremonyId, options } = await world.rp.startRegistration({ sessionId: sessionOf(user) });
-  user.ceremony = { ceremonyId, options: options as unknown as Json };
+  user.ceremony = { ceremonyId, options };
   return user.ceremony;
 }
 
@@ -22,8 +20,8 @@ export async function createPasskey(world: World, user: WorldUser, phoneName: st
   const phone = phoneOf(world, phoneName);
   phone.decision = decision;
   const { ceremonyId, options } = user.ceremony;
-  const response = await browserFor(world, phone).create(options as never);
-  const { passkey } = await world.rp.finishRegistration({ sessionId: sessionOf(user), ceremonyId, response: response as never, name: name ?? phoneName });
+  const response = await browserFor(world, phone).create(options);
+  const { passkey } = await world.rp.finishRegistration({ sessionId: sessionOf(user), ceremonyId, response, name: name ?? phoneName });
   user.ceremony = undefined;
   return passkey;
 }
@@ -72,35 +70,4 @@ export async function enrollFlow(world: World, opts: EnrollFlowOptions): Promise
   steps.push({ step: 'STEP6', title: 'ローカル認証 (face / fingerprint / PIN)', detail: `${opts.phone}: ${opts.decision}; key pair created` });
   steps.push({ step: '完了', title: 'パスキー登録完了', detail: `パスキー: 登録済 (${passkey.credentialId})` });
   return { steps, passkey, user };
-}
-
-export interface PasskeyLoginOptions {
-  username?: string;
-  phone: string;
-  mode: 'username-first' | 'discoverable';
-  decision: LocalAuthDecision;
-  /** Submit the previous login's response again (replayed challenge). */
-  replay?: boolean;
-}
-
-export async function passkeyLogin(world: World, opts: PasskeyLoginOptions) {
-  if (opts.replay) {
-    if (!world.lastLogin) throw new HarnessError('CHALLENGE_NOT_FOUND', 'nothing to replay: no earlier passkey login');
-    return { result: await world.rp.finishLogin(world.lastLogin as never), steps: [] as FlowStep[] };
-  }
-  const phone = phoneOf(world, opts.phone);
-  phone.decision = opts.decision;
-  const steps: FlowStep[] = [];
-  const loginId = opts.mode === 'username-first' ? opts.username : undefined;
-  if (opts.mode === 'username-first' && !loginId) throw new HarnessError('INVALID_INPUT', 'username-first login needs a username');
-  const { ceremonyId, options } = await world.rp.startLogin(loginId === undefined ? {} : { loginId });
-  steps.push({ step: 'LOGIN1', title: 'ログイン (パスキー): challenge', detail: loginId ? `username-first for ${loginId}` : 'discoverable (usernameless)' });
-  const response = (await browserFor(world, phone).get(options as never)) as unknown as Json;
-  steps.push({ step: 'LOGIN2', title: 'ローカル認証 → 署名', detail: `${opts.phone}: ${opts.decision}` });
-  world.lastLogin = { ceremonyId, response };
-  const result = await world.rp.finishLogin({ ceremonyId, response: response as never });
-  const user = world.users.get(result.loginId);
-  if (user) user.sessionId = result.sessionId;
-  steps.push({ step: 'LOGIN3', title: '公開鍵で検証 → ログイン完了', detail: `${result.loginId} (counter ${result.counter})` });
-  return { result, steps, response };
 }

@@ -4,8 +4,6 @@ import { browserFor } from './browserFor.js';
 import type { FlowStep } from './steps.js';
 import { phoneOf, userOf, type World, type WorldUser } from './world.js';
 
-type Json = Record<string, unknown>;
-
 /** STEP0 ログイン: login ID + ログインパスワード; the user holds the new session. */
 export async function passwordLogin(world: World, username: string, password: string): Promise<WorldUser> {
   const user = userOf(world, username);
@@ -27,7 +25,7 @@ export interface PasskeyLoginOptions {
 export async function passkeyLogin(world: World, opts: PasskeyLoginOptions) {
   if (opts.replay) {
     if (!world.lastLogin) throw new HarnessError('CHALLENGE_NOT_FOUND', 'nothing to replay: no earlier passkey login');
-    return { result: await world.rp.finishLogin(world.lastLogin as never), steps: [] as FlowStep[] };
+    return { result: await world.rp.finishLogin(world.lastLogin), steps: [] as FlowStep[] };
   }
   const phone = phoneOf(world, opts.phone);
   phone.decision = opts.decision;
@@ -36,10 +34,10 @@ export async function passkeyLogin(world: World, opts: PasskeyLoginOptions) {
   if (opts.mode === 'username-first' && !loginId) throw new HarnessError('INVALID_INPUT', 'username-first login needs a username');
   const { ceremonyId, options } = await world.rp.startLogin(loginId === undefined ? {} : { loginId });
   steps.push({ step: 'LOGIN1', title: 'ログイン (パスキー): challenge', detail: loginId ? `username-first for ${loginId}` : 'discoverable (usernameless)' });
-  const response = (await browserFor(world, phone).get(options as never)) as unknown as Json;
+  const response = await browserFor(world, phone).get(options);
   steps.push({ step: 'LOGIN2', title: 'ローカル認証 → 署名', detail: `${opts.phone}: ${opts.decision}` });
   world.lastLogin = { ceremonyId, response };
-  const result = await world.rp.finishLogin({ ceremonyId, response: response as never });
+  const result = await world.rp.finishLogin({ ceremonyId, response });
   const user = world.users.get(result.loginId);
   if (user) user.sessionId = result.sessionId;
   steps.push({ step: 'LOGIN3', title: '公開鍵で検証 → ログイン完了', detail: `${result.loginId} (counter ${result.counter})` });

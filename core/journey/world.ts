@@ -6,6 +6,7 @@ import type { Mailer } from '../mail/index.js';
 import { seededRandom, type Random } from '../random.js';
 import { createRelyingParty, type Rp } from '../rp/index.js';
 import { openStore, type Store } from '../store/index.js';
+import type { AuthenticationResponseJSON, PublicKeyCredentialCreationOptionsJSON } from '../webauthn/index.js';
 import type { FaultName } from './faults.js';
 
 /** A virtual phone inside one scenario: in-memory credentials, armed faults, next local-auth decision. */
@@ -25,7 +26,7 @@ export interface WorldUser {
   otpUri?: string;
   emails: { emailId: number; address: string }[];
   code?: string;
-  ceremony?: { ceremonyId: string; options: Record<string, unknown> };
+  ceremony?: { ceremonyId: string; options: PublicKeyCredentialCreationOptionsJSON };
 }
 
 /**
@@ -44,7 +45,7 @@ export interface World {
   users: Map<string, WorldUser>;
   phones: Map<string, WorldPhone>;
   currentUser?: string;
-  lastLogin?: { ceremonyId: string; response: Record<string, unknown> };
+  lastLogin?: { ceremonyId: string; response: AuthenticationResponseJSON };
   close(): void;
 }
 
