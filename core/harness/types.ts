@@ -1,5 +1,5 @@
 import type { HarnessErrorCode } from '../errors.js';
-import type { FlowStep } from '../journey/index.js';
+import type { EnrollFlowOptions, FlowStep, PasskeyLoginOptions } from '../journey/index.js';
 import type { PasskeySummary, RegistrationInfoRow, Rp } from '../rp/index.js';
 import type { RunReport, StepResult } from '../scenario/index.js';
 import type { AdminRole } from './channels.js';
@@ -15,8 +15,8 @@ export type { FlowStep } from '../journey/index.js';
 // Declared by the scenario room (which never imports the harness); part of the harness API.
 export type { RunReport, ScenarioValidation } from '../scenario/index.js';
 
-export type StepUpMethod = 'email' | 'totp';
-export type LoginMode = 'username-first' | 'discoverable';
+export type StepUpMethod = EnrollFlowOptions['stepUp'];
+export type LoginMode = PasskeyLoginOptions['mode'];
 
 export interface UserSummary {
   username: string;
