@@ -1,7 +1,7 @@
 export * from './profiles.js';
 export * from './crypto/backend.js';
 export { nobleBackend } from './crypto/noble.js';
-export { nodeBackend } from './crypto/node.js';
+export { nodeBackend, nodeCrypto } from './crypto/node.js';
 export * from './attestation/ca.js';
 export * from './credentials.js';
 export * from './faults.js';

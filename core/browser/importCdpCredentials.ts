@@ -1,11 +1,8 @@
-import type { CredentialStore, StoredCredential } from '../authenticator/credentials.js';
-import { nodeCrypto } from '../authenticator/crypto/node.js';
+import { nodeCrypto, type CredentialStore, type StoredCredential } from '../authenticator/index.js';
 import type { Clock } from '../clock.js';
 import { systemClock } from '../clock.js';
 import { HarnessError } from '../errors.js';
-import { fromBase64url } from '../webauthn/base64url.js';
-import { COSEAlg, encodeCoseKey, type CoseKey } from '../webauthn/cose.js';
-import { equalBytes } from '../webauthn/bytes.js';
+import { COSEAlg, encodeCoseKey, equalBytes, fromBase64url, type CoseKey } from '../webauthn/index.js';
 import { fromBase64 } from './cdpCommands.js';
 import type { CdpCredential } from './cdpTypes.js';
 
