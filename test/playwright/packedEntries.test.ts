@@ -20,6 +20,8 @@ const run = promisify(execFile);
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 let work: string | undefined;
+// Under `npm test` the environment carries the outer npm's npm_config_* settings: keep them away from the inner npm.
+const npmEnv = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key)));
 
 afterAll(async () => {
   if (work) await rm(work, { recursive: true, force: true });
@@ -88,7 +90,7 @@ describe('npm pack → install in another project', () => {
     }
     work = await mkdtemp(join(tmpdir(), 'pkh-pack-'));
     // --ignore-scripts: dist/ is already built (npm test builds first); prepare would rebuild it.
-    const packed = await run(npm, ['pack', '--ignore-scripts', '--silent', '--pack-destination', work], { cwd: root });
+    const packed = await run(npm, ['pack', '--ignore-scripts', '--silent', '--pack-destination', work], { cwd: root, env: npmEnv });
     const tarball = join(work, packed.stdout.trim().split('\n').pop()!);
     expect(existsSync(tarball)).toBe(true);
 
@@ -99,7 +101,7 @@ describe('npm pack → install in another project', () => {
       await symlink(join(root, 'node_modules', name), join(consumer, 'node_modules', name), 'dir');
     }
     await writeFile(join(consumer, 'package.json'), JSON.stringify({ name: 'qa-suite', private: true, type: 'module', devDependencies: { '@playwright/test': '1.65.1' } }));
-    await run(npm, ['install', '--offline', '--no-audit', '--no-fund', '--ignore-scripts', tarball], { cwd: consumer });
+    await run(npm, ['install', '--offline', '--no-audit', '--no-fund', '--ignore-scripts', tarball], { cwd: consumer, env: npmEnv });
     const installed = join(consumer, 'node_modules', 'passkey-harness');
     expect(existsSync(join(installed, 'dist', 'core', 'playwright', 'index.d.ts'))).toBe(true);
     // A real copy from the tarball, not a link back to this checkout.
