@@ -4,6 +4,8 @@ import type { Mailer } from '../mail/index.js';
 import type { Random } from '../random.js';
 import type { Store } from '../store/index.js';
 import type { RpPolicy } from './policy.js';
+import type { RpTrust } from './attestation/types.js';
+import type { VerifiedMetadata } from './attestation/verifyMetadataBlob.js';
 
 /** What every operation receives: injected collaborators plus the RP's identity. */
 export interface RpContext {
@@ -17,6 +19,10 @@ export interface RpContext {
   policy: RpPolicy;
   /** Per-database secret for fake credential IDs (unknown users must look like known ones). */
   secret: Uint8Array;
+  /** Attestation anchors and the metadata source (attestation/). */
+  trust: RpTrust;
+  /** The last metadata BLOB this RP verified (MDS3 §3.1.8: a refused BLOB falls back to it). */
+  metadataCache: { blob?: string; verified?: VerifiedMetadata };
 }
 
 /** One hash-chained audit row at the RP's clock; inside a transaction it commits with the change it records. */

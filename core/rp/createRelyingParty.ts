@@ -24,6 +24,8 @@ import { finishLogin } from './authentication/finishLogin.js';
 import { startLogin } from './authentication/startLogin.js';
 import type { RpContext } from './context.js';
 import { DEFAULT_POLICY, type RpPolicy } from './policy.js';
+import { checkAttestationSettings } from './attestation/checkAttestationSettings.js';
+import type { RpTrust } from './attestation/types.js';
 import { finishRegistration } from './registration/finishRegistration.js';
 import { startRegistration } from './registration/startRegistration.js';
 import { getSession } from './session/getSession.js';
@@ -49,13 +51,15 @@ export interface CreateRelyingPartyOptions {
   /** Defaults to the captured outbox in the same store. */
   mailer?: Mailer;
   policy?: Partial<RpPolicy>;
+  /** Attestation roots, pinned MDS roots and the metadata source (none by default: every x5c is untrusted). */
+  trust?: Partial<RpTrust>;
 }
 
 /**
  * The relying party: binds every operation file (`verb(ctx, opts)`) to one context, so callers write
  * `rp.startLogin(opts)`. The per-database secret (fake credential IDs) is created on first use.
  */
-export function createRelyingParty({ store, rpId, rpName, origins, clock = systemClock, random = systemRandom, mailer, policy = {} }: CreateRelyingPartyOptions) {
+export function createRelyingParty({ store, rpId, rpName, origins, clock = systemClock, random = systemRandom, mailer, policy = {}, trust = {} }: CreateRelyingPartyOptions) {
   if (typeof rpId !== 'string' || rpId === '') throw new HarnessError('CONFIG_INVALID', 'rpId is required');
   if (!Array.isArray(origins) || origins.length === 0) throw new HarnessError('CONFIG_INVALID', 'at least one origin is required');
   const secret = fromBase64url(store.meta.getOrInit('rp.secret', toBase64url(random.bytes(32))));
@@ -67,8 +71,10 @@ export function createRelyingParty({ store, rpId, rpName, origins, clock = syste
     clock,
     random,
     mailer: mailer ?? outboxMailer(store, { clock }),
-    policy: { ...DEFAULT_POLICY, ...policy },
+    policy: checkAttestationSettings({ ...DEFAULT_POLICY, ...policy }),
     secret,
+    trust: { attestationRoots: [...(trust.attestationRoots ?? [])], mdsRoots: [...(trust.mdsRoots ?? [])], ...(trust.metadata ? { metadata: trust.metadata } : {}) },
+    metadataCache: {},
   };
   return {
     rpId,

@@ -6,3 +6,5 @@ export * from './stepUp/totp.js';
 export type { PasskeySummary } from './account/passkeySummary.js';
 export type { RegistrationInfoRow } from './account/getRegistrationInfo.js';
 export { STEP_UP_PURPOSES, type StepUpPurpose } from './stepUp/purpose.js';
+export * from './attestation/types.js';
+export { REJECTED_STATUSES } from './attestation/evaluateAttestation.js';

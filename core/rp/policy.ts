@@ -1,3 +1,5 @@
+import type { AttestationConveyance, AttestationPolicyName, RevokedModelAction } from './attestation/types.js';
+
 /** Tunables of the relying party; defaults follow the seed's flow (5-minute codes and step-up). */
 export interface RpPolicy {
   /** scrypt cost N (power of two). Tests lower it to keep the shared CPU free. */
@@ -21,6 +23,18 @@ export interface RpPolicy {
   /** Upper bound on attestationObject / authenticatorData size checked before any CBOR parsing. */
   maxAttestationBytes: number;
   maxClientDataBytes: number;
+  /** Attestation conveyance startRegistration asks for when the caller names none (§5.4.7). */
+  attestation: AttestationConveyance;
+  /**
+   * What registration demands of the attestation (docs/ATTESTATION.md): `any` (every valid
+   * statement, whatever signed it: for tests that need it), `trusted-roots` (x5c must reach a
+   * configured root), `metadata` (MDS entry with an acceptable status, chain to its roots).
+   */
+  attestationPolicy: AttestationPolicyName;
+  /** Under trusted-roots / metadata: whether none and self attestation are accepted. */
+  unattested: 'accept' | 'refuse';
+  /** Under metadata: a login with a model revoked after registration is recorded, warned about, or refused. */
+  revokedModelAtLogin: RevokedModelAction;
 }
 
 export const DEFAULT_POLICY: RpPolicy = {
@@ -38,4 +52,8 @@ export const DEFAULT_POLICY: RpPolicy = {
   userVerification: 'preferred',
   maxAttestationBytes: 16 * 1024,
   maxClientDataBytes: 4 * 1024,
+  attestation: 'none',
+  attestationPolicy: 'trusted-roots',
+  unattested: 'accept',
+  revokedModelAtLogin: 'warn',
 };

@@ -137,4 +137,9 @@ CREATE TABLE mail_outbox (
 );
 `,
   },
+  {
+    // Issue 13: the RP's attestation decision per passkey (format, trust path, metadata at registration).
+    version: 2,
+    sql: `ALTER TABLE passkeys ADD COLUMN attestation TEXT;`,
+  },
 ];

@@ -82,6 +82,8 @@ export interface PasskeyRow {
   userVerified: boolean;
   counter: number;
   fmt: string;
+  /** The RP's attestation decision at registration (JSON; core/rp/attestation PasskeyAttestation), null for older rows. */
+  attestation: unknown;
   createdAt: number;
   lastUsedAt: number | null;
   revokedAt: number | null;

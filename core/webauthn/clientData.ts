@@ -1,5 +1,6 @@
 import { HarnessError } from '../errors.js';
 import { fromBase64url } from './base64url.js';
+import { findDuplicateMember } from './findDuplicateMember.js';
 
 export type ClientDataType = 'webauthn.create' | 'webauthn.get';
 
@@ -40,11 +41,16 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 export function parseClientDataJSON(bytes: Uint8Array): ClientData {
   let parsed: unknown;
+  let text: string;
   try {
-    parsed = JSON.parse(utf8.decode(bytes));
+    text = utf8.decode(bytes);
+    parsed = JSON.parse(text);
   } catch (cause) {
     throw new HarnessError('CLIENTDATA_MALFORMED', 'clientDataJSON is not UTF-8 JSON', { cause });
   }
+  // JSON.parse keeps the last of two equal names, other parsers the first: a parser differential.
+  const duplicate = findDuplicateMember(text);
+  if (duplicate !== undefined) throw new HarnessError('CLIENTDATA_MALFORMED', `clientDataJSON has member ${JSON.stringify(duplicate)} more than once`);
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new HarnessError('CLIENTDATA_MALFORMED', 'clientDataJSON is not an object');
   const data = parsed as Record<string, unknown>;
   if (typeof data.type !== 'string') throw new HarnessError('CLIENTDATA_MALFORMED', 'clientDataJSON.type missing');

@@ -3,6 +3,7 @@ export * from './cbor.js';
 export * from './cose.js';
 export * from './authData.js';
 export * from './clientData.js';
+export * from './findDuplicateMember.js';
 export * from './attestationObject.js';
 export * from './hash.js';
 export * from './bytes.js';

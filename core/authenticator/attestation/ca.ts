@@ -17,6 +17,8 @@ export interface AttestationCert {
   certificate: Uint8Array;
   /** ES256 attestation key, imported into the backend that signs attestation statements. */
   key: PrivateKeyHandle;
+  /** Intermediates between the leaf and the root, leaf's issuer first (x5c[1…]); the root never travels. */
+  chain?: Uint8Array[];
 }
 
 export interface AttestationCa {

@@ -10,9 +10,9 @@ export async function packedSelfAttestation(ctx: AuthenticatorContext, input: At
   return { fmt: 'packed', attStmt: new Map<CborKey, CborValue>([['alg', input.alg], ['sig', sig]]) };
 }
 
-/** WebAuthn §8.2 full attestation: the harness CA's ES256 leaf for this AAGUID signs authData ‖ clientDataHash; x5c carries the leaf. */
+/** WebAuthn §8.2 full attestation: the harness CA's ES256 leaf for this AAGUID signs authData ‖ clientDataHash; x5c carries the leaf and its intermediates. */
 export async function packedX5cAttestation(ctx: AuthenticatorContext, input: AttestationInput): Promise<AttestationStatement> {
   const cert = await (await ctx.attestationCa()).packedCertificate(ctx.profile.aaguid);
   const sig = corruptIfAsked(ctx.faults, signWith(cert.key, concatBytes(input.authData, input.clientDataHash)));
-  return { fmt: 'packed', attStmt: new Map<CborKey, CborValue>([['alg', COSEAlg.ES256], ['sig', sig], ['x5c', [cert.certificate]]]) };
+  return { fmt: 'packed', attStmt: new Map<CborKey, CborValue>([['alg', COSEAlg.ES256], ['sig', sig], ['x5c', [cert.certificate, ...(cert.chain ?? [])]]]) };
 }

@@ -1,4 +1,5 @@
 import type { PasskeyRow } from '../../store/index.js';
+import type { PasskeyAttestation } from '../attestation/types.js';
 import { authenticatorName } from './authenticatorName.js';
 
 /** What customers and support see of a passkey: never the public key, the revocation reason or the ticket (inspectPasskey adds those for support). */
@@ -13,6 +14,8 @@ export interface PasskeySummary {
   backupState: boolean;
   counter: number;
   fmt: string;
+  /** The attestation decision at registration: type, trust path, metadata description/icon/status (null: registered before issue 13). */
+  attestation: PasskeyAttestation | null;
   alg: number;
   createdAt: number;
   lastUsedAt: number | null;
@@ -31,6 +34,7 @@ export function toPasskeySummary(p: PasskeyRow): PasskeySummary {
     backupState: p.backupState,
     counter: p.counter,
     fmt: p.fmt,
+    attestation: (p.attestation as PasskeyAttestation | null) ?? null,
     alg: p.alg,
     createdAt: p.createdAt,
     lastUsedAt: p.lastUsedAt,

@@ -1,5 +1,6 @@
 import { verifyAuthenticationResponse } from '@simplewebauthn/server';
 import { HarnessError } from '../../errors.js';
+import { checkAuthenticatorStatus } from '../attestation/checkAuthenticatorStatus.js';
 import type { AccountRow, PasskeyRow } from '../../store/index.js';
 import { equalBytes, fromBase64url, type AuthenticationResponseJSON } from '../../webauthn/index.js';
 import { checkAuthData, checkClientData, checkCredentialIds, consumeCeremony } from '../ceremony/ceremonyChecks.js';
@@ -84,6 +85,8 @@ export async function finishLogin(
       audit(ctx, { actor, action: 'login.clone-suspected', outcome: 'failure', code: 'COUNTER_REGRESSION', accountId, details: { passkeyId: passkey.id, stored, received: next } });
       throw new HarnessError('COUNTER_REGRESSION', `signature counter ${next} did not increase past ${stored}: possible cloned authenticator`);
     }
+    // Metadata policy: the model's status now (a revocation after registration is recorded, warned about or refused).
+    const model = await checkAuthenticatorStatus(ctx, passkey);
     const sessionId = newToken(ctx);
     const now = ctx.clock.now();
     const pk = passkey;
@@ -92,7 +95,11 @@ export async function finishLogin(
         throw new HarnessError('COUNTER_REGRESSION', 'another login moved the counter first');
       }
       ctx.store.sessions.create({ tokenHash: hashToken(sessionId), accountId: account.id, now });
-      audit(ctx, { actor, action: 'login.passkey', outcome: 'success', accountId: account.id, details: { ceremonyId: ceremony.handle, passkeyId: pk.id, counter: next, uv: authData.flags.uv } });
+      const statusDetails = model ? { authenticatorStatus: model.status, ...(model.unavailable ? { metadataUnavailable: model.unavailable } : {}) } : {};
+      audit(ctx, { actor, action: 'login.passkey', outcome: 'success', accountId: account.id, details: { ceremonyId: ceremony.handle, passkeyId: pk.id, counter: next, uv: authData.flags.uv, ...statusDetails } });
+      if (model?.rejected && ctx.policy.revokedModelAtLogin === 'warn') {
+        audit(ctx, { actor, action: 'login.authenticator-warning', outcome: 'success', code: 'AUTHENTICATOR_STATUS_REJECTED', accountId: account.id, details: { passkeyId: pk.id, aaguid: pk.aaguid, status: model.status } });
+      }
     });
     return { sessionId, accountId: account.id, loginId: account.loginId, displayName: account.displayName, passkeyId: pk.id, counter: next };
   } catch (error) {

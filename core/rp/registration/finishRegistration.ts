@@ -3,6 +3,8 @@ import { HarnessError } from '../../errors.js';
 import type { ChallengeRow } from '../../store/index.js';
 import { bytesToHex, decodeAttestationObject, decodeCbor, decodeCoseKey, equalBytes, type RegistrationResponseJSON } from '../../webauthn/index.js';
 import { toPasskeySummary, type PasskeySummary } from '../account/passkeySummary.js';
+import { checkAttestationStatement } from '../attestation/checkAttestationStatement.js';
+import { evaluateAttestation } from '../attestation/evaluateAttestation.js';
 import { checkAuthData, checkClientData, checkCredentialIds, consumeCeremony } from '../ceremony/ceremonyChecks.js';
 import { audit, auditFailure, type RpContext } from '../context.js';
 import { b64, base64urlChars, requireObject } from '../input.js';
@@ -53,11 +55,14 @@ export async function finishRegistration(
     const alg = coseMap instanceof Map ? coseMap.get(3) : undefined;
     // §7.1 step 20: the algorithm must be one of pubKeyCredParams.
     if (typeof alg !== 'number' || !ceremony.algorithms.includes(alg)) throw new HarnessError('ALGORITHM_NOT_ALLOWED', `algorithm ${String(alg)} was not offered`);
+    let credentialKey: ReturnType<typeof decodeCoseKey>;
     try {
-      decodeCoseKey(attested.credentialPublicKey);
+      credentialKey = decodeCoseKey(attested.credentialPublicKey);
     } catch (cause) {
       throw new HarnessError('COSE_INVALID', 'credential public key is not a valid COSE key for its algorithm', { cause });
     }
+    // The statement must agree with the credential key (checks the library does not make).
+    const statement = checkAttestationStatement({ fmt: attestation.fmt, attStmt: attestation.attStmt, credentialKey });
     if (ctx.store.passkeys.byCredentialId(id)) throw new HarnessError('CREDENTIAL_EXISTS', 'this credential is already registered');
 
     let verification: Awaited<ReturnType<typeof verifyRegistrationResponse>>;
@@ -76,8 +81,10 @@ export async function finishRegistration(
     }
     if (!verification.verified) throw new HarnessError('SIGNATURE_INVALID', 'attestation signature did not verify');
 
-    const transports = Array.isArray(inner.transports) ? inner.transports.filter((t): t is string => typeof t === 'string' && TRANSPORTS.has(t)) : [];
     const aaguid = uuid(attested.aaguid);
+    // §7.1 steps 22–23: is the attestation trustworthy under this RP's policy?
+    const trust = await evaluateAttestation(ctx, { fmt: attestation.fmt, statement, aaguid, alg });
+    const transports = Array.isArray(inner.transports) ? inner.transports.filter((t): t is string => typeof t === 'string' && TRANSPORTS.has(t)) : [];
     const name = typeof opts.name === 'string' && opts.name.trim() !== '' ? opts.name.trim().slice(0, 64) : `パスキー ${ctx.store.passkeys.listForAccount(account.id, { includeRevoked: true }).length + 1}`;
     const now = ctx.clock.now();
     const passkey = ctx.store.transaction(() => {
@@ -94,6 +101,7 @@ export async function finishRegistration(
         userVerified: authData.flags.uv,
         counter: authData.signCount,
         fmt: attestation.fmt,
+        attestation: trust,
         createdAt: now,
       });
       audit(ctx, {
@@ -101,7 +109,18 @@ export async function finishRegistration(
         action: 'registration.finish',
         outcome: 'success',
         accountId: account.id,
-        details: { ceremonyId, passkeyId, credentialId: id, aaguid, fmt: attestation.fmt, alg, be: authData.flags.be, bs: authData.flags.bs, uv: authData.flags.uv },
+        details: {
+          ceremonyId,
+          passkeyId,
+          credentialId: id,
+          aaguid,
+          fmt: attestation.fmt,
+          alg,
+          be: authData.flags.be,
+          bs: authData.flags.bs,
+          uv: authData.flags.uv,
+          attestation: { type: trust.type, policy: trust.policy, trustPath: trust.trustPath, status: trust.metadata?.status ?? null },
+        },
       });
       return ctx.store.passkeys.byId(passkeyId)!;
     });

@@ -1,6 +1,7 @@
 import { generateRegistrationOptions } from '@simplewebauthn/server';
 import { HarnessError } from '../../errors.js';
 import type { PublicKeyCredentialCreationOptionsJSON } from '../../webauthn/index.js';
+import { ATTESTATION_CONVEYANCES, type AttestationConveyance } from '../attestation/types.js';
 import { issueChallenge, SUPPORTED_ALGORITHMS } from '../ceremony/issueChallenge.js';
 import { audit, type RpContext } from '../context.js';
 import { requireSession } from '../session/requireSession.js';
@@ -11,7 +12,7 @@ type UserVerification = 'required' | 'preferred' | 'discouraged';
 /** Seed step 5 → 6: creation options, only for a session whose step-up is fresh (≤ 5 minutes). */
 export async function startRegistration(
   ctx: RpContext,
-  opts: { sessionId: string; attestation?: 'none' | 'direct'; userVerification?: UserVerification; authenticatorAttachment?: 'platform' | 'cross-platform' },
+  opts: { sessionId: string; attestation?: AttestationConveyance; userVerification?: UserVerification; authenticatorAttachment?: 'platform' | 'cross-platform' },
 ): Promise<{ ceremonyId: string; options: PublicKeyCredentialCreationOptionsJSON }> {
   const { session, account } = requireSession(ctx, opts.sessionId);
   const actor = `customer:${account.loginId}`;
@@ -19,8 +20,9 @@ export async function startRegistration(
     audit(ctx, { actor, action: 'registration.start', outcome: 'failure', code: 'STEP_UP_REQUIRED', accountId: account.id });
     throw new HarnessError('STEP_UP_REQUIRED', 'confirm with an email code or one-time password first');
   }
-  const attestation = opts.attestation ?? 'none';
-  if (attestation !== 'none' && attestation !== 'direct') throw new HarnessError('INVALID_INPUT', 'attestation must be none or direct');
+  // §5.4.7 conveyance: the caller's choice, else the RP's configured one.
+  const attestation = opts.attestation ?? ctx.policy.attestation;
+  if (!ATTESTATION_CONVEYANCES.includes(attestation)) throw new HarnessError('INVALID_INPUT', `attestation must be one of ${ATTESTATION_CONVEYANCES.join(', ')}`);
   const requested = opts.userVerification ?? ctx.policy.userVerification;
   if (!['required', 'preferred', 'discouraged'].includes(requested)) throw new HarnessError('INVALID_INPUT', 'userVerification is not valid');
   const userVerification: UserVerification = ctx.policy.userVerification === 'required' ? 'required' : requested;
@@ -32,7 +34,8 @@ export async function startRegistration(
     userDisplayName: account.displayName,
     challenge: ctx.random.bytes(32).slice(),
     timeout: ctx.policy.challengeTtlMs,
-    attestationType: attestation,
+    // The library knows none/direct/enterprise only; indirect is set on the options below.
+    attestationType: attestation === 'indirect' ? 'none' : attestation,
     // §5.4.3: the authenticator must not create a second credential for this account on the same device.
     excludeCredentials: ctx.store.passkeys.listForAccount(account.id).map((p) => ({ id: p.credentialId, transports: p.transports })),
     authenticatorSelection: {
@@ -42,6 +45,7 @@ export async function startRegistration(
     },
     supportedAlgorithmIDs: SUPPORTED_ALGORITHMS,
   });
+  if (attestation === 'indirect') options.attestation = 'indirect';
   // §7.1 step 20 checks the credential's algorithm against exactly these pubKeyCredParams.
   return issueChallenge(ctx, {
     options,

@@ -19,6 +19,7 @@ export function passkeysRepository(db: SqliteDriver) {
     userVerified: num(r.user_verified) === 1,
     counter: num(r.counter),
     fmt: String(r.fmt),
+    attestation: r.attestation === null || r.attestation === undefined ? null : (JSON.parse(String(r.attestation)) as unknown),
     createdAt: num(r.created_at),
     lastUsedAt: numOrNull(r.last_used_at),
     revokedAt: numOrNull(r.revoked_at),
@@ -27,17 +28,17 @@ export function passkeysRepository(db: SqliteDriver) {
   });
   return {
     /** The UNIQUE constraint on credential_id is the arbiter: a duplicate throws CREDENTIAL_EXISTS. */
-    insert(p: Omit<PasskeyRow, 'id' | 'lastUsedAt' | 'revokedAt' | 'revokeReason' | 'revokeTicket'>): number {
+    insert(p: Omit<PasskeyRow, 'id' | 'lastUsedAt' | 'revokedAt' | 'revokeReason' | 'revokeTicket' | 'attestation'> & { attestation?: unknown }): number {
       try {
         return num(
           db
             .prepare(
               `INSERT INTO passkeys (account_id, credential_id, public_key, alg, name, aaguid, transports, backup_eligible, backup_state,
-                 user_verified, counter, fmt, created_at)
+                 user_verified, counter, fmt, attestation, created_at)
                VALUES (@accountId, @credentialId, @publicKey, @alg, @name, @aaguid, @transports, @backupEligible, @backupState,
-                 @userVerified, @counter, @fmt, @createdAt)`,
+                 @userVerified, @counter, @fmt, @attestation, @createdAt)`,
             )
-            .run({ ...p, transports: JSON.stringify(p.transports) }).lastInsertRowid,
+            .run({ ...p, transports: JSON.stringify(p.transports), attestation: p.attestation === null || p.attestation === undefined ? null : JSON.stringify(p.attestation) }).lastInsertRowid,
         );
       } catch (error) {
         if (isUniqueViolation(error)) throw new HarnessError('CREDENTIAL_EXISTS', 'this credential is already registered', { cause: error });
