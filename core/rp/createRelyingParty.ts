@@ -9,15 +9,20 @@ import { getRegistrationInfo } from './account/getRegistrationInfo.js';
 import { listEmails } from './account/listEmails.js';
 import { listMail } from './account/listMail.js';
 import { listPasskeys } from './account/listPasskeys.js';
+import { listSignalData } from './account/listSignalData.js';
 import { createAdmin } from './admin/createAdmin.js';
+import { endSessions } from './admin/endSessions.js';
 import { findPasskey } from './admin/findPasskey.js';
 import { inspectPasskey } from './admin/inspectPasskey.js';
 import { listPasskeys as adminListPasskeys } from './admin/listPasskeys.js';
+import { listSessions } from './admin/listSessions.js';
 import { lockAccount } from './admin/lockAccount.js';
 import { readAudit } from './admin/readAudit.js';
+import { recordPhoneSignal } from './admin/recordPhoneSignal.js';
 import { resetPasskeys } from './admin/resetPasskeys.js';
 import { revokePasskey } from './admin/revokePasskey.js';
 import { searchAccounts } from './admin/searchAccounts.js';
+import { searchAudit } from './admin/searchAudit.js';
 import { unlockAccount } from './admin/unlockAccount.js';
 import { verifyAudit } from './admin/verifyAudit.js';
 import { finishLogin } from './authentication/finishLogin.js';
@@ -94,6 +99,7 @@ export function createRelyingParty({ store, rpId, rpName, origins, clock = syste
     startRegistration: bind(ctx, startRegistration),
     finishRegistration: bind(ctx, finishRegistration),
     listPasskeys: bind(ctx, listPasskeys),
+    listSignalData: bind(ctx, listSignalData),
     startLogin: bind(ctx, startLogin),
     finishLogin: bind(ctx, finishLogin),
     listMail: bind(ctx, listMail),
@@ -109,6 +115,10 @@ export function createRelyingParty({ store, rpId, rpName, origins, clock = syste
       unlockAccount: bind(ctx, unlockAccount),
       readAudit: bind(ctx, readAudit),
       verifyAudit: bind(ctx, verifyAudit),
+      listSessions: bind(ctx, listSessions),
+      endSessions: bind(ctx, endSessions),
+      searchAudit: bind(ctx, searchAudit),
+      recordPhoneSignal: bind(ctx, recordPhoneSignal),
     },
   };
 }

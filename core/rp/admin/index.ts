@@ -9,3 +9,7 @@ export * from './readAudit.js';
 export * from './verifyAudit.js';
 export * from './lockAccount.js';
 export * from './unlockAccount.js';
+export * from './listSessions.js';
+export * from './endSessions.js';
+export * from './searchAudit.js';
+export * from './recordPhoneSignal.js';

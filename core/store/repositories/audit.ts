@@ -61,6 +61,28 @@ export function auditRepository(db: SqliteDriver) {
         .all(params)
         .map(toAudit);
     },
+    /**
+     * Support's audit log view: newest first, filtered by actor (substring), action (prefix), account
+     * and time range, one page at a time; `total` counts every match so the UI can page.
+     */
+    search(q: { actor?: string; action?: string; accountId?: number; from?: number; to?: number; offset?: number; limit?: number }): { rows: AuditRow[]; total: number } {
+      const like = (v: string) => v.replace(/[\\%_]/g, (c) => `\\${c}`);
+      const params = {
+        actor: q.actor ? `%${like(q.actor)}%` : null,
+        action: q.action ? `${like(q.action)}%` : null,
+        accountId: q.accountId ?? null,
+        from: q.from ?? null,
+        to: q.to ?? null,
+      };
+      const where = `(@actor IS NULL OR actor LIKE @actor ESCAPE '\\') AND (@action IS NULL OR action LIKE @action ESCAPE '\\')
+        AND (@accountId IS NULL OR account_id = @accountId) AND (@from IS NULL OR at >= @from) AND (@to IS NULL OR at < @to)`;
+      const total = num(db.prepare(`SELECT COUNT(*) AS n FROM audit_log WHERE ${where}`).get(params)!.n);
+      const rows = db
+        .prepare(`SELECT * FROM audit_log WHERE ${where} ORDER BY id DESC LIMIT @limit OFFSET @offset`)
+        .all({ ...params, limit: q.limit ?? 50, offset: q.offset ?? 0 })
+        .map(toAudit);
+      return { rows, total };
+    },
     /** Recomputes the chain; the first row whose link or content does not match is reported. */
     verify(): { ok: boolean; count: number; brokenAt?: number } {
       let prevHash = AUDIT_GENESIS;

@@ -44,6 +44,10 @@ export function sessionsRepository(db: SqliteDriver) {
     delete(id: number): void {
       db.prepare('DELETE FROM sessions WHERE id = @id').run({ id });
     },
+    /** The account's live sessions, newest first (support's account view). */
+    listForAccount(accountId: number): SessionRow[] {
+      return db.prepare('SELECT * FROM sessions WHERE account_id = @accountId ORDER BY id DESC').all({ accountId }).map(toSession);
+    },
     deleteForAccount(accountId: number): number {
       return db.prepare('DELETE FROM sessions WHERE account_id = @accountId').run({ accountId }).changes;
     },
