@@ -6,6 +6,8 @@ import { EXIT, EXIT_CODES_HELP, exitCodeFor } from './exitCodes.js';
  * `passkey-harness` / `pkh`. Only commander is imported statically: every action loads its
  * command module (and through it core/) with dynamic import(), so `--help` starts cold fast.
  */
+// `any[]`: commander hands each action its parsed arguments and options untyped, and each command
+// module's handler declares the exact types it expects; a narrower type here would not check anything.
 type Handler = (ctx: import('./context.js').CommandContext, ...args: any[]) => Promise<number | void>;
 
 interface RunState {

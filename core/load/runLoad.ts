@@ -2,13 +2,11 @@
 import 'reflect-metadata';
 import { Agent, request as httpRequest } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { createAuthenticator } from '../authenticator/createAuthenticator.js';
-import { nobleBackend } from '../authenticator/crypto/noble.js';
-import { nodeBackend } from '../authenticator/crypto/node.js';
+import { createAuthenticator, nobleBackend, nodeBackend } from '../authenticator/index.js';
 import { createClient, type Client } from '../client/index.js';
 import { HarnessError } from '../errors.js';
 import { systemRandom, type Random } from '../random.js';
-import { toBase64url } from '../webauthn/base64url.js';
+import { toBase64url, type PublicKeyCredentialCreationOptionsJSON, type PublicKeyCredentialRequestOptionsJSON } from '../webauthn/index.js';
 
 export interface LatencySummary {
   count: number;
@@ -103,7 +101,7 @@ export async function runLoad(options: {
   let phase: 'prepare' | 'ceremonies' = 'prepare';
   const requests = { prepare: 0, ceremonies: 0 };
 
-  function send(method: 'GET' | 'POST', path: string, body: unknown, cookies: Map<string, string>): Promise<{ status: number; json: any }> {
+  function send(method: 'GET' | 'POST', path: string, body: unknown, cookies: Map<string, string>): Promise<{ status: number; json: unknown }> {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const headers: Record<string, string> = { accept: 'application/json', origin, 'x-harness-csrf': '1' };
     if (options.token && path.startsWith('/api/harness/')) headers.authorization = `Bearer ${options.token}`;
@@ -141,7 +139,7 @@ export async function runLoad(options: {
     });
   }
 
-  async function call(route: string, method: 'GET' | 'POST', path: string, body: unknown, cookies: Map<string, string>): Promise<any> {
+  async function call<T = unknown>(route: string, method: 'GET' | 'POST', path: string, body: unknown, cookies: Map<string, string>): Promise<T> {
     const start = performance.now();
     let reply;
     try {
@@ -158,11 +156,13 @@ export async function runLoad(options: {
       (routeSamples[route] ??= []).push(ms);
     }
     if (reply.status < 200 || reply.status >= 300) {
-      const code = typeof reply.json?.code === 'string' ? reply.json.code : `HTTP_${reply.status}`;
+      const body = reply.json as { code?: unknown } | undefined;
+      const code = typeof body?.code === 'string' ? body.code : `HTTP_${reply.status}`;
       errors[code] = (errors[code] ?? 0) + 1;
       throw new StepFailed(code);
     }
-    return reply.json;
+    // The server's JSON, typed by the caller's route (its shape is core/http's contract).
+    return reply.json as T;
   }
 
   interface VirtualUser {
@@ -182,9 +182,9 @@ export async function runLoad(options: {
     const password = `pw-${vu.loginId}`;
     await call('users.create', 'POST', '/api/harness/users.create', { username: vu.loginId, password, emails: [email] }, vu.cookies);
     await call('login', 'POST', '/api/login', { loginId: vu.loginId, password }, vu.cookies);
-    const { emails } = await call('emails', 'GET', '/api/emails', undefined, vu.cookies);
-    await call('step-up/email', 'POST', '/api/step-up/email', { emailId: emails[0].emailId }, vu.cookies);
-    const mail = await call('mailbox.list', 'POST', '/api/harness/mailbox.list', { to: email, limit: 1 }, vu.cookies);
+    const { emails } = await call<{ emails: { emailId: number }[] }>('emails', 'GET', '/api/emails', undefined, vu.cookies);
+    await call('step-up/email', 'POST', '/api/step-up/email', { emailId: emails[0]?.emailId }, vu.cookies);
+    const mail = await call<{ value?: { text?: string }[] }>('mailbox.list', 'POST', '/api/harness/mailbox.list', { to: email, limit: 1 }, vu.cookies);
     const code = /\b(\d{6})\b/.exec(String(mail?.value?.[0]?.text ?? ''))?.[1];
     if (!code) {
       errors.NO_CODE = (errors.NO_CODE ?? 0) + 1;
@@ -194,10 +194,10 @@ export async function runLoad(options: {
   }
 
   async function ceremonies(vu: VirtualUser) {
-    const reg = await call('registration/options', 'POST', '/api/passkeys/registration/options', {}, vu.cookies);
+    const reg = await call<{ ceremonyId: string; options: PublicKeyCredentialCreationOptionsJSON }>('registration/options', 'POST', '/api/passkeys/registration/options', {}, vu.cookies);
     const attestation = await authenticatorStep(() => vu.client.create(reg.options));
     await call('registration/verify', 'POST', '/api/passkeys/registration/verify', { ceremonyId: reg.ceremonyId, response: attestation }, vu.cookies);
-    const auth = await call('login/options', 'POST', '/api/passkeys/login/options', { loginId: vu.loginId }, vu.cookies);
+    const auth = await call<{ ceremonyId: string; options: PublicKeyCredentialRequestOptionsJSON }>('login/options', 'POST', '/api/passkeys/login/options', { loginId: vu.loginId }, vu.cookies);
     const assertion = await authenticatorStep(() => vu.client.get(auth.options));
     await call('login/verify', 'POST', '/api/passkeys/login/verify', { ceremonyId: auth.ceremonyId, response: assertion }, vu.cookies);
   }
