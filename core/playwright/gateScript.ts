@@ -14,9 +14,17 @@ export function gateScript(): string {
   const container = navigator.credentials;
   if (!container || container.__passkeyHarnessGated) return;
   const original = { create: container.create.bind(container), get: container.get.bind(container) };
+  // Conditional mediation (autofill) waits for a pick that never comes from a harness phone: it
+  // would otherwise hold the phone's one ceremony open. Pages learn it is unavailable; a page that
+  // asks anyway waits until it aborts, as with a user who never opens the autofill list.
+  const waitForAbort = (signal) => new Promise((resolve, reject) => {
+    const abort = () => reject(new DOMException('The operation was aborted.', 'AbortError'));
+    if (signal) { if (signal.aborted) abort(); else signal.addEventListener('abort', abort, { once: true }); }
+  });
   const run = async (ceremony, request) => {
     const pk = request && request.publicKey;
     if (!pk || typeof window[BINDING] !== 'function') return original[ceremony](request);
+    if (ceremony === 'get' && request.mediation === 'conditional') return waitForAbort(request.signal);
     const selection = pk.authenticatorSelection || {};
     const info = {
       ceremony,
@@ -38,5 +46,8 @@ export function gateScript(): string {
   Object.defineProperty(container, 'create', { configurable: true, writable: true, value: (request) => run('create', request) });
   Object.defineProperty(container, 'get', { configurable: true, writable: true, value: (request) => run('get', request) });
   Object.defineProperty(container, '__passkeyHarnessGated', { value: true });
+  if (window.PublicKeyCredential) {
+    Object.defineProperty(window.PublicKeyCredential, 'isConditionalMediationAvailable', { configurable: true, value: () => Promise.resolve(false) });
+  }
 })();`;
 }

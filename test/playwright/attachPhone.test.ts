@@ -116,6 +116,24 @@ describe('cdp mode only', () => {
     expect(await register(page, 'cdp-no-uv')).toEqual({ error: 'NotAllowedError' });
   });
 
+  it('a conditional (autofill) request neither prompts nor blocks the phone: it waits until aborted, and an explicit ceremony still works', async () => {
+    const page = await newPage();
+    const phone = createPhone({ profile: 'android-gpm' });
+    await attachPhone(page, phone, { mode: 'cdp' });
+    await page.goto(rp.url);
+    expect(await page.evaluate(() => PublicKeyCredential.isConditionalMediationAvailable())).toBe(false);
+    await page.evaluate(() => {
+      const controller = new AbortController();
+      (globalThis as any).abortAutofill = () => controller.abort();
+      (globalThis as any).autofill = navigator.credentials
+        .get({ mediation: 'conditional', signal: controller.signal, publicKey: { challenge: new Uint8Array(32) } } as CredentialRequestOptions)
+        .then(() => 'resolved', (e: Error) => e.name);
+    });
+    expect(await register(page, 'autofill-user')).toMatchObject({ ok: true });
+    expect(phone.prompts.map((p) => p.ceremony)).toEqual(['create']);
+    expect(await page.evaluate(() => ((globalThis as any).abortAutofill(), (globalThis as any).autofill))).toBe('AbortError');
+  });
+
   it('a vault phone: the credential Chromium made is synced into the vault on close, and the reopened phone logs in through the shim', async () => {
     const vault = { path: join(dir, 'phones.sqlite'), passphrase: 'pw', scryptCost: 1024 };
     const phone = openPhone({ vault, name: 'qa-windows', profile: 'windows-hello' });
