@@ -1,13 +1,20 @@
 import { z } from 'zod';
 // The file, not core/authenticator/index.ts: the index pulls in the vault (SQLite, node:crypto).
 import { LOCAL_AUTH_DECISIONS } from '../authenticator/localAuth.js';
+// Plain constants (no node modules): the statuses and broken-BLOB modes of core/mds.
+import { AUTHENTICATOR_STATUSES, BROKEN_BLOBS } from '../mds/types.js';
 import type {
   AuditEntry,
   AuditVerification,
+  CertificateExport,
   EnrollResult,
   HarnessInfo,
   LoginResult,
   MailMessage,
+  MdsBlobResult,
+  MdsListing,
+  MdsServing,
+  MdsStatusResult,
   OtpEnrollment,
   PasskeyDetail,
   PasskeyView,
@@ -134,6 +141,7 @@ export const channels = {
         email: z.string().max(320).optional(),
         decision: decision.default('approve'),
         passkeyName: z.string().max(64).optional(),
+        attestation: z.enum(['none', 'indirect', 'direct', 'enterprise']).optional(),
       })
       .strict(),
   ),
@@ -167,6 +175,28 @@ export const channels = {
     'Events of a started run after seq `after`; done with the same report scenarios.run returns',
     z.object({ runId: z.string().min(1).max(64), after: z.number().int().min(0).optional() }).strict(),
   ),
+
+  'ca.export': channel<CertificateExport>()(
+    "The installation's attestation root (PEM + DER), or with `chain` a profile's x5c chain (leaf first)",
+    z.object({ chain: z.string().min(1).max(64).optional() }).strict(),
+  ),
+  'mds.root': channel<CertificateExport>()('The MDS root an RP pins to trust the local metadata BLOB', z.object({}).strict()),
+  'mds.blob': channel<MdsBlobResult>()(
+    'The local FIDO MDS3 metadata BLOB (compact JWS); `broken` spoils one copy on purpose',
+    z.object({ broken: z.enum(BROKEN_BLOBS).optional() }).strict(),
+  ),
+  'mds.list': channel<MdsListing>()('Models in the local MDS with the status in force today', z.object({}).strict()),
+  'mds.status': channel<MdsStatusResult>()(
+    'Append a status report for a model (bumps the BLOB serial number; operator)',
+    z
+      .object({
+        aaguid: z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'a lowercase UUID'),
+        status: z.enum(AUTHENTICATOR_STATUSES),
+        effective: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD').optional(),
+      })
+      .strict(),
+  ),
+  'mds.serve': channel<MdsServing>()('Serve a broken BLOB from now on, or null for the good one (operator)', z.object({ broken: z.enum(BROKEN_BLOBS).nullable() }).strict()),
 } as const;
 
 export type Channels = typeof channels;
@@ -204,6 +234,10 @@ export const VIEWER_CHANNELS: ReadonlySet<ChannelName> = new Set<ChannelName>([
   'admin.audit',
   'admin.verifyAudit',
   'scenarios.validate',
+  'ca.export',
+  'mds.root',
+  'mds.blob',
+  'mds.list',
 ]);
 
 export function requiredRole(channel: ChannelName): AdminRole {

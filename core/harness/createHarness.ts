@@ -1,6 +1,8 @@
 import { systemClock, type Clock } from '../clock.js';
 import { HarnessError } from '../errors.js';
-import { createWorld } from '../journey/index.js';
+import { dirname } from 'node:path';
+import { createWorld, type AttestationSettings } from '../journey/index.js';
+import { openHarnessTrust, openScenarioTrust, type HarnessTrust } from '../mds/index.js';
 import type { Mailer } from '../mail/index.js';
 import { seededRandom, systemRandom, type Random } from '../random.js';
 import type { Rp } from '../rp/index.js';
@@ -15,7 +17,8 @@ import { mailHandlers } from './handlers/mail.js';
 import { phoneHandlers } from './handlers/phones.js';
 import { scenarioHandlers } from './handlers/scenarios.js';
 import { userHandlers } from './handlers/users.js';
-import { openPhoneRegistry } from './openPhoneRegistry.js';
+import { trustHandlers } from './handlers/trust.js';
+import { DEVELOPMENT_PASSPHRASE, openPhoneRegistry, phoneVaultPath } from './openPhoneRegistry.js';
 import type { PhoneRegistry } from './phoneRegistry.js';
 import { createScenarioRuns } from './scenarioRuns.js';
 import { createTokens } from './tokens.js';
@@ -44,6 +47,13 @@ export interface CreateHarnessOptions {
    * HTTP callers get their own identity from a bearer token (`authenticate` + `as`).
    */
   actor?: HarnessCaller;
+  /** The RP's attestation settings (`--attestation-policy`, config, scenario): conveyance, policy, unattested, revokedModelAtLogin. */
+  attestation?: AttestationSettings;
+  /**
+   * The attestation CA and MDS. Default: the installation's (`trust.json` + `mds.json` beside the
+   * vault, sealed with the vault passphrase) for a file database; the seed-derived scenario CA for memory.
+   */
+  trust?: HarnessTrust;
 }
 
 export type Harness = HarnessApi & {
@@ -51,6 +61,8 @@ export type Harness = HarnessApi & {
   readonly rp: Rp;
   /** The identity this harness's own methods act as (`actor` option). */
   readonly actor: HarnessCaller;
+  /** The attestation CA behind the phones and the local MDS the RP reads (GET /mds/blob serves it). */
+  readonly trust: HarnessTrust;
   /** The same channels acting as another admin (provisioned on first use); what an authenticated HTTP caller gets. */
   as(caller: HarnessCaller): HarnessApi;
   /** Mints a bearer token for `caller` (provisioned when missing); see `tokens.ts` for how it is stored and rotated. */
@@ -74,8 +86,17 @@ export async function createHarness(options: CreateHarnessOptions = {}): Promise
   const random = options.random ?? (seed === undefined ? systemRandom : seededRandom(seed));
   // Phones open first so a wrong passphrase fails before the database is touched.
   const phones = options.phones ?? openPhoneRegistry({ dbPath, vaultPath: options.vaultPath, passphrase: options.passphrase, clock });
+  const vaultPath = phoneVaultPath({ dbPath, vaultPath: options.vaultPath });
+  const trust =
+    options.trust ??
+    (vaultPath === ':memory:'
+      ? await openScenarioTrust({ clock, random })
+      : await openHarnessTrust({ dir: dirname(vaultPath), passphrase: options.passphrase || DEVELOPMENT_PASSPHRASE, clock }).catch((error: unknown) => {
+          phones.close();
+          throw error;
+        }));
   const store = openStore({ path: dbPath });
-  const world = await createWorld({ seed: seed ?? 'harness', rpId, origin, store, clock, random, admin: HARNESS_OPERATOR, mailer: options.mailer });
+  const world = await createWorld({ seed: seed ?? 'harness', rpId, origin, store, clock, random, admin: HARNESS_OPERATOR, mailer: options.mailer, trust, attestation: options.attestation });
   const { rp } = world;
   const actor: HarnessCaller = options.actor ?? { name: HARNESS_OPERATOR, role: 'operator' };
   const runs = createScenarioRuns({ clock, random });
@@ -90,8 +111,8 @@ export async function createHarness(options: CreateHarnessOptions = {}): Promise
   provision(actor);
 
   function implementationFor(caller: HarnessCaller): HarnessImplementation {
-    const ctx: HandlerContext = { rp, store, world, phones, runs, clock, rpId, origin, dbPath, caller };
-    return { ...infoHandlers(ctx), ...userHandlers(ctx), ...mailHandlers(ctx), ...phoneHandlers(ctx), ...adminHandlers(ctx), ...scenarioHandlers(ctx) };
+    const ctx: HandlerContext = { rp, store, world, phones, runs, clock, rpId, origin, dbPath, caller, trust };
+    return { ...infoHandlers(ctx), ...userHandlers(ctx), ...mailHandlers(ctx), ...phoneHandlers(ctx), ...adminHandlers(ctx), ...scenarioHandlers(ctx), ...trustHandlers(ctx) };
   }
 
   /** One validated, role-guarded view per admin, shared by every call as that admin. */
@@ -111,6 +132,7 @@ export async function createHarness(options: CreateHarnessOptions = {}): Promise
     ...viewFor(actor),
     rp,
     actor,
+    trust,
     as: viewFor,
     issueToken(caller) {
       provision(caller);

@@ -3,6 +3,8 @@ import type { EnrollFlowOptions, FlowStep, PasskeyLoginOptions } from '../journe
 import type { PasskeySummary, RegistrationInfoRow, Rp } from '../rp/index.js';
 import type { RunReport, StepResult } from '../scenario/index.js';
 import type { AdminRole } from './channels.js';
+import type { MdsListEntry } from '../mds/openMds.js';
+import type { BrokenBlob } from '../mds/types.js';
 
 /**
  * Result shapes of the harness channels. Everything here is JSON-safe (bytes are base64url
@@ -46,7 +48,7 @@ export interface PasskeyView extends Pick<PasskeySummary, 'credentialId' | 'name
 }
 
 /** `admin.inspect`: the view plus what only inspection shows (format, algorithm, flags, COSE key as base64url, revocation). */
-export type PasskeyDetail = PasskeyView & Pick<ReturnType<Rp['admin']['inspectPasskey']>, 'fmt' | 'alg' | 'flags' | 'publicKeyCose' | 'revokeReason' | 'revokeTicket'>;
+export type PasskeyDetail = PasskeyView & Pick<ReturnType<Rp['admin']['inspectPasskey']>, 'fmt' | 'attestation' | 'alg' | 'flags' | 'publicKeyCose' | 'revokeReason' | 'revokeTicket'>;
 
 export interface UserDetail extends UserSummary {
   registrationInfo: RegistrationInfoDisplayRow[];
@@ -187,4 +189,36 @@ export interface HarnessInfo {
   profiles: { id: string; label: string }[];
   /** The authenticated caller, so the console shows destructive buttons only to operators. */
   caller: HarnessCaller;
+}
+
+/** `ca.export` / `mds.root`: certificates as one PEM text and as base64 DER, leaf first. */
+export interface CertificateExport {
+  /** Subject of the first certificate. */
+  subject: string;
+  pem: string;
+  der: string[];
+}
+
+export interface MdsBlobResult {
+  /** The compact JWS. */
+  blob: string;
+  no: number;
+}
+
+export interface MdsListing {
+  no: number;
+  /** A broken BLOB the harness serves instead of the good one, or null. */
+  serving: BrokenBlob | null;
+  entries: MdsListEntry[];
+}
+
+export interface MdsStatusResult {
+  aaguid: string;
+  no: number;
+  report: { status: string; effectiveDate?: string };
+}
+
+export interface MdsServing {
+  serving: BrokenBlob | null;
+  no: number;
 }

@@ -22,6 +22,7 @@ export function browserFor(world: World, phone: WorldPhone) {
     seed: `${world.seed}:${phone.name}`,
     localAuth: async () => phone.decision,
     faults,
+    attestationCa: world.trust.ca,
   });
   return createClient({ authenticator, origin: world.origin, faults });
 }

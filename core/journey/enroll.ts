@@ -1,5 +1,6 @@
 import { HarnessError } from '../errors.js';
 import type { LocalAuthDecision } from '../authenticator/index.js';
+import type { AttestationConveyance } from '../rp/index.js';
 import { browserFor } from './browserFor.js';
 import { passwordLogin } from './login.js';
 import { openRegistrationInfo, tapRegister } from './registrationInfo.js';
@@ -8,8 +9,8 @@ import { enterCode, readCode, sendEmailCode, totpNow } from './stepUp.js';
 import { phoneOf, sessionOf, type World, type WorldUser } from './world.js';
 
 /** STEP5: 登録 on the confirmation page; the server issues creation options for this session. */
-export async function confirmRegistration(world: World, user: WorldUser) {
-  const { ceremonyId, options } = await world.rp.startRegistration({ sessionId: sessionOf(user) });
+export async function confirmRegistration(world: World, user: WorldUser, attestation?: AttestationConveyance) {
+  const { ceremonyId, options } = await world.rp.startRegistration({ sessionId: sessionOf(user), ...(attestation ? { attestation } : {}) });
   user.ceremony = { ceremonyId, options };
   return user.ceremony;
 }
@@ -34,6 +35,8 @@ export interface EnrollFlowOptions {
   email?: string;
   decision: LocalAuthDecision;
   passkeyName?: string;
+  /** Conveyance the RP is asked for (default: the RP's configured one). */
+  attestation?: AttestationConveyance;
 }
 
 /** The whole seed flow (DESIGN §1, STEP0–完了) for one customer and phone, with what each screen showed. */
@@ -64,7 +67,7 @@ export async function enrollFlow(world: World, opts: EnrollFlowOptions): Promise
     }
     steps.push({ step: 'STEP4', title: '認証コード入力 (ワンタイムパスワード): 認証', detail: 'TOTP code accepted' });
   }
-  const ceremony = await confirmRegistration(world, user);
+  const ceremony = await confirmRegistration(world, user, opts.attestation);
   steps.push({ step: 'STEP5', title: 'パスキー登録 -確認-: 登録', detail: `challenge issued (ceremony ${ceremony.ceremonyId})` });
   const passkey = await createPasskey(world, user, opts.phone, opts.decision, opts.passkeyName);
   steps.push({ step: 'STEP6', title: 'ローカル認証 (face / fingerprint / PIN)', detail: `${opts.phone}: ${opts.decision}; key pair created` });

@@ -1,4 +1,4 @@
-export { createWorld, newOtpSecret, newPhone, phoneOf, sessionOf, userOf, SCENARIO_OPERATOR, type World, type WorldOptions, type WorldPhone, type WorldUser } from './world.js';
+export { createWorld, newOtpSecret, newPhone, phoneOf, sessionOf, userOf, SCENARIO_OPERATOR, type AttestationSettings, type World, type WorldOptions, type WorldPhone, type WorldUser } from './world.js';
 export { browserFor } from './browserFor.js';
 export { FAULT_NAMES, type FaultName } from './faults.js';
 export type { FlowStep } from './steps.js';

@@ -4,7 +4,8 @@ import { ManualClock, type Clock } from '../clock.js';
 import { HarnessError } from '../errors.js';
 import type { Mailer } from '../mail/index.js';
 import { seededRandom, type Random } from '../random.js';
-import { createRelyingParty, type Rp } from '../rp/index.js';
+import { openScenarioTrust, type HarnessTrust } from '../mds/index.js';
+import { createRelyingParty, type Rp, type RpPolicy } from '../rp/index.js';
 import { openStore, type Store } from '../store/index.js';
 import type { AuthenticationResponseJSON, PublicKeyCredentialCreationOptionsJSON } from '../webauthn/index.js';
 import type { FaultName } from './faults.js';
@@ -39,6 +40,8 @@ export interface World {
   random: Random;
   store: Store;
   rp: Rp;
+  /** The attestation CA the world's phones attest with, and the MDS its RP reads. */
+  trust: HarnessTrust;
   rpId: string;
   origin: string;
   admin: string;
@@ -65,11 +68,33 @@ export interface WorldOptions {
   admin?: string;
   /** Default: the RP's captured outbox. */
   mailer?: Mailer;
+  /** Default: the process's seed-derived scenario CA and a fresh in-memory MDS. */
+  trust?: HarnessTrust;
+  /** The RP's attestation settings (conveyance, policy, unattested, revokedModelAtLogin). */
+  attestation?: AttestationSettings;
+  /** scrypt cost of the RP's password hashes (default: the RP policy's). Scenario runs pass a low one: hashing is not what they exercise. */
+  scryptCost?: number;
 }
 
-export async function createWorld({ seed, rpId = 'localhost', origin, store = openStore({ path: ':memory:' }), clock = new ManualClock(), random = seededRandom(seed), admin = SCENARIO_OPERATOR, mailer }: WorldOptions): Promise<World> {
+/** The part of the RP policy a harness, a scenario or the CLI configures for attestation. */
+export type AttestationSettings = Partial<Pick<RpPolicy, 'attestation' | 'attestationPolicy' | 'unattested' | 'revokedModelAtLogin'>>;
+
+export async function createWorld(options: WorldOptions): Promise<World> {
+  const { seed, rpId = 'localhost', origin, store = openStore({ path: ':memory:' }), clock = new ManualClock(), random = seededRandom(seed), admin = SCENARIO_OPERATOR, mailer } = options;
   const actualOrigin = origin ?? `http://${rpId}:8787`;
-  const rp = createRelyingParty({ store, rpId, rpName: 'Passkey Harness', origins: [actualOrigin], clock, random, ...(mailer ? { mailer } : {}) });
+  const trust = options.trust ?? (await openScenarioTrust({ clock, random }));
+  const rp = createRelyingParty({
+    store,
+    rpId,
+    rpName: 'Passkey Harness',
+    origins: [actualOrigin],
+    clock,
+    random,
+    ...(mailer ? { mailer } : {}),
+    policy: { ...options.attestation, ...(options.scryptCost ? { scryptCost: options.scryptCost } : {}) },
+    // The harness RP trusts its own CA and pins its own MDS, reading the BLOB the MDS serves.
+    trust: { attestationRoots: [trust.ca.rootPem], mdsRoots: [trust.mds.rootPem], metadata: { blob: () => trust.mds.blob() } },
+  });
   try {
     await rp.admin.createAdmin({ name: admin, role: 'operator' });
   } catch (error) {
@@ -82,6 +107,7 @@ export async function createWorld({ seed, rpId = 'localhost', origin, store = op
     random,
     store,
     rp,
+    trust,
     rpId,
     origin: actualOrigin,
     admin,

@@ -7,3 +7,4 @@ export * from './signJws.js';
 export * from './openHarnessCa.js';
 export * from './openMds.js';
 export * from './openHarnessTrust.js';
+export * from './openScenarioTrust.js';

@@ -121,12 +121,12 @@ describe('cdp mode only', () => {
     const phone = createPhone({ profile: 'android-gpm' });
     await attachPhone(page, phone, { mode: 'cdp' });
     await page.goto(rp.url);
-    expect(await page.evaluate(() => PublicKeyCredential.isConditionalMediationAvailable())).toBe(false);
+    expect(await page.evaluate(() => (globalThis as any).PublicKeyCredential.isConditionalMediationAvailable())).toBe(false);
     await page.evaluate(() => {
       const controller = new AbortController();
       (globalThis as any).abortAutofill = () => controller.abort();
-      (globalThis as any).autofill = navigator.credentials
-        .get({ mediation: 'conditional', signal: controller.signal, publicKey: { challenge: new Uint8Array(32) } } as CredentialRequestOptions)
+      (globalThis as any).autofill = (globalThis as any).navigator.credentials
+        .get({ mediation: 'conditional', signal: controller.signal, publicKey: { challenge: new Uint8Array(32) } })
         .then(() => 'resolved', (e: Error) => e.name);
     });
     expect(await register(page, 'autofill-user')).toMatchObject({ ok: true });

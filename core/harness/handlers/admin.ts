@@ -26,7 +26,7 @@ export function adminHandlers(ctx: HandlerContext): Pick<HarnessImplementation, 
       const found = await rp.admin.findPasskey({ admin, credentialId });
       const d = await rp.admin.inspectPasskey({ admin, passkeyId: found.passkeyId });
       // The view first, then what only inspection shows (format, algorithm, flags, key, revocation).
-      return { ...toPasskeyView(found.loginId, d), fmt: d.fmt, alg: d.alg, flags: d.flags, publicKeyCose: d.publicKeyCose, revokeReason: d.revokeReason, revokeTicket: d.revokeTicket };
+      return { ...toPasskeyView(found.loginId, d), fmt: d.fmt, attestation: d.attestation, alg: d.alg, flags: d.flags, publicKeyCose: d.publicKeyCose, revokeReason: d.revokeReason, revokeTicket: d.revokeTicket };
     },
     async 'admin.revoke'({ credentialId, reason, ticket }) {
       const { passkeyId } = await rp.admin.findPasskey({ admin, credentialId });

@@ -2,6 +2,7 @@ import type { Clock } from '../../clock.js';
 import { HarnessError } from '../../errors.js';
 import type { World, WorldPhone, WorldUser } from '../../journey/index.js';
 import type { PasskeySummary, Rp } from '../../rp/index.js';
+import type { HarnessTrust } from '../../mds/index.js';
 import type { Store } from '../../store/index.js';
 import type { PhoneRegistry } from '../phoneRegistry.js';
 import type { ScenarioRuns } from '../scenarioRuns.js';
@@ -20,6 +21,8 @@ export interface HandlerContext {
   origin: string;
   dbPath: string;
   caller: HarnessCaller;
+  /** Attestation CA and local MDS (ca.export, mds.*). */
+  trust: HarnessTrust;
 }
 
 /** One customer as core/rp's admin search returns it. */

@@ -53,10 +53,10 @@ export function userHandlers(ctx: HandlerContext): Pick<HarnessImplementation, U
       await rp.confirmOtp({ sessionId, code: totpNow(world, user) });
       return { username, secret, uri };
     },
-    async enroll({ username, password, phone, stepUp, email, decision, passkeyName }) {
+    async enroll({ username, password, phone, stepUp, email, decision, passkeyName, attestation }) {
       await seatUser(ctx, username, password);
       seatPhone(ctx, phone);
-      const { steps, passkey } = await enrollFlow(world, { username, password, phone, stepUp, email, decision, passkeyName });
+      const { steps, passkey } = await enrollFlow(world, { username, password, phone, stepUp, email, decision, passkeyName, attestation });
       return { username, phone, stepUp, steps, passkey: toPasskeyView(username, passkey) };
     },
     async login({ username, phone, mode, decision }) {
