@@ -13,6 +13,8 @@ export default defineConfig({
   workers: 1,
   fullyParallel: false,
   timeout: 30_000,
+  // Shared CI machines can be slow: give each screen 10 s to appear.
+  expect: { timeout: 10_000 },
   reporter: process.env.CI ? 'list' : [['list'], ['html', { open: 'never', outputFolder: '../../test-results/examples-playwright-report' }]],
   outputDir: '../../test-results/examples-playwright',
   use: {
