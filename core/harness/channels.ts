@@ -4,7 +4,9 @@ import { LOCAL_AUTH_DECISIONS } from '../authenticator/localAuth.js';
 // Plain constants (no node modules): the statuses and broken-BLOB modes of core/mds.
 import { AUTHENTICATOR_STATUSES, BROKEN_BLOBS } from '../mds/types.js';
 import type {
+  AccountView,
   AuditEntry,
+  AuditPage,
   AuditVerification,
   CertificateExport,
   EnrollResult,
@@ -21,8 +23,10 @@ import type {
   PhoneCredential,
   PhoneDetail,
   PhoneExportData,
+  PhoneSignalResult,
   PhoneSummary,
   ResetResult,
+  ShippedScenario,
   RunReport,
   RevokeResult,
   ScenarioProgress,
@@ -105,6 +109,12 @@ export const channels = {
   'users.lock': channel<UserSummary>()('Lock a customer account and end its sessions (operator; reason required)', z.object({ username, reason, ticket }).strict()),
   'users.unlock': channel<UserSummary>()('Unlock a customer account and clear its failure counters (operator; reason required)', z.object({ username, reason, ticket }).strict()),
 
+  'users.account': channel<AccountView>()(
+    'Support account view: status and lock reason, OTP, emails, live sessions, passkeys with revocation (reason, ticket, who), this account’s audit',
+    z.object({ username, auditLimit: z.number().int().min(1).max(500).default(50) }).strict(),
+  ),
+  'users.endSessions': channel<{ username: string; sessionsEnded: number }>()('End every session of a customer without locking (operator; reason required)', z.object({ username, reason, ticket }).strict()),
+
   'otp.enroll': channel<OtpEnrollment>()(
     'Enrol the ワンタイムパスワードサービス (TOTP) as the customer would: log in, email step-up, 申込, confirm',
     z.object({ username, password: z.string().min(1).max(256).default('password') }).strict(),
@@ -121,6 +131,16 @@ export const channels = {
   'phones.import': channel<PhoneSummary>()('Import a phone export', z.object({ data: z.record(z.string(), z.unknown()), name: phoneName.optional() }).strict()),
   'phones.delete': channel<{ name: string; deleted: true }>()('Delete a phone and its credentials', z.object({ name: phoneName }).strict()),
   'phones.credentials': channel<PhoneCredential[]>()('Credentials held by a phone', z.object({ name: phoneName }).strict()),
+  'phones.removeCredential': channel<{ name: string; credentialId: string; removed: true }>()('Remove one credential from a phone (as DevTools’ WebAuthn pane does)', z.object({ name: phoneName, credentialId }).strict()),
+  'phones.exportCredential': channel<PhoneExportData>()('Export one credential of a phone as a one-credential phone export (private key included)', z.object({ name: phoneName, credentialId }).strict()),
+  'phones.signal': channel<PhoneSignalResult>()(
+    'The WebAuthn Signal API reaching a phone (PublicKeyCredential.signalUnknownCredential / signalAllAcceptedCredentials / signalCurrentUserDetails from the page at `origin`); audited',
+    z.discriminatedUnion('signal', [
+      z.object({ signal: z.literal('unknownCredential'), phone: phoneName, origin: z.string().url(), rpId: z.string().min(1).max(253), credentialId }).strict(),
+      z.object({ signal: z.literal('allAcceptedCredentials'), phone: phoneName, origin: z.string().url(), rpId: z.string().min(1).max(253), userId: z.string().min(1).max(128), allAcceptedCredentialIds: z.array(credentialId).max(1000) }).strict(),
+      z.object({ signal: z.literal('currentUserDetails'), phone: phoneName, origin: z.string().url(), rpId: z.string().min(1).max(253), userId: z.string().min(1).max(128), name: z.string().max(256), displayName: z.string().max(256) }).strict(),
+    ]),
+  ),
   'phones.createCredential': channel<Record<string, unknown>>()(
     'navigator.credentials.create() on a phone: creation options JSON in, RegistrationResponseJSON out',
     z.object({ phone: phoneName, options: webauthnJson, origin: z.string().url(), decision: decision.default('approve'), faults: authenticatorFaults.optional() }).strict(),
@@ -164,8 +184,23 @@ export const channels = {
     'Audit log entries, oldest first',
     z.object({ username: username.optional(), since: z.string().max(64).optional(), limit: z.number().int().min(1).max(10_000).optional() }).strict(),
   ),
+  'admin.auditSearch': channel<AuditPage>()(
+    'One page of the audit log, newest first, filtered by actor (contains), action (starts with), customer and time range [from, to)',
+    z
+      .object({
+        actor: z.string().max(128).optional(),
+        action: z.string().max(128).optional(),
+        username: username.optional(),
+        from: z.iso.datetime({ offset: true }).optional(),
+        to: z.iso.datetime({ offset: true }).optional(),
+        offset: z.number().int().min(0).default(0),
+        limit: z.number().int().min(1).max(500).default(50),
+      })
+      .strict(),
+  ),
   'admin.verifyAudit': channel<AuditVerification>()('Check the audit hash chain', z.object({}).strict()),
 
+  'scenarios.list': channel<ShippedScenario[]>()('The scenarios shipped with the harness (examples/scenarios), to pick from', z.object({}).strict()),
   'scenarios.validate': channel<ScenarioValidation[]>()('Validate scenario YAML sources', z.object({ sources: z.array(scenarioSource).min(1).max(1000) }).strict()),
   'scenarios.run': channel<RunReport>()('Run scenario YAML sources, each in a fresh database', scenarioRun),
   // Live progress over plain request/response (same on IPC and HTTP): start returns a run ID at
@@ -224,6 +259,7 @@ export const VIEWER_CHANNELS: ReadonlySet<ChannelName> = new Set<ChannelName>([
   'harness.info',
   'users.list',
   'users.show',
+  'users.account',
   'mailbox.list',
   'mailbox.show',
   'phones.list',
@@ -232,7 +268,9 @@ export const VIEWER_CHANNELS: ReadonlySet<ChannelName> = new Set<ChannelName>([
   'admin.passkeys',
   'admin.inspect',
   'admin.audit',
+  'admin.auditSearch',
   'admin.verifyAudit',
+  'scenarios.list',
   'scenarios.validate',
   'ca.export',
   'mds.root',

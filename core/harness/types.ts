@@ -81,11 +81,53 @@ export interface PhoneCredential {
   credentialId: string;
   rpId: string;
   userName: string;
+  /** The user's display name as the RP last gave it (registration or signalCurrentUserDetails). */
+  userDisplayName?: string;
   userHandle: string;
   algorithm: number;
   signCount: number;
   discoverable: boolean;
+  /** The phone profile's backup flags (BE / BS in authenticator data). */
+  backupEligible?: boolean;
+  backupState?: boolean;
   createdAt: string;
+  lastUsedAt?: string | null;
+  /** Set when an RP signal (WebAuthn Signal API) removed it from the phone: the phone no longer offers it. */
+  removedBySignal?: { signal: string; at: string; origin: string };
+}
+
+/** What a phone did with an RP's Signal API call. */
+export interface PhoneSignalResult {
+  phone: string;
+  signal: 'unknownCredential' | 'allAcceptedCredentials' | 'currentUserDetails';
+  /** Credentials the phone removed (no longer offered). */
+  removed: string[];
+  /** Credentials whose user name / display name changed. */
+  updated: string[];
+}
+
+/** A support agent's view of one customer (`users.account`). */
+export interface AccountView extends UserSummary {
+  status: 'active' | 'locked';
+  /** Why it is locked (the lock's audit row), when it is. */
+  lock: { reason: string | null; ticket: string | null; by: string; at: string } | null;
+  sessions: { sessionId: number; createdAt: string; lastSeenAt: string; stepUpAt: string | null; stepUpMethod: string | null }[];
+  passkeys: (PasskeyView & { revokeReason: string | null; revokeTicket: string | null; revokedBy: string | null })[];
+  audit: AuditEntry[];
+}
+
+export interface AuditPage {
+  entries: AuditEntry[];
+  total: number;
+  offset: number;
+  limit: number;
+}
+
+export interface ShippedScenario {
+  name: string;
+  /** First line of the scenario: its `name:`. */
+  title: string;
+  text: string;
 }
 
 export interface PhoneDetail extends PhoneSummary {
@@ -118,6 +160,8 @@ export interface AuditEntry {
   actor: string;
   action: string;
   target: string | null;
+  /** The customer's login ID for `target` (the account's numeric ID), when it still exists. */
+  targetLogin?: string | null;
   outcome: string;
   details: Record<string, unknown>;
 }

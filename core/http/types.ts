@@ -25,6 +25,7 @@ export interface HttpRp {
   }): unknown;
   finishRegistration(opts: { sessionId: string; ceremonyId?: string; response: unknown; name?: string }): unknown;
   listPasskeys(opts: { sessionId: string }): unknown;
+  listSignalData(opts: { sessionId: string }): unknown;
   startLogin(opts: { loginId?: string }): unknown;
   finishLogin(opts: { ceremonyId: string; response: unknown }): Promise<{ sessionId: string } & Record<string, unknown>> | ({ sessionId: string } & Record<string, unknown>);
 }

@@ -2,7 +2,19 @@ import type { HarnessImplementation } from '../channels.js';
 import type { AuditEntry } from '../types.js';
 import { findAccount, iso, toPasskeyView, type HandlerContext } from './context.js';
 
-type AdminChannels = 'admin.passkeys' | 'admin.inspect' | 'admin.revoke' | 'admin.reset' | 'admin.audit' | 'admin.verifyAudit';
+type AdminChannels = 'admin.passkeys' | 'admin.inspect' | 'admin.revoke' | 'admin.reset' | 'admin.audit' | 'admin.auditSearch' | 'admin.verifyAudit';
+
+type AuditRead = ReturnType<HandlerContext['rp']['admin']['readAudit']>['entries'][number];
+
+/** core/rp's audit row as the harness shows it, with the customer's login ID beside the numeric target. */
+export function toAuditEntry(ctx: Pick<HandlerContext, 'store'>, e: AuditRead, logins = new Map<number, string | null>()): AuditEntry {
+  let targetLogin: string | null = null;
+  if (e.accountId !== null) {
+    if (!logins.has(e.accountId)) logins.set(e.accountId, ctx.store.accounts.byId(e.accountId)?.loginId ?? null);
+    targetLogin = logins.get(e.accountId) ?? null;
+  }
+  return { seq: e.id, at: iso(e.at), actor: e.actor, action: e.action, target: e.accountId === null ? null : String(e.accountId), targetLogin, outcome: e.outcome, details: { ...e.details, ...(e.code ? { code: e.code } : {}) } };
+}
 
 /** Asks core/rp for every row (it caps one read at 1000); `since` and `limit` are applied here. */
 const AUDIT_READ_ALL = 100_000;
@@ -42,10 +54,24 @@ export function adminHandlers(ctx: HandlerContext): Pick<HarnessImplementation, 
       const accountId = username === undefined ? undefined : (await findAccount(ctx, username)).accountId;
       const { entries } = await rp.admin.readAudit({ admin, ...(accountId === undefined ? {} : { accountId }), limit: AUDIT_READ_ALL });
       const sinceMs = since === undefined ? undefined : Date.parse(since);
-      const out: AuditEntry[] = entries
-        .filter((e) => sinceMs === undefined || e.at >= sinceMs)
-        .map((e) => ({ seq: e.id, at: iso(e.at), actor: e.actor, action: e.action, target: e.accountId === null ? null : String(e.accountId), outcome: e.outcome, details: { ...e.details, ...(e.code ? { code: e.code } : {}) } }));
+      const logins = new Map<number, string | null>();
+      const out: AuditEntry[] = entries.filter((e) => sinceMs === undefined || e.at >= sinceMs).map((e) => toAuditEntry(ctx, e, logins));
       return limit === undefined ? out : out.slice(-limit);
+    },
+    async 'admin.auditSearch'({ actor, action, username, from, to, offset, limit }) {
+      const accountId = username === undefined ? undefined : (await findAccount(ctx, username)).accountId;
+      const page = rp.admin.searchAudit({
+        admin,
+        ...(actor ? { actor } : {}),
+        ...(action ? { action } : {}),
+        ...(accountId === undefined ? {} : { accountId }),
+        ...(from ? { from: Date.parse(from) } : {}),
+        ...(to ? { to: Date.parse(to) } : {}),
+        offset,
+        limit,
+      });
+      const logins = new Map<number, string | null>();
+      return { entries: page.entries.map((e) => toAuditEntry(ctx, e, logins)), total: page.total, offset: page.offset, limit: page.limit };
     },
     async 'admin.verifyAudit'() {
       const { ok, count, brokenAt } = await rp.admin.verifyAudit({ admin });

@@ -1,12 +1,51 @@
-import { resolveProfile } from '../../authenticator/index.js';
+import { resolveProfile, type StoredCredential } from '../../authenticator/index.js';
+import { HarnessError } from '../../errors.js';
 import { browserFor } from '../../journey/index.js';
-import { toBase64url, type PublicKeyCredentialCreationOptionsJSON, type PublicKeyCredentialRequestOptionsJSON } from '../../webauthn/index.js';
+import { fromBase64url, toBase64url, type PublicKeyCredentialCreationOptionsJSON, type PublicKeyCredentialRequestOptionsJSON } from '../../webauthn/index.js';
 import type { ChannelArgs, HarnessImplementation } from '../channels.js';
 import type { PhoneRecord } from '../phoneRegistry.js';
-import type { PhoneCredential, PhoneSummary } from '../types.js';
+import type { PhoneCredential, PhoneSignalResult, PhoneSummary } from '../types.js';
 import { iso, seatPhone, type HandlerContext } from './context.js';
 
-type PhoneChannels = 'phones.create' | 'phones.list' | 'phones.show' | 'phones.rename' | 'phones.export' | 'phones.import' | 'phones.delete' | 'phones.credentials' | 'phones.createCredential' | 'phones.getAssertion';
+type PhoneChannels =
+  | 'phones.create'
+  | 'phones.list'
+  | 'phones.show'
+  | 'phones.rename'
+  | 'phones.export'
+  | 'phones.import'
+  | 'phones.delete'
+  | 'phones.credentials'
+  | 'phones.removeCredential'
+  | 'phones.exportCredential'
+  | 'phones.signal'
+  | 'phones.createCredential'
+  | 'phones.getAssertion';
+
+/** What the audit keeps of a credential an RP signal removed (never its key), so the phone can still list it as removed. */
+interface SignalTombstone {
+  credentialId: string;
+  rpId: string;
+  userName: string;
+  userHandle: string;
+  algorithm: number;
+  createdAt: string;
+}
+
+const tombstone = (c: StoredCredential): SignalTombstone => ({
+  credentialId: toBase64url(c.id),
+  rpId: c.rpId,
+  userName: c.userName ?? '',
+  userHandle: c.userHandle ? toBase64url(c.userHandle) : '',
+  algorithm: c.alg,
+  createdAt: iso(c.createdAt),
+});
+
+/** WebAuthn Signal API: the RP ID must be the page's host or a registrable suffix of it, as for a ceremony. */
+function requireRpIdForOrigin(rpId: string, origin: string): void {
+  const host = new URL(origin).hostname;
+  if (host !== rpId && !host.endsWith(`.${rpId}`)) throw new HarnessError('SECURITY_ERROR', `RP ID ${rpId} is not ${host} or a suffix of it`);
+}
 
 function toPhoneSummary(p: PhoneRecord): PhoneSummary {
   const profile = resolveProfile(p.profile);
@@ -14,15 +53,20 @@ function toPhoneSummary(p: PhoneRecord): PhoneSummary {
 }
 
 function toPhoneCredentials(p: PhoneRecord): PhoneCredential[] {
+  const profile = resolveProfile(p.profile);
   return p.credentials.list().map((c) => ({
     credentialId: toBase64url(c.id),
     rpId: c.rpId,
     userName: c.userName ?? '',
+    userDisplayName: c.userDisplayName ?? '',
     userHandle: c.userHandle ? toBase64url(c.userHandle) : '',
     algorithm: c.alg,
     signCount: c.signCount,
     discoverable: c.discoverable,
+    backupEligible: profile.backupEligible,
+    backupState: profile.backupState,
     createdAt: iso(c.createdAt),
+    lastUsedAt: c.lastUsedAt === null ? null : iso(c.lastUsedAt),
   }));
 }
 
@@ -31,7 +75,28 @@ function toPhoneCredentials(p: PhoneRecord): PhoneCredential[] {
  * raw WebAuthn options (the console's phone frames), with the decision and faults armed per call.
  */
 export function phoneHandlers(ctx: HandlerContext): Pick<HarnessImplementation, PhoneChannels> {
-  const { phones, world } = ctx;
+  const { phones, world, rp } = ctx;
+  const admin = ctx.caller.name;
+
+  /** Credentials RP signals removed from this phone, from the audit (the phone itself no longer holds them). */
+  function removedBySignal(name: string): PhoneCredential[] {
+    const actor = `phone:${name}`;
+    const rows = rp.admin.searchAudit({ admin, actor, action: 'phone.signal.', limit: 500 }).entries.filter((e) => e.actor === actor);
+    return rows.flatMap((e) =>
+      ((e.details.removed as SignalTombstone[] | undefined) ?? []).map((t) => ({
+        ...t,
+        signCount: 0,
+        discoverable: true,
+        removedBySignal: { signal: e.action.slice('phone.signal.'.length), at: iso(e.at), origin: String(e.details.origin ?? '') },
+      })),
+    );
+  }
+
+  function findCredential(name: string, credentialId: string): StoredCredential {
+    const found = phones.get(name).credentials.get(fromBase64url(credentialId, 'credential id'));
+    if (!found) throw new HarnessError('CREDENTIAL_UNKNOWN', `phone ${name} holds no credential ${credentialId}`);
+    return found;
+  }
 
   /** The browser side of one console ceremony: the phone seated in the journey, at the frame's origin. */
   function browserAt({ phone, origin, decision, faults }: ChannelArgs<'phones.createCredential' | 'phones.getAssertion'>) {
@@ -67,7 +132,55 @@ export function phoneHandlers(ctx: HandlerContext): Pick<HarnessImplementation, 
       return { name, deleted: true as const };
     },
     async 'phones.credentials'({ name }) {
-      return toPhoneCredentials(phones.get(name));
+      return [...toPhoneCredentials(phones.get(name)), ...removedBySignal(name)];
+    },
+    async 'phones.removeCredential'({ name, credentialId }) {
+      const found = findCredential(name, credentialId);
+      phones.get(name).credentials.delete(found.id);
+      return { name, credentialId, removed: true as const };
+    },
+    async 'phones.exportCredential'({ name, credentialId }) {
+      findCredential(name, credentialId);
+      const data = phones.export(name);
+      const credentials = (data.credentials as { credentialId: string }[]).filter((c) => c.credentialId === credentialId);
+      return { ...data, credentials };
+    },
+    // The RP's pages speak through the Signal API; the phone acts on credentials for that RP ID only.
+    async 'phones.signal'(args) {
+      const { phone: name, origin, rpId } = args;
+      requireRpIdForOrigin(rpId, origin);
+      const store = phones.get(name).credentials;
+      const forRp = store.list({ rpId });
+      const handleOf = (c: StoredCredential) => (c.userHandle ? toBase64url(c.userHandle) : '');
+      const removed: StoredCredential[] = [];
+      const updated: StoredCredential[] = [];
+      if (args.signal === 'unknownCredential') {
+        removed.push(...forRp.filter((c) => toBase64url(c.id) === args.credentialId));
+      } else if (args.signal === 'allAcceptedCredentials') {
+        const accepted = new Set(args.allAcceptedCredentialIds);
+        removed.push(...forRp.filter((c) => handleOf(c) === args.userId && !accepted.has(toBase64url(c.id))));
+      } else {
+        for (const c of forRp.filter((x) => handleOf(x) === args.userId && (x.userName !== args.name || x.userDisplayName !== args.displayName))) {
+          store.put({ ...c, userName: args.name, userDisplayName: args.displayName });
+          updated.push(c);
+        }
+      }
+      for (const c of removed) store.delete(c.id);
+      // Only a change is audited: pages signal the accepted list at every sign-in.
+      if (removed.length || updated.length) {
+        const userHandle = 'userId' in args ? args.userId : removed[0] ? handleOf(removed[0]) : undefined;
+        rp.admin.recordPhoneSignal({
+          admin,
+          phone: name,
+          signal: args.signal,
+          rpId,
+          ...(userHandle ? { userHandle } : {}),
+          removedCredentialIds: removed.map((c) => toBase64url(c.id)),
+          details: { origin, removed: removed.map(tombstone), updatedCredentialIds: updated.map((c) => toBase64url(c.id)) },
+        });
+      }
+      const result: PhoneSignalResult = { phone: name, signal: args.signal, removed: removed.map((c) => toBase64url(c.id)), updated: updated.map((c) => toBase64url(c.id)) };
+      return result;
     },
     // The options are checked for shape only at the boundary (a JSON object); core/client validates
     // them as a browser would, and its response JSON crosses back as a plain JSON object.

@@ -1,9 +1,14 @@
 import { enrollFlow, enterCode, passkeyLogin, passwordLogin, readCode, sendEmailCode, totpNow } from '../../journey/index.js';
 import type { HarnessImplementation } from '../channels.js';
 import { registrationInfoRows } from '../registrationInfoLabels.js';
-import { findAccount, seatPhone, seatUser, toPasskeyView, toUserSummary, type HandlerContext } from './context.js';
+import type { AccountView } from '../types.js';
+import { toAuditEntry } from './admin.js';
+import { findAccount, iso, isoOrNull, seatPhone, seatUser, toPasskeyView, toUserSummary, type HandlerContext } from './context.js';
 
-type UserChannels = 'users.create' | 'users.list' | 'users.show' | 'users.lock' | 'users.unlock' | 'otp.enroll' | 'enroll' | 'login';
+type UserChannels = 'users.create' | 'users.list' | 'users.show' | 'users.account' | 'users.endSessions' | 'users.lock' | 'users.unlock' | 'otp.enroll' | 'enroll' | 'login';
+
+/** Audit actions that revoke passkeys, and the lock: who did it is read back from their rows. */
+const REVOKING = new Set(['admin.revokePasskey', 'admin.resetPasskeys']);
 
 /**
  * Customers: the back office's account actions (create, list, show, lock / unlock through
@@ -37,6 +42,43 @@ export function userHandlers(ctx: HandlerContext): Pick<HarnessImplementation, U
       const summary = toUserSummary(account);
       const registrationInfo = registrationInfoRows({ passkeyActive: passkeys.some((p) => p.revokedAt === null), otpActive: summary.otpEnrolled });
       return { ...summary, registrationInfo, passkeys: passkeys.map((p) => toPasskeyView(username, p)) };
+    },
+    async 'users.account'({ username, auditLimit }) {
+      const account = await findAccount(ctx, username);
+      const { accountId } = account;
+      const { passkeys } = rp.admin.listPasskeys({ admin, accountId });
+      const { sessions } = rp.admin.listSessions({ admin, accountId });
+      // The whole account history (newest first) answers "who revoked it" and "why is it locked"; a page of it is shown.
+      const history = rp.admin.searchAudit({ admin, accountId, limit: 500 }).entries;
+      // Locked by support (admin.lockAccount) or by the RP itself after too many failures (the failure row that locked it).
+      const lockRow = account.locked ? history.find((e) => e.action === 'admin.lockAccount' || (e.code === 'ACCOUNT_LOCKED' && typeof e.details.failedLogins === 'number')) : undefined;
+      const lockReason = (e: NonNullable<typeof lockRow>) => (typeof e.details.reason === 'string' ? e.details.reason : `too many failed logins (${String(e.details.failedLogins)})`);
+      const revokedBy = (credentialId: string) => {
+        const row = history.find((e) => REVOKING.has(e.action) && e.outcome === 'success' && (e.details.credentialId === credentialId || e.action === 'admin.resetPasskeys'));
+        return row?.actor ?? null;
+      };
+      const logins = new Map<number, string | null>([[accountId, username]]);
+      const view: AccountView = {
+        ...toUserSummary(account),
+        status: account.locked ? 'locked' : 'active',
+        lock: account.locked
+          ? lockRow
+            ? { reason: lockReason(lockRow), ticket: typeof lockRow.details.ticket === 'string' ? lockRow.details.ticket : null, by: lockRow.actor, at: iso(lockRow.at) }
+            : { reason: null, ticket: null, by: 'rp', at: '' }
+          : null,
+        sessions: sessions.map((x) => ({ sessionId: x.sessionId, createdAt: iso(x.createdAt), lastSeenAt: iso(x.lastSeenAt), stepUpAt: isoOrNull(x.stepUpAt), stepUpMethod: x.stepUpMethod })),
+        passkeys: passkeys.map((p) => {
+          const revoked = p.revokedAt === null ? undefined : rp.admin.inspectPasskey({ admin, passkeyId: p.passkeyId });
+          return { ...toPasskeyView(username, p), revokeReason: revoked?.revokeReason ?? null, revokeTicket: revoked?.revokeTicket ?? null, revokedBy: p.revokedAt === null ? null : revokedBy(p.credentialId) };
+        }),
+        audit: history.slice(0, auditLimit).map((e) => toAuditEntry(ctx, e, logins)),
+      };
+      return view;
+    },
+    async 'users.endSessions'({ username, reason, ticket }) {
+      const { accountId } = await findAccount(ctx, username);
+      const { sessionsEnded } = rp.admin.endSessions({ admin, accountId, reason, ...(ticket ? { ticket } : {}) });
+      return { username, sessionsEnded };
     },
     'users.lock': ({ username, reason, ticket }) => setLocked(username, true, { reason, ticket }),
     'users.unlock': ({ username, reason, ticket }) => setLocked(username, false, { reason, ticket }),
