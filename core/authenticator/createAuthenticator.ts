@@ -31,7 +31,7 @@ export interface CreateAuthenticatorOptions {
   clock?: Clock;
   /** Overrides `seed`. */
   random?: Random;
-  /** Makes keys and credential ids reproducible (RS256 keys excepted: node:crypto keygen is unseeded). */
+  /** Makes keys and credential ids reproducible (RS256 too: its primes come from a DRBG over the seed). */
   seed?: string | Uint8Array;
   /** The phone's local authentication prompt. Default: always approve. */
   localAuth?: LocalAuth;

@@ -13,6 +13,11 @@ export interface StoredCredential {
   /** COSE_Key bytes, exactly as sent in authData. */
   publicKey: Uint8Array;
   signCount: number;
+  /**
+   * The count of this credential's last ceremony the RP accepted (what the server stored); null or
+   * absent when unknown. Only `markAccepted` moves it, so a failed ceremony leaves it alone.
+   */
+  acceptedSignCount?: number | null;
   discoverable: boolean;
   createdAt: number;
   lastUsedAt: number | null;
@@ -26,6 +31,8 @@ export interface CredentialStore {
   put(credential: StoredCredential): void;
   delete(id: Uint8Array): void;
   updateUsage(id: Uint8Array, usage: { signCount: number; lastUsedAt: number }): void;
+  /** The RP accepted a ceremony with this count (the client learns it from the RP's answer). */
+  markAccepted(id: Uint8Array, signCount: number): void;
 }
 
 export function memoryCredentialStore(initial: readonly StoredCredential[] = []): CredentialStore {
@@ -42,6 +49,10 @@ export function memoryCredentialStore(initial: readonly StoredCredential[] = [])
     updateUsage(id, usage) {
       const found = byId.get(toBase64url(id));
       if (found) Object.assign(found, usage);
+    },
+    markAccepted(id, signCount) {
+      const found = byId.get(toBase64url(id));
+      if (found) found.acceptedSignCount = signCount;
     },
   };
 }

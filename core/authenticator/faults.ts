@@ -11,8 +11,10 @@ export interface AuthenticatorFaults {
   clearUp?: boolean;
   /** UV flag cleared (§7.1 step 15). */
   clearUv?: boolean;
-  /** The assertion's signCount goes below the last one (§7.2 step 21). */
+  /** The assertion's signCount goes below the last count the RP accepted (§7.2 step 21). */
   counterRegression?: boolean;
+  /** BS (backup state) is the opposite of the profile's: a synced passkey whose sync was turned off, or the reverse (§6.1.3). */
+  flipBackupState?: boolean;
   /** attestationObject's map claims an entry that is missing / authenticatorData carries an unterminated extensions map. */
   malformedCbor?: boolean;
   /** Client: clientDataJSON.origin is this value instead of the real origin. */

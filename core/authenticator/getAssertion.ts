@@ -39,7 +39,9 @@ function rpIdHashOf(rpId: string): Uint8Array {
 }
 
 function nextCounter(ctx: AuthenticatorContext, credential: StoredCredential): number {
-  if (ctx.faults.counterRegression) return Math.max(credential.signCount - 1, 0);
+  // Below what the RP stored, by construction: the phone's own count may have moved on through
+  // ceremonies the RP refused, so one less than that could still be above the stored count.
+  if (ctx.faults.counterRegression) return Math.max((credential.acceptedSignCount ?? credential.signCount) - 1, 0);
   switch (ctx.profile.counterPolicy) {
     case 'zero':
       return 0;
@@ -86,7 +88,7 @@ export async function getAssertion(ctx: AuthenticatorContext, options: GetAssert
   const rpIdHash = rpIdHashOf(rpId);
   let authenticatorData = buildAuthenticatorData({
     rpIdHash: faults.wrongRpIdHash ? flipLastByte(rpIdHash) : rpIdHash,
-    flags: { up: up && !faults.clearUp, uv: uv && !faults.clearUv, be: profile.backupEligible, bs: profile.backupState },
+    flags: { up: up && !faults.clearUp, uv: uv && !faults.clearUv, be: profile.backupEligible, bs: profile.backupState !== Boolean(faults.flipBackupState) },
     signCount,
   });
   // An unterminated extensions map behind a set ED flag: CBOR no parser can finish.

@@ -86,7 +86,7 @@ export async function makeCredential(ctx: AuthenticatorContext, options: MakeCre
       up: up && !faults.clearUp,
       uv: uv && !faults.clearUv,
       be: profile.backupEligible,
-      bs: profile.backupState,
+      bs: profile.backupState !== Boolean(faults.flipBackupState),
     },
     signCount,
     attestedCredentialData: { aaguid, credentialId, credentialPublicKey: publicKeyCose },

@@ -82,6 +82,7 @@ export function openVault(options: OpenVaultOptions): Vault {
       privateKey: decrypt(row.privateKeyEnc, row.credentialId),
       publicKey: row.publicKey,
       signCount: row.signCount,
+      acceptedSignCount: row.acceptedSignCount,
       discoverable: row.discoverable,
       createdAt: row.createdAt,
       lastUsedAt: row.lastUsedAt,
@@ -99,6 +100,7 @@ export function openVault(options: OpenVaultOptions): Vault {
       privateKeyEnc: encrypt(c.privateKey, c.id),
       publicKey: c.publicKey,
       signCount: c.signCount,
+      acceptedSignCount: c.acceptedSignCount ?? null,
       discoverable: c.discoverable,
       createdAt: c.createdAt,
       lastUsedAt: c.lastUsedAt,
@@ -114,6 +116,7 @@ export function openVault(options: OpenVaultOptions): Vault {
       put: (credential) => repo.upsertCredential(toRow(phoneId, credential)),
       delete: (id) => repo.deleteCredential(phoneId, id),
       updateUsage: (id, usage) => repo.updateUsage(phoneId, id, usage.signCount, usage.lastUsedAt),
+      markAccepted: (id, signCount) => repo.markAccepted(phoneId, id, signCount),
     };
   }
   function insertPhone(name: string, profile: DeviceProfile, createdAt: number): PhoneRow {

@@ -101,7 +101,7 @@ export interface Phone {
 export interface CreatePhoneOptions {
   /** A built-in profile id (`iphone-icloud`, `android-gpm`, `yubikey-5`, `windows-hello`) or your own profile. Default `iphone-icloud`. */
   profile?: string | DeviceProfile;
-  /** Makes key pairs and credential ids reproducible (RS256 keys excepted). Default: OS randomness. */
+  /** Makes key pairs and credential ids reproducible (RS256 too). Default: OS randomness. */
   seed?: string | Uint8Array;
   /** Overrides `seed`. */
   random?: Random;

@@ -23,7 +23,7 @@ export interface PrivateKeyHandle {
  */
 export interface CryptoBackend {
   readonly name: 'noble' | 'node';
-  /** `seed` must hold at least 48 bytes for ES256 and 32 for EdDSA; RS256 ignores it (node:crypto keygen). */
+  /** `seed` must hold at least 48 bytes for ES256 and 32 for EdDSA; RS256 derives its primes from it (rsa.ts). */
   generateKeyPair(alg: COSEAlg, seed: Uint8Array): KeyMaterial;
   importPrivateKey(alg: COSEAlg, pkcs8: Uint8Array): PrivateKeyHandle;
   sign(key: PrivateKeyHandle, data: Uint8Array): Uint8Array;

@@ -13,7 +13,7 @@ import { generateRsaKeyMaterial, nodeImport, nodeSign, nodeVerify } from './node
 export const nobleBackend: CryptoBackend = {
   name: 'noble',
   generateKeyPair(alg, seed) {
-    if (alg === COSEAlg.RS256) return generateRsaKeyMaterial();
+    if (alg === COSEAlg.RS256) return generateRsaKeyMaterial(seed);
     const { secret, pkcs8, publicKey } = deriveEcKey(alg, seed);
     return { alg, pkcs8, publicKey, handle: { alg, backend: 'noble', inner: secret } };
   },

@@ -1,6 +1,7 @@
 import { HarnessError } from '../../errors.js';
 import { COSEAlg, coseKeyToSpki, fromBase64url, toBase64url, type CoseKey } from '../../webauthn/index.js';
 import type { CryptoBackend, KeyMaterial, PrivateKeyHandle } from './backend.js';
+import { bigIntToBytes, deterministicRsaKey } from './rsa.js';
 import { deriveEd25519Secret, deriveP256Secret, ed25519Pkcs8, ownPkcs8Secret, p256CoseKey, p256Pkcs8 } from './keys.js';
 
 type KeyObject = import('node:crypto').KeyObject;
@@ -26,14 +27,22 @@ function toBytes(buffer: Buffer): Uint8Array {
   return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength).slice();
 }
 
-/** RS256 keys for either backend: node:crypto keygen (2048-bit, e = 65537). */
-export function generateRsaKeyMaterial(): KeyMaterial {
-  const { privateKey, publicKey } = nodeCrypto().generateKeyPairSync('rsa', { modulusLength: 2048, publicExponent: 65537 });
-  const jwk = publicKey.export({ format: 'jwk' });
+/**
+ * RS256 keys for either backend (2048-bit, e = 65537), reproducible from the seed: the primes come
+ * from an HMAC-DRBG over it (rsa.ts; node:crypto cannot seed its keygen), and OpenSSL only
+ * encodes the result as PKCS#8.
+ */
+export function generateRsaKeyMaterial(seed: Uint8Array): KeyMaterial {
+  const k = deterministicRsaKey(seed);
+  const b = (value: bigint) => toBase64url(bigIntToBytes(value));
+  const privateKey = nodeCrypto().createPrivateKey({
+    key: { kty: 'RSA', n: b(k.n), e: b(k.e), d: b(k.d), p: b(k.p), q: b(k.q), dp: b(k.dp), dq: b(k.dq), qi: b(k.qi) },
+    format: 'jwk',
+  });
   return {
     alg: COSEAlg.RS256,
     pkcs8: toBytes(privateKey.export({ format: 'der', type: 'pkcs8' })),
-    publicKey: { kty: 3, alg: -257, n: fromBase64url(jwk.n!), e: fromBase64url(jwk.e!) },
+    publicKey: { kty: 3, alg: -257, n: bigIntToBytes(k.n), e: bigIntToBytes(k.e) },
   };
 }
 
@@ -105,7 +114,7 @@ export function nodeImport(alg: COSEAlg, pkcs8: Uint8Array): PrivateKeyHandle {
 export const nodeBackend: CryptoBackend = {
   name: 'node',
   generateKeyPair(alg, seed) {
-    if (alg === COSEAlg.RS256) return generateRsaKeyMaterial();
+    if (alg === COSEAlg.RS256) return generateRsaKeyMaterial(seed);
     // Same seed → same secret as deriveEcKey (and the noble backend); only the public point is
     // computed by OpenSSL instead of JS, and the key comes back already imported.
     if (alg === COSEAlg.ES256) {

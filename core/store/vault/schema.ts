@@ -33,6 +33,8 @@ export const VAULT_MIGRATIONS: readonly string[] = [
      PRIMARY KEY (phone_id, credential_id)
    );
    CREATE INDEX phone_credentials_rp ON phone_credentials (phone_id, rp_id);`,
+  // The count the RP last accepted, so counterRegression can go below it (NULL: never known).
+  `ALTER TABLE phone_credentials ADD COLUMN accepted_sign_count INTEGER;`,
 ];
 
 export function migrateVault(db: SqliteDriver): void {

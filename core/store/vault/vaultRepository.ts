@@ -21,6 +21,7 @@ export interface PhoneCredentialRow {
   privateKeyEnc: Uint8Array;
   publicKey: Uint8Array;
   signCount: number;
+  acceptedSignCount: number | null;
   discoverable: boolean;
   createdAt: number;
   lastUsedAt: number | null;
@@ -40,13 +41,14 @@ export interface VaultRepository {
   upsertCredential(row: PhoneCredentialRow): void;
   deleteCredential(phoneId: number, credentialId: Uint8Array): void;
   updateUsage(phoneId: number, credentialId: Uint8Array, signCount: number, lastUsedAt: number): void;
+  markAccepted(phoneId: number, credentialId: Uint8Array, signCount: number): void;
   transaction<T>(fn: () => T): T;
   close(): void;
 }
 
 const CREDENTIAL_COLUMNS = `phone_id AS phoneId, credential_id AS credentialId, rp_id AS rpId, user_handle AS userHandle,
   user_name AS userName, user_display_name AS userDisplayName, alg, private_key_enc AS privateKeyEnc,
-  public_key AS publicKey, sign_count AS signCount, discoverable, created_at AS createdAt, last_used_at AS lastUsedAt`;
+  public_key AS publicKey, sign_count AS signCount, accepted_sign_count AS acceptedSignCount, discoverable, created_at AS createdAt, last_used_at AS lastUsedAt`;
 
 function credentialFromRow(row: Record<string, unknown>): PhoneCredentialRow {
   return { ...(row as unknown as PhoneCredentialRow), discoverable: row.discoverable === 1 };
@@ -80,12 +82,13 @@ export function createVaultRepository(db: SqliteDriver): VaultRepository {
     upsertCredential(row) {
       db.prepare(
         `INSERT INTO phone_credentials (phone_id, credential_id, rp_id, user_handle, user_name, user_display_name, alg,
-           private_key_enc, public_key, sign_count, discoverable, created_at, last_used_at)
+           private_key_enc, public_key, sign_count, accepted_sign_count, discoverable, created_at, last_used_at)
          VALUES (@phoneId, @credentialId, @rpId, @userHandle, @userName, @userDisplayName, @alg,
-           @privateKeyEnc, @publicKey, @signCount, @discoverable, @createdAt, @lastUsedAt)
+           @privateKeyEnc, @publicKey, @signCount, @acceptedSignCount, @discoverable, @createdAt, @lastUsedAt)
          ON CONFLICT(phone_id, credential_id) DO UPDATE SET rp_id = excluded.rp_id, user_handle = excluded.user_handle,
            user_name = excluded.user_name, user_display_name = excluded.user_display_name, alg = excluded.alg,
            private_key_enc = excluded.private_key_enc, public_key = excluded.public_key, sign_count = excluded.sign_count,
+           accepted_sign_count = excluded.accepted_sign_count,
            discoverable = excluded.discoverable, created_at = excluded.created_at, last_used_at = excluded.last_used_at`,
       ).run({ ...row });
     },
@@ -97,6 +100,8 @@ export function createVaultRepository(db: SqliteDriver): VaultRepository {
         signCount,
         lastUsedAt,
       }),
+    markAccepted: (phoneId, credentialId, signCount) =>
+      void db.prepare('UPDATE phone_credentials SET accepted_sign_count = @signCount WHERE phone_id = @phoneId AND credential_id = @credentialId').run({ phoneId, credentialId, signCount }),
     transaction: (fn) => db.transaction(fn),
     close: () => db.close(),
   };
