@@ -22,6 +22,11 @@ export interface SqliteDriver {
   exec(sql: string): void;
   /** Runs `fn` in one BEGIN IMMEDIATE transaction; nested calls join the outer one. */
   transaction<T>(fn: () => T): T;
+  /**
+   * Runs `fn` once the outermost transaction commits (at once outside one); dropped on rollback.
+   * For side effects outside SQLite that must never claim what did not commit (the audit sidecar).
+   */
+  afterCommit?(fn: () => void): void;
   /** `pragma('journal_mode = WAL')` → first column of the first row, or undefined. */
   pragma(statement: string): unknown;
   close(): void;
@@ -101,6 +106,7 @@ const BEGIN_ATTEMPTS = 3;
 abstract class BaseDriver implements SqliteDriver {
   abstract readonly kind: SqliteDriver['kind'];
   private depth = 0;
+  private afterCommitQueue: Array<() => void> = [];
   private readonly cache = new Map<string, Statement>();
 
   protected abstract prepareRaw(sql: string): Statement;
@@ -137,6 +143,11 @@ abstract class BaseDriver implements SqliteDriver {
     }
   }
 
+  afterCommit(fn: () => void): void {
+    if (this.depth === 0) fn();
+    else this.afterCommitQueue.push(fn);
+  }
+
   transaction<T>(fn: () => T): T {
     if (this.depth > 0) {
       this.depth++;
@@ -152,8 +163,20 @@ abstract class BaseDriver implements SqliteDriver {
       const result = fn();
       if (result instanceof Promise) throw new HarnessError('INTERNAL', 'transactions must be synchronous');
       this.exec('COMMIT');
+      const queued = this.afterCommitQueue;
+      this.afterCommitQueue = [];
+      this.depth = 0;
+      // The transaction committed: a failing hook must not turn it into an error for the caller.
+      for (const hook of queued) {
+        try {
+          hook();
+        } catch {
+          // Hooks report their own failures (e.g. the audit sidecar records its write error).
+        }
+      }
       return result;
     } catch (error) {
+      this.afterCommitQueue = [];
       try {
         this.exec('ROLLBACK');
       } catch {

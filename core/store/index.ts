@@ -1,3 +1,4 @@
+export * from './auditAnchor.js';
 export * from './driver.js';
 export * from './migrations.js';
 export * from './openStore.js';

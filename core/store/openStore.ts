@@ -1,7 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { systemClock, type Clock } from '../clock.js';
 import { HarnessError } from '../errors.js';
+import { openAuditAnchor, type AuditAnchor } from './auditAnchor.js';
 import { openBetterSqlite, openDefaultDriver, openNodeSqlite, type SqliteDriver } from './driver.js';
 import { MIGRATIONS, type Migration } from './migrations.js';
 import {
@@ -26,7 +28,7 @@ export function defaultDbPath(env: Record<string, string | undefined> = process.
 
 export type Store = ReturnType<typeof buildStore>;
 
-function buildStore(driver: SqliteDriver, path: string) {
+function buildStore(driver: SqliteDriver, path: string, anchor: AuditAnchor) {
   return {
     driver,
     path,
@@ -42,7 +44,7 @@ function buildStore(driver: SqliteDriver, path: string) {
     challenges: challengesRepository(driver),
     passkeys: passkeysRepository(driver),
     admins: adminsRepository(driver),
-    audit: auditRepository(driver),
+    audit: auditRepository(driver, anchor),
     outbox: outboxRepository(driver),
     meta: metaRepository(driver),
   };
@@ -70,7 +72,12 @@ export function migrate(driver: SqliteDriver, migrations: readonly Migration[] =
   return current;
 }
 
-export function openStore(opts: { path?: string; driver?: SqliteDriver | SqliteDriver['kind'] } = {}): Store {
+/**
+ * Opens (creating when missing) and migrates the database. The audit chain's anchor key lives in
+ * `<path>.audit-key` (0600, created here on first use) and its head copy in `<path>.audit-head`;
+ * opening recreates dropped audit triggers and records that it had to (see `auditAnchor.ts`).
+ */
+export function openStore(opts: { path?: string; driver?: SqliteDriver | SqliteDriver['kind']; clock?: Clock } = {}): Store {
   const path = opts.path ?? defaultDbPath();
   if (path !== ':memory:' && typeof opts.driver !== 'object') mkdirSync(dirname(path), { recursive: true });
   let driver: SqliteDriver;
@@ -93,10 +100,13 @@ export function openStore(opts: { path?: string; driver?: SqliteDriver | SqliteD
     driver.pragma('synchronous = NORMAL');
     driver.pragma('foreign_keys = ON');
     migrate(driver);
+    const anchor = openAuditAnchor(path);
+    const store = buildStore(driver, path, anchor);
+    store.audit.anchorOnOpen({ at: (opts.clock ?? systemClock).now(), keyCreated: anchor.keyCreated });
+    return store;
   } catch (cause) {
     driver.close();
     if (cause instanceof HarnessError) throw cause;
     throw new HarnessError('STORE_FAILED', `cannot prepare database ${path}`, { cause });
   }
-  return buildStore(driver, path);
 }

@@ -1,9 +1,33 @@
 import { createHash } from 'node:crypto';
 import type { Row, SqliteDriver } from '../driver.js';
 import type { AuditRow } from '../rows.js';
+import { parseSignedHead, serializeSignedHead, type AuditAnchor, type AuditHead, type SignedAuditHead } from '../auditAnchor.js';
 import { num, numOrNull, strOrNull } from './columns.js';
 
 export const AUDIT_GENESIS = '0'.repeat(64);
+/** Meta key of the signed checkpoint `{ id, hash, mac }` of the newest row. */
+export const AUDIT_HEAD_KEY = 'audit.head';
+/** Rows the store itself writes when it finds the log tampered with (actor `store`, code AUDIT_TAMPERED). */
+export const AUDIT_TAMPERED_ACTION = 'audit.tampered';
+
+/** `brokenAt`, `missing` and `problems` only when something is wrong. */
+export interface AuditVerification {
+  ok: boolean;
+  /** Rows present and intact up to the first altered one. */
+  count: number;
+  brokenAt?: number;
+  missing?: number;
+  problems?: string[];
+}
+
+const HEAD_SQL = `SELECT a.id AS id, a.hash AS hash, (SELECT value FROM meta WHERE key = '${AUDIT_HEAD_KEY}') AS checkpoint
+  FROM (SELECT 1) LEFT JOIN (SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1) a`;
+
+/** The same statements as migration 1: UPDATE and DELETE on the log abort. */
+const TRIGGERS_SQL = `CREATE TRIGGER IF NOT EXISTS audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;`;
 
 export interface AuditEntryInput {
   at: number;
@@ -24,8 +48,82 @@ function chainHash(prevHash: string, canonical: string): string {
   return createHash('sha256').update(prevHash).update(canonical).digest('hex');
 }
 
-/** The append-only audit log: each row carries the hash of the one before (triggers refuse UPDATE and DELETE). */
-export function auditRepository(db: SqliteDriver) {
+/**
+ * The append-only audit log: each row carries the hash of the one before (triggers refuse UPDATE
+ * and DELETE), and the newest row is anchored by an HMAC-signed checkpoint (see `auditAnchor.ts`).
+ */
+export function auditRepository(db: SqliteDriver, anchor: AuditAnchor) {
+  /** The checkpoint text and head this process wrote last: while both are still what is stored, nobody else moved the head. */
+  let lastCheckpoint: string | undefined;
+  let lastHead: AuditHead | undefined;
+  let pendingSidecar: SignedAuditHead | undefined;
+
+  function writeSidecarNow(head: SignedAuditHead): void {
+    try {
+      anchor.writeSidecar(head);
+    } catch {
+      // verify() reports a missing or stale sidecar; the committed change stands.
+    }
+  }
+  const flushSidecar = () => {
+    const head = pendingSidecar;
+    pendingSidecar = undefined;
+    if (head) writeSidecarNow(head);
+  };
+
+  function writeCheckpoint(head: AuditHead): void {
+    const signed = anchor.sign(head);
+    const text = serializeSignedHead(signed);
+    db.prepare('INSERT INTO meta (key, value) VALUES (@key, @value) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run({ key: AUDIT_HEAD_KEY, value: text });
+    lastCheckpoint = text;
+    lastHead = { id: head.id, hash: head.hash };
+    // The sidecar must never claim a head that did not commit (that would read as a truncation).
+    pendingSidecar = signed;
+    if (db.afterCommit) db.afterCommit(flushSidecar);
+    else flushSidecar();
+  }
+
+  function insert(e: AuditEntryInput, prev: AuditHead, id: number): AuditRow {
+    const row = { id, at: e.at, actor: e.actor, action: e.action, outcome: e.outcome, code: e.code ?? null, accountId: e.accountId ?? null, details: JSON.stringify(e.details ?? {}) };
+    const hash = chainHash(prev.hash, canonicalAuditRow(row));
+    db.prepare(
+      `INSERT INTO audit_log (id, at, actor, action, outcome, code, account_id, details, prev_hash, hash)
+       VALUES (@id, @at, @actor, @action, @outcome, @code, @accountId, @details, @prevHash, @hash)`,
+    ).run({ ...row, prevHash: prev.hash, hash });
+    return { ...row, details: e.details ?? {}, prevHash: prev.hash, hash };
+  }
+
+  /**
+   * The head does not match what this process last signed: fine when the checkpoint verifies and
+   * names this very head (another process appended), else what went wrong and where IDs resume.
+   */
+  function examineHead(head: AuditHead | undefined, text: string | undefined): { problem: string; missing?: number; checkpoint?: AuditHead; resumeAt: number } | undefined {
+    const headId = head?.id ?? 0;
+    const problems: string[] = [];
+    const anchors: SignedAuditHead[] = [];
+    const checkpoint = parseSignedHead(text);
+    if (text === undefined) {
+      if (head) problems.push('the signed checkpoint was missing');
+    } else if (!checkpoint || !anchor.verify(checkpoint)) problems.push('the checkpoint did not verify under the audit key');
+    else anchors.push(checkpoint);
+    const sidecar = anchor.readSidecar().head;
+    if (sidecar && anchor.verify(sidecar)) anchors.push(sidecar);
+    const expected = anchors.reduce<SignedAuditHead | undefined>((best, h) => (best === undefined || h.id > best.id ? h : best), undefined);
+    let missing: number | undefined;
+    let resumeAt = headId + 1;
+    if (expected && expected.id > headId) {
+      missing = expected.id - headId;
+      resumeAt = expected.id + 1;
+      problems.push(`the newest ${missing} row(s) (${headId + 1}–${expected.id}) had been deleted`);
+    } else if (expected && expected.id < headId && checkpoint && anchors.includes(checkpoint)) {
+      problems.push(`rows ${expected.id + 1}–${headId} had been added without the store`);
+    } else if (expected && expected.id === headId && expected.hash !== head!.hash) {
+      problems.push(`row ${headId} differed from the signed checkpoint`);
+    }
+    if (problems.length === 0) return undefined;
+    return { problem: problems.join('; '), ...(missing ? { missing } : {}), ...(expected ? { checkpoint: { id: expected.id, hash: expected.hash } } : {}), resumeAt };
+  }
+
   const toAudit = (r: Row): AuditRow => ({
     id: num(r.id),
     at: num(r.at),
@@ -38,21 +136,62 @@ export function auditRepository(db: SqliteDriver) {
     prevHash: String(r.prev_hash),
     hash: String(r.hash),
   });
-  return {
-    /** Appends one hash-chained row; joins the caller's transaction so the row commits with the change it records. */
+  const repository = {
+    /**
+     * Appends one hash-chained row; joins the caller's transaction so the row commits with the change
+     * it records, and so does the signed checkpoint of the new head (`meta audit.head`). The checkpoint
+     * is derived from the new row alone; its stored text is compared with what this process wrote
+     * last, so a head that another process or someone with the file changed is examined (MAC, sidecar)
+     * before anything chains onto it. A mismatch never chains on silently: an `audit.tampered` row
+     * records it first, and after a truncation the IDs resume above the checkpoint, leaving the gap.
+     */
     append(e: AuditEntryInput): AuditRow {
       return db.transaction(() => {
-        const head = db.prepare('SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1').get();
-        const id = head ? num(head.id) + 1 : 1;
-        const prevHash = head ? String(head.hash) : AUDIT_GENESIS;
-        const row = { id, at: e.at, actor: e.actor, action: e.action, outcome: e.outcome, code: e.code ?? null, accountId: e.accountId ?? null, details: JSON.stringify(e.details ?? {}) };
-        const hash = chainHash(prevHash, canonicalAuditRow(row));
-        db.prepare(
-          `INSERT INTO audit_log (id, at, actor, action, outcome, code, account_id, details, prev_hash, hash)
-           VALUES (@id, @at, @actor, @action, @outcome, @code, @accountId, @details, @prevHash, @hash)`,
-        ).run({ ...row, prevHash, hash });
-        return { ...row, details: e.details ?? {}, prevHash, hash };
+        const state = db.prepare(HEAD_SQL).get()!;
+        const head: AuditHead | undefined = state.id === null || state.id === undefined ? undefined : { id: num(state.id), hash: String(state.hash) };
+        const checkpoint = strOrNull(state.checkpoint) ?? undefined;
+        let prev: AuditHead = head ?? { id: 0, hash: AUDIT_GENESIS };
+        // Fast path: the stored checkpoint and the head are exactly what this process wrote last.
+        if (checkpoint !== lastCheckpoint || head?.id !== lastHead?.id || head?.hash !== lastHead?.hash) {
+          const anomaly = examineHead(head, checkpoint);
+          if (anomaly) {
+            const details = { problem: anomaly.problem, ...(anomaly.missing ? { missing: anomaly.missing } : {}), head: head ?? null, checkpoint: anomaly.checkpoint ?? null };
+            prev = insert({ at: e.at, actor: 'store', action: AUDIT_TAMPERED_ACTION, outcome: 'failure', code: 'AUDIT_TAMPERED', details }, prev, anomaly.resumeAt);
+          }
+        }
+        const row = insert(e, prev, prev.id + 1);
+        writeCheckpoint(row);
+        return row;
       });
+    },
+    /**
+     * What opening the store does for the chain: recreate the append-only triggers if someone dropped
+     * them (and record that), anchor a chain that predates checkpoints (only when this open created the
+     * key: a database that had a key and lost its checkpoint is not re-anchored), and bring a lagging
+     * sidecar up to the checkpoint (never down: a sidecar ahead of the database is evidence).
+     */
+    anchorOnOpen(opts: { at: number; keyCreated: boolean }): void {
+      const triggers = num(db.prepare(`SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'trigger' AND name IN ('audit_log_no_update', 'audit_log_no_delete')`).get()!.n);
+      if (triggers < 2) {
+        db.transaction(() => {
+          db.exec(TRIGGERS_SQL);
+          repository.append({ at: opts.at, actor: 'store', action: AUDIT_TAMPERED_ACTION, outcome: 'failure', code: 'AUDIT_TAMPERED', details: { problem: 'the append-only triggers had been dropped; recreated when the store opened' } });
+        });
+      }
+      const state = db.prepare(HEAD_SQL).get()!;
+      const checkpoint = parseSignedHead(strOrNull(state.checkpoint) ?? undefined);
+      const sidecar = anchor.readSidecar();
+      if (state.checkpoint == null && state.id != null && sidecar.missing && opts.keyCreated) {
+        db.transaction(() => {
+          const head = { id: num(state.id), hash: String(state.hash) };
+          writeCheckpoint(head);
+          repository.append({ at: opts.at, actor: 'store', action: 'audit.anchor', outcome: 'success', details: { anchoredRows: head.id, note: 'first signed checkpoint of an existing chain' } });
+        });
+        return;
+      }
+      if (checkpoint && anchor.verify(checkpoint) && (sidecar.missing || (sidecar.head && anchor.verify(sidecar.head) && sidecar.head.id < checkpoint.id))) {
+        writeSidecarNow(checkpoint);
+      }
     },
     list(q: { accountId?: number; afterId?: number; limit?: number } = {}): AuditRow[] {
       const params = { accountId: q.accountId ?? null, afterId: q.afterId ?? 0, limit: q.limit ?? 100 };
@@ -83,22 +222,74 @@ export function auditRepository(db: SqliteDriver) {
         .map(toAudit);
       return { rows, total };
     },
-    /** Recomputes the chain; the first row whose link or content does not match is reported. */
-    verify(): { ok: boolean; count: number; brokenAt?: number } {
+    /**
+     * Recomputes the chain and holds it against the signed checkpoint and the sidecar. `brokenAt` is
+     * the first row ID where the log differs from what was written (altered, or the first missing
+     * one); `missing` counts deleted rows (gaps, and the newest rows when the head is behind the
+     * checkpoint); `problems` says what was found, in words.
+     */
+    verify(): AuditVerification {
       let prevHash = AUDIT_GENESIS;
       let expectedId = 1;
       let count = 0;
+      let missing = 0;
+      let brokenAt: number | undefined;
+      const problems: string[] = [];
+      const broken = (id: number, problem: string) => {
+        brokenAt ??= id;
+        problems.push(problem);
+      };
+      let altered = false;
       for (const r of db.prepare('SELECT * FROM audit_log ORDER BY id').all()) {
         const id = num(r.id);
+        if (id > expectedId) {
+          // IDs are dense from 1: the rows in between were deleted. Carry on from this row's own link.
+          missing += id - expectedId;
+          broken(expectedId, id - expectedId === 1 ? `row ${expectedId} is missing` : `rows ${expectedId}–${id - 1} are missing (${id - expectedId})`);
+          prevHash = String(r.prev_hash);
+        }
         const row = { id, at: num(r.at), actor: String(r.actor), action: String(r.action), outcome: String(r.outcome), code: strOrNull(r.code), accountId: numOrNull(r.account_id), details: String(r.details) };
-        if (id !== expectedId || String(r.prev_hash) !== prevHash || chainHash(prevHash, canonicalAuditRow(row)) !== String(r.hash)) {
-          return { ok: false, count, brokenAt: id };
+        if (String(r.prev_hash) !== prevHash || chainHash(prevHash, canonicalAuditRow(row)) !== String(r.hash)) {
+          broken(id, `row ${id} was altered (its hash or link does not match)`);
+          altered = true;
+          break;
+        }
+        if (row.actor === 'store' && row.action === AUDIT_TAMPERED_ACTION) {
+          const problem = (JSON.parse(row.details) as { problem?: unknown }).problem;
+          broken(id, `row ${id} records tampering found earlier: ${typeof problem === 'string' ? problem : 'see its details'}`);
         }
         prevHash = String(r.hash);
-        expectedId++;
+        expectedId = id + 1;
         count++;
       }
-      return { ok: true, count };
+      if (!altered) {
+        const lastId = expectedId - 1;
+        const checkpointText = strOrNull(db.prepare(`SELECT value FROM meta WHERE key = '${AUDIT_HEAD_KEY}'`).get()?.value) ?? undefined;
+        const checkpoint = parseSignedHead(checkpointText);
+        const anchors: SignedAuditHead[] = [];
+        if (checkpointText === undefined) {
+          if (lastId > 0) broken(1, 'the signed checkpoint of the head is missing from the database');
+        } else if (!checkpoint || !anchor.verify(checkpoint)) {
+          broken(1, `the checkpoint in the database does not verify under the audit key${anchor.keyPath ? ` (${anchor.keyPath})` : ''}`);
+        } else anchors.push(checkpoint);
+        const sidecar = anchor.readSidecar();
+        if (sidecar.error) broken(1, sidecar.error);
+        else if (sidecar.head && !anchor.verify(sidecar.head)) broken(1, `the sidecar ${anchor.sidecarPath} does not verify under the audit key`);
+        else if (sidecar.head) anchors.push(sidecar.head);
+        else if (lastId > 0 && anchor.sidecarPath !== null) broken(1, `the sidecar ${anchor.sidecarPath} is missing`);
+        const expected = anchors.reduce<SignedAuditHead | undefined>((best, h) => (best === undefined || h.id > best.id ? h : best), undefined);
+        if (expected && expected.id > lastId) {
+          const gone = expected.id - lastId;
+          missing += gone;
+          broken(lastId + 1, gone === 1 ? `the newest row (${expected.id}) was deleted` : `the newest ${gone} rows (${lastId + 1}–${expected.id}) were deleted`);
+        } else if (expected) {
+          const at = db.prepare('SELECT hash FROM audit_log WHERE id = @id').get({ id: expected.id });
+          if (!at || String(at.hash) !== expected.hash) broken(expected.id, `row ${expected.id} differs from the signed checkpoint`);
+          if (checkpoint && anchors.includes(checkpoint) && checkpoint.id < lastId) broken(checkpoint.id + 1, `rows ${checkpoint.id + 1}–${lastId} were added without the store (no checkpoint covers them)`);
+        }
+      }
+      return problems.length === 0 ? { ok: true, count } : { ok: false, count, brokenAt: brokenAt!, missing, problems };
     },
   };
+  return repository;
 }

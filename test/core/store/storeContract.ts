@@ -1,13 +1,14 @@
 // The store contract both SQLite drivers must pass (DESIGN §5). No vitest here: the same
 // file is bundled and run under Node 24 for the node:sqlite driver.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HarnessError } from '../../../core/errors.js';
 import { MIGRATIONS } from '../../../core/store/migrations.js';
 import { openStore, type Store } from '../../../core/store/openStore.js';
-import type { SqliteDriver } from '../../../core/store/driver.js';
+import { auditKeyPath, auditSidecarPath } from '../../../core/store/auditAnchor.js';
+import { openBetterSqlite, openNodeSqlite, type SqliteDriver } from '../../../core/store/driver.js';
 
 export type DriverKind = SqliteDriver['kind'];
 export interface ContractResult {
@@ -29,6 +30,14 @@ function expectCode(fn: () => unknown, code: string): void {
 
 function expectAbort(fn: () => unknown, pattern: RegExp): void {
   assert.throws(fn, (error: unknown) => error instanceof Error && pattern.test(error.message));
+}
+
+function assertAudit(result: ReturnType<Store['audit']['verify']>, expected: { count?: number; brokenAt: number; missing: number }, problem: RegExp): void {
+  assert.equal(result.ok, false, 'verify must report tampering');
+  if (expected.count !== undefined) assert.equal(result.count, expected.count);
+  assert.equal(result.brokenAt, expected.brokenAt);
+  assert.equal(result.missing, expected.missing);
+  assert.match(result.problems!.join('\n'), problem);
 }
 
 function seedAccount(store: Store, loginId = 'alice'): number {
@@ -130,17 +139,69 @@ const CASES: Array<[string, (store: Store, path: string, kind: DriverKind) => vo
       // Someone with file access drops the trigger and edits a row: the chain exposes it.
       store.driver.exec('DROP TRIGGER audit_log_no_update');
       store.driver.exec(`UPDATE audit_log SET details = '{"i":42}' WHERE id = 2`);
-      assert.deepEqual(store.audit.verify(), { ok: false, count: 1, brokenAt: 2 });
+      const result = store.audit.verify();
+      assert.equal(result.ok, false);
+      assert.equal(result.count, 1);
+      assert.equal(result.brokenAt, 2);
+      assert.match(result.problems!.join('\n'), /row 2 was altered/);
     },
   ],
   [
-    'audit log: deleting the newest row shows as a chain of different length only; deleting a middle row breaks it',
+    'audit log: deleting the newest row is detected (1 missing); deleting a middle row breaks the chain',
     (store) => {
       for (let i = 0; i < 3; i++) store.audit.append({ at: i, actor: 'test', action: 'act', outcome: 'failure', code: 'X', accountId: 7 });
       store.driver.exec('DROP TRIGGER audit_log_no_delete');
-      store.driver.exec('DELETE FROM audit_log WHERE id = 2');
-      assert.equal(store.audit.verify().brokenAt, 3);
-      assert.equal(store.audit.list({ accountId: 7 }).length, 2);
+      store.driver.exec('DELETE FROM audit_log WHERE id = 3');
+      assertAudit(store.audit.verify(), { count: 2, brokenAt: 3, missing: 1 }, /newest row \(3\) was deleted/);
+      store.driver.exec('DELETE FROM audit_log WHERE id = 1');
+      assertAudit(store.audit.verify(), { count: 1, brokenAt: 1, missing: 2 }, /row 1 is missing/);
+      assert.equal(store.audit.list({ accountId: 7 }).length, 1);
+    },
+  ],
+  [
+    'audit log: deleting the newest three rows is detected (3 missing); the next append records it and resumes above the gap',
+    (store) => {
+      for (let i = 0; i < 5; i++) store.audit.append({ at: i, actor: 'test', action: 'act', outcome: 'success' });
+      store.driver.exec('DROP TRIGGER audit_log_no_delete');
+      store.driver.exec('DELETE FROM audit_log WHERE id > 2');
+      assertAudit(store.audit.verify(), { count: 2, brokenAt: 3, missing: 3 }, /newest 3 rows \(3–5\) were deleted/);
+      const next = store.audit.append({ at: 9, actor: 'test', action: 'after', outcome: 'success' });
+      // Not chained onto row 2 as if nothing happened: a store row records the deletion, IDs resume above the checkpoint.
+      assert.equal(next.id, 7);
+      const [marker] = store.audit.list({ afterId: 5, limit: 1 });
+      assert.equal(marker?.action, 'audit.tampered');
+      assert.equal(marker?.code, 'AUDIT_TAMPERED');
+      assert.equal(marker?.details.missing, 3);
+      assert.equal(marker?.prevHash, store.audit.list({ afterId: 1, limit: 1 })[0]?.hash);
+      assertAudit(store.audit.verify(), { count: 4, brokenAt: 3, missing: 3 }, /rows 3–5 are missing \(3\)/);
+    },
+  ],
+  [
+    'audit log: the checkpoint lives outside the database too: truncating and deleting the checkpoint while closed is reported on reopen; dropped triggers come back',
+    (store, path, kind) => {
+      for (let i = 0; i < 4; i++) store.audit.append({ at: i, actor: 'test', action: 'act', outcome: 'success' });
+      store.close();
+      assert.equal(statSync(auditKeyPath(path)).mode & 0o777, 0o600);
+      assert.equal(JSON.parse(readFileSync(auditSidecarPath(path), 'utf8')).id, 4);
+      // Someone with the database file (not the key) removes the newest row and the checkpoint naming it.
+      const raw = kind === 'node:sqlite' ? openNodeSqlite(path) : openBetterSqlite(path);
+      raw.exec('DROP TRIGGER audit_log_no_delete');
+      raw.exec('DROP TRIGGER audit_log_no_update');
+      raw.exec('DELETE FROM audit_log WHERE id = 4');
+      raw.exec(`DELETE FROM meta WHERE key = 'audit.head'`);
+      raw.close();
+      const again = openStore({ path, driver: kind });
+      try {
+        expectAbort(() => again.driver.exec('DELETE FROM audit_log WHERE id = 1'), /append-only/);
+        const result = again.audit.verify();
+        assertAudit(result, { brokenAt: 4, missing: 1 }, /rows? 4.* missing/);
+        assert.match(result.problems!.join('\n'), /triggers had been dropped/);
+        // A forged checkpoint (no key) is reported as such.
+        again.driver.exec(`UPDATE meta SET value = '{"id":1,"hash":"${'0'.repeat(64)}","mac":"${'0'.repeat(64)}"}' WHERE key = 'audit.head'`);
+        assert.match(again.audit.verify().problems!.join('\n'), /does not verify under the audit key/);
+      } finally {
+        again.close();
+      }
     },
   ],
   [
