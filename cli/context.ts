@@ -57,6 +57,9 @@ export async function createContext(
           actor: config.actor,
         });
         opened = { api: harness, close: () => harness.close() };
+        // First use made the vault's random key: say where it is, once (serve says it at every start).
+        const { vault } = await harness['harness.info']({});
+        if (vault?.keyFileCreated) io.stderr.write(`created vault key ${vault.keyFile}: the phones' private keys in ${vault.path} cannot be decrypted without it\n`);
       }
       return opened.api;
     },

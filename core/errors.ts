@@ -32,6 +32,7 @@ export const HARNESS_ERROR_CODES = [
   'PHONE_EXISTS',
   'VAULT_LOCKED',
   'VAULT_IMPORT_INVALID',
+  'VAULT_KEY_INSECURE', // the vault's key file is readable by group/others or owned by another user
   // core/rp: accounts, sessions, step-up
   'INVALID_INPUT',
   'AUTH_REQUIRED',
@@ -81,6 +82,7 @@ export const HARNESS_ERROR_CODES = [
   // cross-cutting
   'RATE_LIMITED',
   'CSRF_REJECTED',
+  'HOST_REJECTED', // Host header not this server's (DNS rebinding)
   'PAYLOAD_TOO_LARGE',
   'NOT_FOUND',
   'AUDIT_TAMPERED',

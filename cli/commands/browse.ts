@@ -42,6 +42,7 @@ export async function browse(ctx: CommandContext, url: string, flags: BrowseFlag
   const script = flags.script;
 
   const phones = openPhoneRegistry({ dbPath: config.db, vaultPath: config.vault, passphrase: config.passphrase });
+  if (phones.vault?.keyFileCreated) log(`created vault key ${phones.vault.keyFile}: the phones' private keys cannot be decrypted without it`);
   // Without a script or --until-url, Ctrl-C ends the session gracefully (the phone is synced first).
   const interrupted = new AbortController();
   const interrupt = () => interrupted.abort();

@@ -47,6 +47,7 @@ export async function serve(ctx: CommandContext, opts: ServeOptions, focus: 'ser
     api: `${server.url}/api/harness/`,
     tokens: { operator: operator.token, viewer: viewer?.token },
     db: config.db,
+    ...(server.phones.vault ? { vault: server.phones.vault } : {}),
     ...(demo ? { demoCustomer: { username: demo.username, password: demo.password, email: demo.email } } : {}),
   };
   printData(ctx.io, urls, (u) =>
@@ -62,7 +63,10 @@ export async function serve(ctx: CommandContext, opts: ServeOptions, focus: 'ser
   );
   if (demo) message(ctx.io, `demo customer created: login ID ${demo.username}, password ${demo.password} (${demo.email})`);
   message(ctx.io, 'PASSKEY_HARNESS_TOKEN=<operator token> lets `pkh --server URL ...` act on this server; the tokens change at every start');
-  if (!config.passphrase) message(ctx.io, 'note: PASSKEY_HARNESS_VAULT_PASSPHRASE is not set; phone private keys use the built-in development passphrase');
+  const vault = server.phones.vault;
+  if (vault?.keyFile) {
+    message(ctx.io, `vault key: ${vault.keyFile}${vault.keyFileCreated ? ' (created now)' : ''}; the phones' private keys in ${vault.path} cannot be decrypted without it (or set PASSKEY_HARNESS_VAULT_PASSPHRASE)`);
+  }
   message(ctx.io, 'listening; press Ctrl-C to stop');
   const signal = await waitForSignal();
   await server.close();

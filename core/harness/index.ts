@@ -10,5 +10,6 @@ export { memoryPhoneRegistry, PHONE_EXPORT_FORMAT, type PhoneRecord, type PhoneR
 export { vaultPhoneRegistry } from './vaultPhoneRegistry.js';
 export { createHarnessMount } from './createHarnessMount.js';
 export { createDemoCustomer, DEMO_CUSTOMER } from './createDemoCustomer.js';
-export { openPhoneRegistry, phoneVaultPath, DEVELOPMENT_PASSPHRASE } from './openPhoneRegistry.js';
+export { openPhoneRegistry, phoneVaultPath } from './openPhoneRegistry.js';
+export { resolveVaultSecret, vaultKeyPath, type VaultKeyInfo, type VaultSecret } from './resolveVaultSecret.js';
 export { startServer, type RunningServer, type ServerAccess, type StartServerOptions } from './startServer.js';

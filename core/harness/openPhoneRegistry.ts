@@ -2,10 +2,8 @@ import { dirname, join } from 'node:path';
 import { openVault } from '../authenticator/index.js';
 import { systemClock, type Clock } from '../clock.js';
 import { memoryPhoneRegistry, type PhoneRegistry } from './phoneRegistry.js';
+import { resolveVaultSecret } from './resolveVaultSecret.js';
 import { vaultPhoneRegistry } from './vaultPhoneRegistry.js';
-
-/** Used only when PASSKEY_HARNESS_VAULT_PASSPHRASE is unset; `serve` says so on stderr. */
-export const DEVELOPMENT_PASSPHRASE = 'passkey-harness-development-only';
 
 /** The phones' vault of a database: `vaultPath` when given, else `phones.sqlite` beside `dbPath`, memory for a memory database. */
 export function phoneVaultPath({ dbPath, vaultPath }: { dbPath: string; vaultPath?: string }): string {
@@ -14,8 +12,9 @@ export function phoneVaultPath({ dbPath, vaultPath }: { dbPath: string; vaultPat
 
 /**
  * Opens the phones a server (or `pkh browse`) works with: the persistent vault, private keys
- * decrypted under `passphrase` (the development passphrase when unset), or memory phones.
- * A wrong passphrase fails here, before any database is touched.
+ * decrypted under `passphrase`, or (unset) under the random key file beside the vault
+ * (`resolveVaultSecret`: created owner-only on first use), or memory phones.
+ * A wrong passphrase or key fails here, before any database is touched.
  */
 export function openPhoneRegistry({
   dbPath,
@@ -33,5 +32,6 @@ export function openPhoneRegistry({
 }): PhoneRegistry {
   const path = phoneVaultPath({ dbPath, vaultPath });
   if (path === ':memory:') return memoryPhoneRegistry(clock);
-  return vaultPhoneRegistry(openVault({ path, passphrase: passphrase || DEVELOPMENT_PASSPHRASE, clock }));
+  const { passphrase: secret, ...where } = resolveVaultSecret({ vaultPath: path, passphrase });
+  return vaultPhoneRegistry(openVault({ path, passphrase: secret, clock }), where);
 }

@@ -2,6 +2,7 @@ import { exportCredential, memoryCredentialStore, resolveProfile, type Credentia
 import type { Clock } from '../clock.js';
 import { HarnessError } from '../errors.js';
 import { fromBase64url, toBase64url } from '../webauthn/index.js';
+import type { VaultKeyInfo } from './resolveVaultSecret.js';
 
 /** A virtual phone as the harness sees it: a profile and a credential store (memory or the vault). */
 export interface PhoneRecord {
@@ -22,6 +23,8 @@ export interface PhoneRegistry {
   export(name: string): Record<string, unknown>;
   import(data: Record<string, unknown>, name?: string): PhoneRecord;
   close(): void;
+  /** A persistent vault says where it is and where its key comes from (`harness.info`); memory phones have none. */
+  readonly vault?: VaultKeyInfo;
 }
 
 export const PHONE_EXPORT_FORMAT = 'passkey-harness/phone@1';

@@ -3,6 +3,7 @@ import type { EnrollFlowOptions, FlowStep, PasskeyLoginOptions } from '../journe
 import type { PasskeySummary, RegistrationInfoRow, Rp } from '../rp/index.js';
 import type { RunReport, StepResult } from '../scenario/index.js';
 import type { AdminRole } from './channels.js';
+import type { VaultKeyInfo } from './resolveVaultSecret.js';
 import type { MdsListEntry } from '../mds/openMds.js';
 import type { BrokenBlob } from '../mds/types.js';
 
@@ -233,6 +234,8 @@ export interface HarnessInfo {
   profiles: { id: string; label: string }[];
   /** The authenticated caller, so the console shows destructive buttons only to operators. */
   caller: HarnessCaller;
+  /** The phones' vault and where its key comes from (absent for memory phones); never the key itself. */
+  vault?: VaultKeyInfo;
 }
 
 /** `ca.export` / `mds.root`: certificates as one PEM text and as base64 DER, leaf first. */
