@@ -142,12 +142,17 @@ async function attachShim(parts: AttachParts & { page: Page | undefined; options
   };
 }
 
+const cdpPages = new WeakSet<Page>();
+
 /** How long an approved cdp-mode ceremony may run before the authenticator closes again. */
 const APPROVED_CEREMONY_MS = 120_000;
 
 async function attachCdp(parts: AttachParts & { page: Page }): Promise<AttachedPhone> {
   const { context, page, phone, ceremonies, isClosed, onClose } = parts;
   const profile = phone.profile;
+  // The gate binding cannot be taken back, and Chromium holds one internal authenticator per page.
+  if (cdpPages.has(page)) throw new HarnessError('INVALID_STATE', 'this page already had a cdp-mode phone: use a new page per phone');
+  cdpPages.add(page);
   let cdp: CDPSession;
   try {
     cdp = await context.newCDPSession(page);

@@ -114,6 +114,7 @@ describe('cdp mode only', () => {
     await page.goto(rp.url);
     attached.nextPrompt('uv-unavailable');
     expect(await register(page, 'cdp-no-uv')).toEqual({ error: 'NotAllowedError' });
+    await expect(attachPhone(page, createPhone(), { mode: 'cdp' })).rejects.toMatchObject({ code: 'INVALID_STATE' });
   });
 
   it('a conditional (autofill) request neither prompts nor blocks the phone: it waits until aborted, and an explicit ceremony still works', async () => {
