@@ -186,8 +186,9 @@ export function buildProgram(state: RunState, io: Required<MainIo>): Command {
   phone
     .command('export <name>')
     .description('Export a phone with its credentials (private keys included: keep the file safe)')
-    .option('--output <file>', 'write to a file (mode 600) instead of stdout')
-    .addHelpText('after', tryLines(['pkh phone export my-iphone --output my-iphone.json']))
+    .option('--output <file>', 'write to this file, owner-only (mode 600, also when it exists)')
+    .option('--stdout', 'print the export (private keys) on stdout; required to print it')
+    .addHelpText('after', tryLines(['pkh phone export my-iphone --output my-iphone.json', 'pkh phone export my-iphone --stdout | jq .credentials']))
     .action(act(async () => (await import('./commands/phone.js')).exportPhone));
   phone
     .command('import <file>')

@@ -4,5 +4,5 @@ export { parseScenario, type ScenarioIssue } from './parseScenario.js';
 export { scenarioJsonSchema } from './scenarioJsonSchema.js';
 export { validateScenarios, loadScenarios, type ScenarioSource, type ScenarioValidation, type LoadedScenario } from './validateScenarios.js';
 export { runScenario, type RunScenarioOptions } from './runScenario.js';
-export { runScenarios, type RunScenariosOptions } from './runScenarios.js';
+export { runScenarios, closeScenarioWorkers, type RunScenariosOptions } from './runScenarios.js';
 export * from './reporters/index.js';

@@ -34,6 +34,30 @@ const where = (job: Job) => ({ file: job.file, scenario: job.scenario.name, iter
 const workerFile = fileURLToPath(new URL('./worker.js', import.meta.url));
 
 /**
+ * Persistent worker pool, shared by every run in this process. Starting a worker costs an import of
+ * the whole core (hundreds of ms, more than a whole 28-scenario run at concurrency 1), so workers
+ * outlive a run: idle ones are unref'd (they never keep the process alive) and reused by the next run
+ * (the console and `pkh serve` run scenarios again and again). A worker that errors is dropped.
+ */
+const idleWorkers: Worker[] = [];
+
+function acquireWorker(): Worker {
+  const worker = idleWorkers.pop() ?? new Worker(workerFile);
+  worker.ref();
+  return worker;
+}
+
+function releaseWorker(worker: Worker): void {
+  worker.unref();
+  idleWorkers.push(worker);
+}
+
+/** Ends the pooled workers (tests, or a host that will run no more scenarios). */
+export async function closeScenarioWorkers(): Promise<void> {
+  await Promise.all(idleWorkers.splice(0).map((worker) => worker.terminate()));
+}
+
+/**
  * Runs scenarios × repeat. Each run is independent (own database, clock and random), so runs
  * go in parallel: on worker threads when compiled (real parallelism on several cores), or
  * interleaved on this thread otherwise. Results keep input order whatever finishes first.
@@ -56,25 +80,32 @@ export async function runScenarios({ scenarios, seed = toBase64url(systemRandom.
   if (useWorkers) {
     await Promise.all(
       Array.from({ length: lanes }, async () => {
-        const worker = new Worker(workerFile);
+        const worker = acquireWorker();
+        let healthy = true;
         try {
           while (next < jobs.length) {
             const job = jobs[next++]!;
             const result = await new Promise<ScenarioResult>((resolve, reject) => {
+              const onError = (error: unknown) => {
+                healthy = false;
+                worker.off('message', onMessage);
+                reject(error);
+              };
               const onMessage = (message: { type: 'step'; step: StepResult } | { type: 'result'; result: ScenarioResult }) => {
                 if (message.type === 'step') return onStep?.(where(job), message.step);
                 worker.off('message', onMessage);
-                worker.off('error', reject);
+                worker.off('error', onError);
                 resolve(message.result);
               };
               worker.on('message', onMessage);
-              worker.once('error', reject);
+              worker.once('error', onError);
               worker.postMessage({ file: job.file, scenario: job.scenario, iteration: job.iteration, seed, rpId });
             });
             finish(job, result);
           }
         } finally {
-          await worker.terminate();
+          if (healthy) releaseWorker(worker);
+          else await worker.terminate();
         }
       }),
     );

@@ -1,8 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import type { Section } from '../section.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -20,8 +19,8 @@ function wallMs(args: string[]): number {
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 /**
- * CLI cold start beside `node -e 0` in the same run (interleaved rounds, medians), and the
- * scenario runner's throughput at concurrency 1 and 2 (worker threads, compiled runner).
+ * CLI cold start beside `node -e 0` in the same run (interleaved rounds, medians). The scenario
+ * runner's throughput is the runner section.
  */
 export async function run(): Promise<Section> {
   const commands: [string, string[]][] = [
@@ -38,27 +37,13 @@ export async function run(): Promise<Section> {
     return [label, m.toFixed(0), (m - baseline).toFixed(0)];
   });
 
-  const runner = (await import(pathToFileURL(join(root, 'dist', 'core', 'scenario', 'runScenarios.js')).href)) as typeof import('../../../core/scenario/runScenarios.js');
-  const loader = (await import(pathToFileURL(join(root, 'dist', 'core', 'scenario', 'validateScenarios.js')).href)) as typeof import('../../../core/scenario/validateScenarios.js');
-  const dir = join(root, 'examples', 'scenarios');
-  const scenarios = loader.loadScenarios(
-    readdirSync(dir)
-      .filter((f) => f.endsWith('.yaml'))
-      .sort()
-      .map((f) => ({ name: f, text: readFileSync(join(dir, f), 'utf8') })),
-  );
-  for (const concurrency of [1, 2]) {
-    const report = await runner.runScenarios({ scenarios, seed: 'bench', concurrency, mode: concurrency > 1 ? 'workers' : 'inline' });
-    if (report.failed) throw new Error(`${report.failed} scenario(s) failed during the bench`);
-    rows.push([`runner, concurrency ${concurrency} (${report.total} scenarios)`, report.durationMs.toFixed(0), `${((report.total * 1000) / report.durationMs).toFixed(2)} scenarios/s`]);
-  }
   return {
-    title: 'CLI and scenario runner',
+    title: 'CLI',
     columns: ['what', 'wall ms (median)', 'over node -e 0 / throughput'],
     rows,
     notes: [
       `${rounds} interleaved rounds per command; --help loads only commander (core is imported lazily by each command).`,
-      'Concurrency 2 uses worker threads; on a shared 2-core machine the gain depends on what else is running.',
+      'The scenario runner has its own section (runner).',
     ],
   };
 }
