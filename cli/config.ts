@@ -18,6 +18,8 @@ export interface CliConfig {
   actor: { name: string; role: 'viewer' | 'operator' };
   /** Bearer token for `--server` (PASSKEY_HARNESS_TOKEN only: a secret never comes from a flag or file). */
   token: string | undefined;
+  /** The embedded RP's attestation settings (docs/ATTESTATION.md); core/rp rejects unknown values with CONFIG_INVALID. */
+  attestation: { attestation?: string; attestationPolicy?: string; unattested?: string; revokedModelAtLogin?: string };
   /** Where each value came from, for `--debug`. */
   sources: Record<string, 'flag' | 'env' | 'file' | 'default'>;
 }
@@ -34,9 +36,10 @@ export interface GlobalFlags {
   config?: string;
   as?: string;
   role?: string;
+  attestationPolicy?: string;
 }
 
-const FILE_KEYS = ['server', 'db', 'vault', 'rpId', 'origin', 'host', 'port', 'seed', 'as', 'role'] as const;
+const FILE_KEYS = ['server', 'db', 'vault', 'rpId', 'origin', 'host', 'port', 'seed', 'as', 'role', 'attestation', 'attestationPolicy', 'unattested', 'revokedModelAtLogin'] as const;
 type Key = (typeof FILE_KEYS)[number];
 
 const ENV: Record<Key, string> = {
@@ -50,6 +53,10 @@ const ENV: Record<Key, string> = {
   seed: 'PASSKEY_HARNESS_SEED',
   as: 'PASSKEY_HARNESS_ACTOR',
   role: 'PASSKEY_HARNESS_ROLE',
+  attestation: 'PASSKEY_HARNESS_ATTESTATION',
+  attestationPolicy: 'PASSKEY_HARNESS_ATTESTATION_POLICY',
+  unattested: 'PASSKEY_HARNESS_UNATTESTED',
+  revokedModelAtLogin: 'PASSKEY_HARNESS_REVOKED_MODEL_AT_LOGIN',
 };
 
 /** The local user is trusted with the embedded database; the audit log names them. */
@@ -98,7 +105,7 @@ export function resolveConfig(flags: GlobalFlags, env: NodeJS.ProcessEnv = proce
   const file = readConfigFile(resolve(cwd, explicitFile ?? CONFIG_FILE), explicitFile !== undefined);
   const sources: CliConfig['sources'] = {};
   const pick = (key: Key, fallback?: string): string | undefined => {
-    const flag = flags[key];
+    const flag = (flags as Partial<Record<Key, string>>)[key];
     if (flag !== undefined && flag !== '') return (sources[key] = 'flag'), flag;
     const fromEnv = env[ENV[key]];
     if (fromEnv !== undefined && fromEnv !== '') return (sources[key] = 'env'), fromEnv;
@@ -130,6 +137,10 @@ export function resolveConfig(flags: GlobalFlags, env: NodeJS.ProcessEnv = proce
     passphrase: env.PASSKEY_HARNESS_VAULT_PASSPHRASE || undefined,
     actor: { name: actorName, role },
     token: env.PASSKEY_HARNESS_TOKEN || undefined,
+    attestation: Object.fromEntries((['attestation', 'attestationPolicy', 'unattested', 'revokedModelAtLogin'] as const).flatMap((k) => {
+      const value = pick(k);
+      return value === undefined ? [] : [[k, value]];
+    })),
     sources,
   };
 }

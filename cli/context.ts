@@ -20,7 +20,7 @@ export async function createContext(
   streams: { stdout: Io['stdout']; stderr: Io['stderr']; env: NodeJS.ProcessEnv },
 ): Promise<CommandContext> {
   const flags: GlobalFlags = {};
-  for (const key of ['server', 'db', 'vault', 'rpId', 'origin', 'host', 'port', 'seed', 'config', 'as', 'role'] as const) {
+  for (const key of ['server', 'db', 'vault', 'rpId', 'origin', 'host', 'port', 'seed', 'config', 'as', 'role', 'attestationPolicy'] as const) {
     const value = globals[key];
     if (typeof value === 'string') flags[key] = value;
   }
@@ -55,6 +55,7 @@ export async function createContext(
           origin: config.origin ?? `http://${config.rpId}:${config.port}`,
           seed: config.seed,
           actor: config.actor,
+          attestation: config.attestation as never,
         });
         opened = { api: harness, close: () => harness.close() };
         // First use made the vault's random key: say where it is, once (serve says it at every start).

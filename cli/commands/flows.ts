@@ -13,7 +13,7 @@ const loggedIn = (r: LoginResult) => `${stepLines(r.steps)}\nlogged in as ${r.us
 export async function enroll(
   ctx: CommandContext,
   username: string,
-  opts: { phone: string; stepUp: 'email' | 'totp'; email?: string; password: string; decision: LocalAuthDecision; passkeyName?: string },
+  opts: { phone: string; stepUp: 'email' | 'totp'; email?: string; password: string; decision: LocalAuthDecision; passkeyName?: string; attestation?: 'none' | 'indirect' | 'direct' | 'enterprise' },
 ) {
   const result = await (await ctx.harness()).enroll({
     username,
@@ -23,6 +23,7 @@ export async function enroll(
     password: opts.password,
     decision: opts.decision,
     passkeyName: opts.passkeyName,
+    attestation: opts.attestation,
   });
   printData(ctx.io, result, enrolled);
 }

@@ -32,7 +32,7 @@ export async function serve(ctx: CommandContext, opts: ServeOptions, focus: 'ser
   const { config } = ctx;
   let server;
   try {
-    server = await startServer({ dbPath: config.db, vaultPath: config.vault, passphrase: config.passphrase, rpId: config.rpId, origin: config.origin, seed: config.seed, host, port, actor: config.actor });
+    server = await startServer({ dbPath: config.db, vaultPath: config.vault, passphrase: config.passphrase, rpId: config.rpId, origin: config.origin, seed: config.seed, host, port, actor: config.actor, attestation: config.attestation as never });
   } catch (error) {
     const cause = error instanceof Error ? (error.cause as NodeJS.ErrnoException | undefined) : undefined;
     if (cause?.code === 'EADDRINUSE') throw new CliError('SERVER_UNAVAILABLE', `port ${port} on ${host} is in use (try --port 0)`);
