@@ -55,6 +55,7 @@ export function buildProgram(state: RunState, io: Required<MainIo>): Command {
     .option('--as <name>', 'admin name this CLI acts as, audited (env PASSKEY_HARNESS_ACTOR; default cli:<os user>)')
     .option('--role <role>', 'operator (default) or viewer (read-only) for the embedded server (env PASSKEY_HARNESS_ROLE)')
     .option('--config <file>', 'project config file (default ./passkey-harness.config.json)')
+    .addOption(new Option('--attestation-policy <policy>', 'embedded RP: any | trusted-roots | metadata (env PASSKEY_HARNESS_ATTESTATION_POLICY; docs/ATTESTATION.md)').choices(['any', 'trusted-roots', 'metadata']))
     .option('--debug', 'print stack traces')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
@@ -211,7 +212,8 @@ export function buildProgram(state: RunState, io: Required<MainIo>): Command {
     .option('--password <text>', 'login password', 'password')
     .addOption(new Option('--decision <d>', 'local authentication on the phone').choices(['approve', 'deny', 'timeout', 'uv-unavailable']).default('approve'))
     .option('--passkey-name <name>', 'name shown for the passkey')
-    .addHelpText('after', tryLines(['pkh enroll alice --phone my-iphone', 'pkh enroll alice --phone my-iphone --step-up totp --json']))
+    .addOption(new Option('--attestation <conveyance>', 'attestation the RP asks for (default: its configured one, none)').choices(['none', 'indirect', 'direct', 'enterprise']))
+    .addHelpText('after', tryLines(['pkh enroll alice --phone my-iphone', 'pkh enroll alice --phone my-iphone --step-up totp --json', 'pkh --attestation-policy metadata enroll alice --phone my-key --attestation direct']))
     .action(act(async () => (await import('./commands/flows.js')).enroll));
 
   program
@@ -234,6 +236,37 @@ export function buildProgram(state: RunState, io: Required<MainIo>): Command {
     .option('--timeout <ms>', 'give up (script, --until-url) or close (interactive) after this long')
     .addHelpText('after', tryLines(['pkh browse http://localhost:8787/ --phone my-iphone', 'pkh browse https://example.test/login --phone my-key --mode shim --headless --script login.js --json']))
     .action(act(async () => (await import('./commands/browse.js')).browse));
+
+  const ca = program.command('ca').description("The installation's attestation CA (signs every phone's packed / FIDO U2F attestation)").addHelpText('after', tryLines(['pkh ca export --output harness-root.pem', 'pkh ca export --chain yubikey-5']));
+  ca.command('export')
+    .description('Print the attestation root (or a profile\'s chain) for another RP to trust')
+    .option('--output <file>', 'write to a file instead of stdout')
+    .addOption(new Option('--format <format>', 'PEM text or DER bytes').choices(['pem', 'der']).default('pem'))
+    .option('--chain <profile>', "the profile's x5c chain (leaf, then its CA) instead of the root")
+    .addHelpText('after', tryLines(['pkh ca export | openssl x509 -noout -text', 'pkh ca export --format der --output root.der']))
+    .action(act(async () => (await import('./commands/trust.js')).caExport));
+
+  const mds = program.command('mds').description('The local FIDO Metadata Service (MDS3): BLOB, root, statuses, broken BLOBs').addHelpText('after', tryLines(['pkh mds list', 'pkh mds status cb69481e-8ff7-4039-93ec-0a2729a154a8 REVOKED']));
+  mds.command('blob')
+    .description('Print the signed metadata BLOB (compact JWS; also GET /mds/blob on pkh serve)')
+    .option('--output <file>', 'write to a file instead of stdout')
+    .addOption(new Option('--broken <mode>', 'spoil this copy on purpose').choices(['expired', 'bad-signature', 'unknown-root', 'lower-no']))
+    .action(act(async () => (await import('./commands/trust.js')).mdsBlob));
+  mds.command('root')
+    .description('Print the MDS root an RP pins to trust the BLOB')
+    .option('--output <file>', 'write to a file instead of stdout')
+    .addOption(new Option('--format <format>', 'PEM text or DER bytes').choices(['pem', 'der']).default('pem'))
+    .action(act(async () => (await import('./commands/trust.js')).mdsRoot));
+  mds.command('status <aaguid> <status>')
+    .description('Append a status report for a model (REVOKED, ATTESTATION_KEY_COMPROMISE, FIDO_CERTIFIED_L1, …) and bump the BLOB number')
+    .option('--effective <date>', 'YYYY-MM-DD the status takes effect (default today)')
+    .action(act(async () => (await import('./commands/trust.js')).mdsStatus));
+  mds.command('list')
+    .description('Models in the local MDS with the status in force today')
+    .action(act(async () => (await import('./commands/trust.js')).mdsList));
+  mds.command('serve <mode>')
+    .description('Which BLOB the harness serves from now on: good, expired, bad-signature, unknown-root or lower-no')
+    .action(act(async () => (await import('./commands/trust.js')).mdsServe));
 
   const admin = program.command('admin').description('Support console: inspect, revoke, reset, audit').addHelpText('after', tryLines(['pkh admin passkeys alice', 'pkh admin audit --user alice']));
   admin

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { systemClock, type Clock } from '../clock.js';
 import { createHttpServer, pickFreePort } from '../http/index.js';
+import type { AttestationSettings } from '../journey/index.js';
 import { createDemoCustomer, type DEMO_CUSTOMER } from './createDemoCustomer.js';
 import { createHarness, type Harness } from './createHarness.js';
 import { createHarnessMount } from './createHarnessMount.js';
@@ -36,6 +37,8 @@ export interface StartServerOptions {
   /** Also mint a read-only token for support staff (default true; the desktop app has one local user). */
   viewerToken?: boolean;
   clock?: Clock;
+  /** The RP's attestation settings (`--attestation-policy`, config file, environment). */
+  attestation?: AttestationSettings;
 }
 
 /**
@@ -82,14 +85,14 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const origin = options.origin ?? `http://${rpId}:${port}`;
   if (dbPath !== ':memory:') mkdirSync(dirname(dbPath), { recursive: true });
   const phones = openPhoneRegistry({ dbPath, vaultPath, passphrase, clock });
-  const harness = await createHarness({ phones, dbPath, passphrase, rpId, origin, seed, actor, clock });
+  const harness = await createHarness({ phones, dbPath, vaultPath, passphrase, rpId, origin, seed, actor, clock, attestation: options.attestation });
   try {
     // Tokens first: a name that exists with another role (CONFIG_INVALID) fails before anything listens.
     const mint = (caller: HarnessCaller) => ({ caller, token: harness.issueToken(caller) });
     const operator = mint(operatorOf(actor));
     const viewer = viewerToken ? mint(viewerOf(actor)) : undefined;
     const demoCustomer = await createDemoCustomer(harness.as(operator.caller));
-    const listening = await createHttpServer({ rp: harness.rp, harness: createHarnessMount(harness), origins: [origin], ...(staticDir === undefined ? {} : { staticDir }) }).listen({ port, host });
+    const listening = await createHttpServer({ rp: harness.rp, harness: createHarnessMount(harness), origins: [origin], mdsBlob: () => harness.trust.mds.blob(), ...(staticDir === undefined ? {} : { staticDir }) }).listen({ port, host });
     const access = ({ caller, token }: { caller: HarnessCaller; token: string }): ServerAccess => ({ caller, token, consoleUrl: `${listening.url}/console/#token=${token}` });
     return {
       harness,

@@ -33,6 +33,8 @@ export interface HttpServerOptions {
   /** Rate limits on credential-guessing and mail-sending routes (defaults: 300/min per IP, 30/min per account). */
   rateLimits?: { perIp?: RateLimitRule; perAccount?: RateLimitRule };
   clock?: Clock;
+  /** Serves `GET /mds/blob` without a token, as FIDO's MDS does (the harness's local MDS3 BLOB). */
+  mdsBlob?: () => Promise<string>;
 }
 
 export interface ListeningServer {
@@ -69,6 +71,7 @@ export function createHttpServer({
   maxBodyBytes = 64 * 1024,
   rateLimits = {},
   clock = systemClock,
+  mdsBlob,
 }: HttpServerOptions): HttpServer {
   const allowedOrigins = new Set(origins.map((o) => new URL(o).origin));
   const pagesRoot = staticDir === null ? undefined : (staticDir ?? defaultStaticDir());
@@ -126,6 +129,11 @@ export function createHttpServer({
     throw new HarnessError('NOT_FOUND', 'No such API route');
   });
 
+  // Public like https://mds3.fidoalliance.org/: the BLOB is signed, and an RP verifies it, not the channel.
+  app.get('/mds/blob', async (c) => {
+    if (!mdsBlob) throw new HarnessError('NOT_FOUND', 'This server has no metadata service');
+    return c.body(await mdsBlob(), 200, { 'Content-Type': 'application/jwt', 'Cache-Control': 'no-store' });
+  });
   app.get('/console', (c) => c.redirect('/console/', 301));
   app.get('*', async (c) => {
     const file = pagesRoot ? await readStaticFile(pagesRoot, c.req.path) : undefined;
