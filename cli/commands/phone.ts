@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, constants as fs, fchmodSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { CliError } from '../cliError.js';
 import type { CommandContext } from '../context.js';
 import { keyValues, message, printData, table } from '../output.js';
@@ -26,16 +26,41 @@ export async function rename(ctx: CommandContext, name: string, newName: string)
   printData(ctx.io, await (await ctx.harness())['phones.rename']({ name, newName }), summary);
 }
 
-export async function exportPhone(ctx: CommandContext, name: string, opts: { output?: string }) {
+export async function exportPhone(ctx: CommandContext, name: string, opts: { output?: string; stdout?: boolean }) {
+  // The export holds private keys: printing them takes an explicit --stdout (issue 11 item 4).
+  if (opts.output === undefined && !opts.stdout) throw new CliError('USAGE', 'the export contains private keys: use --output FILE (written owner-only) or --stdout to print them');
+  if (opts.output !== undefined && opts.stdout) throw new CliError('USAGE', 'use either --output FILE or --stdout, not both');
   const data = await (await ctx.harness())['phones.export']({ name });
   const text = `${JSON.stringify(data, null, 2)}\n`;
-  if (opts.output) {
-    // The export holds private keys: owner-only file.
-    writeFileSync(opts.output, text, { mode: 0o600 });
-    message(ctx.io, `exported ${name} to ${opts.output} (contains private keys)`);
-    if (ctx.io.json) printData(ctx.io, { name, output: opts.output }, () => '');
-  } else {
+  if (opts.output === undefined) {
     ctx.io.stdout.write(text);
+    return;
+  }
+  writeOwnerOnly(opts.output, text);
+  message(ctx.io, `exported ${name} to ${opts.output} (owner-only: contains private keys)`);
+  if (ctx.io.json) printData(ctx.io, { name, output: opts.output }, () => '');
+}
+
+/**
+ * Writes `text` to `path` readable by its owner only, whether or not the file exists: open (created
+ * 0600; never through a symlink), fchmod 0600 before a byte is written (an existing file keeps its old
+ * mode otherwise), truncate, write.
+ */
+function writeOwnerOnly(path: string, text: string): void {
+  let fd: number;
+  try {
+    fd = openSync(path, fs.O_WRONLY | fs.O_CREAT | (fs.O_NOFOLLOW ?? 0), 0o600);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ELOOP') throw new CliError('USAGE', `${path} is a symbolic link; give the file itself`);
+    throw new CliError('USAGE', `cannot write ${path}: ${(error as Error).message}`);
+  }
+  try {
+    fchmodSync(fd, 0o600);
+    ftruncateSync(fd, 0);
+    writeSync(fd, text);
+  } finally {
+    closeSync(fd);
   }
 }
 
