@@ -18,7 +18,8 @@ import { phoneHandlers } from './handlers/phones.js';
 import { scenarioHandlers } from './handlers/scenarios.js';
 import { userHandlers } from './handlers/users.js';
 import { trustHandlers } from './handlers/trust.js';
-import { DEVELOPMENT_PASSPHRASE, openPhoneRegistry, phoneVaultPath } from './openPhoneRegistry.js';
+import { openPhoneRegistry, phoneVaultPath } from './openPhoneRegistry.js';
+import { resolveVaultSecret } from './resolveVaultSecret.js';
 import type { PhoneRegistry } from './phoneRegistry.js';
 import { createScenarioRuns } from './scenarioRuns.js';
 import { createTokens } from './tokens.js';
@@ -91,7 +92,7 @@ export async function createHarness(options: CreateHarnessOptions = {}): Promise
     options.trust ??
     (vaultPath === ':memory:'
       ? await openScenarioTrust({ clock, random })
-      : await openHarnessTrust({ dir: dirname(vaultPath), passphrase: options.passphrase || DEVELOPMENT_PASSPHRASE, clock }).catch((error: unknown) => {
+      : await openHarnessTrust({ dir: dirname(vaultPath), passphrase: resolveVaultSecret({ vaultPath, passphrase: options.passphrase }).passphrase, clock }).catch((error: unknown) => {
           phones.close();
           throw error;
         }));
