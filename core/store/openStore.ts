@@ -34,7 +34,10 @@ function buildStore(driver: SqliteDriver, path: string, anchor: AuditAnchor) {
     path,
     /** One BEGIN IMMEDIATE transaction; nested calls join the outer one. Never async inside. */
     transaction: <T>(fn: () => T): T => driver.transaction(fn),
-    close: (): void => driver.close(),
+    close: (): void => {
+      driver.close();
+      anchor.close();
+    },
     schemaVersion: (): number => Number(driver.pragma('user_version')),
     accounts: accountsRepository(driver),
     emails: emailsRepository(driver),
