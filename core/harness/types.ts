@@ -68,6 +68,8 @@ export interface MailMessage {
   subject: string;
   text: string;
   sentAt: string;
+  /** Set when one-time codes in subject/text were replaced by ••••••: a viewer reads mail without the codes (only operators see them). */
+  codesMasked?: true;
 }
 
 export interface PhoneSummary {
