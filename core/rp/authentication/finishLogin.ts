@@ -3,14 +3,15 @@ import { HarnessError } from '../../errors.js';
 import { checkAuthenticatorStatus } from '../attestation/checkAuthenticatorStatus.js';
 import type { AccountRow, PasskeyRow } from '../../store/index.js';
 import { equalBytes, fromBase64url, type AuthenticationResponseJSON } from '../../webauthn/index.js';
-import { checkAuthData, checkClientData, checkCredentialIds, consumeCeremony } from '../ceremony/ceremonyChecks.js';
-import { audit, auditFailure, type RpContext } from '../context.js';
+import { checkAuthData, checkClientData, checkCredentialIds, consumeWithSuccess, failCeremony, openCeremony } from '../ceremony/ceremonyChecks.js';
+import { audit, type RpContext } from '../context.js';
 import { b64, base64urlChars, requireObject } from '../input.js';
 import { hashToken, newToken } from '../session/sessionToken.js';
 
 /**
- * WebAuthn §7.2 (verifying an authentication assertion). The challenge is consumed atomically
- * first, so a replayed assertion fails; the counter moves by compare-and-swap.
+ * WebAuthn §7.2 (verifying an authentication assertion). The challenge is single use: consumed in the
+ * one transaction that moves the counter (compare-and-swap), opens the session and audits the login,
+ * or, on any failure, with the failure's audit row; a replayed assertion fails.
  */
 export async function finishLogin(
   ctx: RpContext,
@@ -19,10 +20,12 @@ export async function finishLogin(
   let actor = 'anonymous';
   let accountId: number | null = null;
   let passkey: PasskeyRow | undefined;
+  let pending: ReturnType<typeof openCeremony> | undefined;
   try {
     if (typeof opts.ceremonyId !== 'string') throw new HarnessError('CHALLENGE_NOT_FOUND', 'ceremonyId is required');
     const row = ctx.store.challenges.byHandle(opts.ceremonyId);
-    const ceremony = consumeCeremony(ctx, row && row.purpose === 'authentication' ? row : undefined);
+    pending = row && row.purpose === 'authentication' ? row : undefined;
+    const ceremony = openCeremony(ctx, pending);
     if (ceremony.loginId) actor = `customer:${ceremony.loginId}`;
 
     const response = requireObject(opts.response, 'response');
@@ -91,8 +94,13 @@ export async function finishLogin(
     const now = ctx.clock.now();
     const pk = passkey;
     ctx.store.transaction(() => {
+      consumeWithSuccess(ctx, ceremony, now);
       if (!ctx.store.passkeys.updateCounter(pk.id, stored, next, now, { backupState: authData.flags.bs })) {
         throw new HarnessError('COUNTER_REGRESSION', 'another login moved the counter first');
+      }
+      // §6.1.3: BS may change over a credential's life (sync turned on or off); the stored flag follows, and support sees when.
+      if (authData.flags.bs !== pk.backupState) {
+        audit(ctx, { actor, action: 'passkey.backup-state', outcome: 'success', accountId: account.id, details: { passkeyId: pk.id, be: authData.flags.be, from: { bs: pk.backupState }, to: { bs: authData.flags.bs } } });
       }
       ctx.store.sessions.create({ tokenHash: hashToken(sessionId), accountId: account.id, now });
       const statusDetails = model ? { authenticatorStatus: model.status, ...(model.unavailable ? { metadataUnavailable: model.unavailable } : {}) } : {};
@@ -103,6 +111,6 @@ export async function finishLogin(
     });
     return { sessionId, accountId: account.id, loginId: account.loginId, displayName: account.displayName, passkeyId: pk.id, counter: next };
   } catch (error) {
-    auditFailure(ctx, error, { actor, action: 'login.passkey', accountId, details: { ceremonyId: typeof opts.ceremonyId === 'string' ? opts.ceremonyId : null, passkeyId: passkey?.id ?? null } });
+    failCeremony(ctx, pending, error, { actor, action: 'login.passkey', accountId, details: { ceremonyId: typeof opts.ceremonyId === 'string' ? opts.ceremonyId : null, passkeyId: passkey?.id ?? null } });
   }
 }

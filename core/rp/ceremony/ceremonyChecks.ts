@@ -1,7 +1,7 @@
 import { HarnessError } from '../../errors.js';
 import type { ChallengeRow } from '../../store/index.js';
 import { equalBytes, FLAG, fromBase64url, parseAuthenticatorData, parseClientDataJSON, sha256, type ClientData, type ParsedAuthenticatorData } from '../../webauthn/index.js';
-import type { RpContext } from '../context.js';
+import { auditFailure, type RpContext } from '../context.js';
 
 /**
  * The cheap structural checks of WebAuthn §7.1/§7.2 that we run ourselves, before
@@ -23,13 +23,42 @@ export function checkCredentialIds(response: Record<string, unknown>): { id: str
   return { id: response.id, idBytes };
 }
 
-/** Single use: the first attempt consumes the challenge whatever its outcome; a second sees CHALLENGE_REPLAYED. */
-export function consumeCeremony(ctx: RpContext, row: ChallengeRow | undefined): ChallengeRow {
+/**
+ * Single use, checked first: an unknown, used or expired ceremony ends here. The challenge is consumed
+ * later, by `consumeWithSuccess` inside the transaction that records the outcome (credential stored,
+ * counter moved) or by `failCeremony` with the failure's audit row: every attempt consumes it, whatever
+ * its outcome, and a crash consumes nothing it did not also record.
+ */
+export function openCeremony(ctx: RpContext, row: ChallengeRow | undefined): ChallengeRow {
   if (!row) throw new HarnessError('CHALLENGE_NOT_FOUND', 'no such ceremony: start again');
-  const now = ctx.clock.now();
-  if (row.consumedAt !== null || !ctx.store.challenges.consume(row.id, now)) throw new HarnessError('CHALLENGE_REPLAYED', 'this challenge was already used');
-  if (now > row.expiresAt) throw new HarnessError('CHALLENGE_EXPIRED', 'the challenge has expired: start again');
+  if (row.consumedAt !== null) throw new HarnessError('CHALLENGE_REPLAYED', 'this challenge was already used');
+  if (ctx.clock.now() > row.expiresAt) throw new HarnessError('CHALLENGE_EXPIRED', 'the challenge has expired: start again');
   return row;
+}
+
+/** Inside the success transaction: compare-and-swap; a concurrent attempt that consumed it first wins, this one rolls back. */
+export function consumeWithSuccess(ctx: RpContext, row: ChallengeRow, now: number): void {
+  if (!ctx.store.challenges.consume(row.id, now)) throw new HarnessError('CHALLENGE_REPLAYED', 'this challenge was already used');
+}
+
+/**
+ * Failure path of a ceremony step: consumes the challenge (a failed attempt is not retried with the
+ * same challenge) in one transaction with the failure audit row, then rethrows `error`.
+ */
+export function failCeremony(ctx: RpContext, row: ChallengeRow | undefined, error: unknown, entry: { actor: string; action: string; accountId?: number | null; details?: Record<string, unknown> }): never {
+  try {
+    ctx.store.transaction(() => {
+      if (row) ctx.store.challenges.consume(row.id, ctx.clock.now());
+      try {
+        auditFailure(ctx, error, entry);
+      } catch (rethrown) {
+        if (rethrown !== error) throw rethrown;
+      }
+    });
+  } catch {
+    // The store failed (e.g. closed): the original failure matters more.
+  }
+  throw error;
 }
 
 /** WebAuthn §7.1 steps 5–11 / §7.2 steps 10–15 (type, challenge, origin, cross-origin). */

@@ -5,8 +5,8 @@ import { bytesToHex, decodeAttestationObject, decodeCbor, decodeCoseKey, equalBy
 import { toPasskeySummary, type PasskeySummary } from '../account/passkeySummary.js';
 import { checkAttestationStatement } from '../attestation/checkAttestationStatement.js';
 import { evaluateAttestation } from '../attestation/evaluateAttestation.js';
-import { checkAuthData, checkClientData, checkCredentialIds, consumeCeremony } from '../ceremony/ceremonyChecks.js';
-import { audit, auditFailure, type RpContext } from '../context.js';
+import { checkAuthData, checkClientData, checkCredentialIds, consumeWithSuccess, failCeremony, openCeremony } from '../ceremony/ceremonyChecks.js';
+import { audit, type RpContext } from '../context.js';
 import { b64, base64urlChars, requireObject } from '../input.js';
 import { requireSession } from '../session/requireSession.js';
 import { sendRegistrationNotice } from './sendRegistrationNotice.js';
@@ -30,11 +30,13 @@ export async function finishRegistration(
   const { session, account } = requireSession(ctx, opts.sessionId);
   const actor = `customer:${account.loginId}`;
   let ceremonyId = opts.ceremonyId;
+  let pending: ChallengeRow | undefined;
   try {
     // The ceremony must belong to this session: a challenge issued to another session is not found.
     const row: ChallengeRow | undefined =
       typeof opts.ceremonyId === 'string' ? ctx.store.challenges.byHandle(opts.ceremonyId) : ctx.store.challenges.latestForSession(session.id, 'registration');
-    const ceremony = consumeCeremony(ctx, row && row.purpose === 'registration' && row.sessionId === session.id ? row : undefined);
+    pending = row && row.purpose === 'registration' && row.sessionId === session.id ? row : undefined;
+    const ceremony = openCeremony(ctx, pending);
     ceremonyId = ceremony.handle;
 
     const response = requireObject(opts.response, 'response');
@@ -87,7 +89,9 @@ export async function finishRegistration(
     const transports = Array.isArray(inner.transports) ? inner.transports.filter((t): t is string => typeof t === 'string' && TRANSPORTS.has(t)) : [];
     const name = typeof opts.name === 'string' && opts.name.trim() !== '' ? opts.name.trim().slice(0, 64) : `パスキー ${ctx.store.passkeys.listForAccount(account.id, { includeRevoked: true }).length + 1}`;
     const now = ctx.clock.now();
+    // One transaction: the challenge is consumed, the credential stored and the success audited together.
     const passkey = ctx.store.transaction(() => {
+      consumeWithSuccess(ctx, ceremony, now);
       const passkeyId = ctx.store.passkeys.insert({
         accountId: account.id,
         credentialId: id,
@@ -127,6 +131,6 @@ export async function finishRegistration(
     await sendRegistrationNotice(ctx, { accountId: account.id, displayName: account.displayName, passkeyName: passkey.name, actor });
     return { passkey: toPasskeySummary(passkey) };
   } catch (error) {
-    auditFailure(ctx, error, { actor, action: 'registration.finish', accountId: account.id, details: { ceremonyId: ceremonyId ?? null } });
+    failCeremony(ctx, pending, error, { actor, action: 'registration.finish', accountId: account.id, details: { ceremonyId: ceremonyId ?? null } });
   }
 }
