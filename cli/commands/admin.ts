@@ -17,7 +17,16 @@ export async function passkeys(ctx: CommandContext, username: string) {
 
 export async function inspect(ctx: CommandContext, credentialId: string) {
   const row = await (await ctx.harness())['admin.inspect']({ credentialId });
-  printData(ctx.io, row, (r) => keyValues(r as unknown as Record<string, unknown>));
+  printData(ctx.io, row, (r) => `${keyValues(r as unknown as Record<string, unknown>)}\n${attestationLines(r.attestation)}`);
+}
+
+/** The attestation decision at registration (docs/ATTESTATION.md), as aligned lines under the key/values. */
+function attestationLines(a: Awaited<ReturnType<Awaited<ReturnType<CommandContext['harness']>>['admin.inspect']>>['attestation']): string {
+  if (!a) return 'attestation        - (registered before attestation was recorded)';
+  const lines = [`attestation        ${a.fmt} ${a.type}, trust path ${a.trustPath} (policy ${a.policy})`];
+  if (a.anchor) lines.push(`  anchor           ${a.anchor}`);
+  if (a.metadata) lines.push(`  model            ${a.metadata.description}: ${a.metadata.status ?? 'no status'}${a.metadata.effectiveDate ? ` since ${a.metadata.effectiveDate}` : ''} (MDS BLOB no ${a.metadata.no})`);
+  return lines.join('\n');
 }
 
 export async function revoke(ctx: CommandContext, credentialId: string, opts: { reason: string; ticket: string }) {
