@@ -5,7 +5,7 @@ import { createAuthenticator } from '../../core/authenticator/index.js';
 import { createClient } from '../../core/client/index.js';
 import { HarnessError } from '../../core/errors.js';
 import { toBase64url } from '../../core/webauthn/base64url.js';
-import { inspectCeremony } from '../../renderer/console/inspectCeremony.js';
+import { inspectCeremony } from '../../core/inspect/index.js';
 import { installCredentialsShim, toPageCredential, toWebAuthnJson, type PageWindow } from '../../renderer/console/webauthnShim.js';
 
 /** A stand-in for the framed page: only what the shim touches, with its own realm's constructors. */

@@ -1,0 +1,1 @@
+export { inspectCeremony, type CeremonyInspection, type InspectOptions, type StepStatus, type VerificationStep } from './inspectCeremony.js';
