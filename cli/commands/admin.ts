@@ -49,9 +49,13 @@ export async function audit(ctx: CommandContext, opts: { user?: string; since?: 
 
 export async function verifyAudit(ctx: CommandContext) {
   const result = await (await ctx.harness())['admin.verifyAudit']({});
-  printData(ctx.io, result, (r) => (r.ok ? `audit chain intact (${r.entries} entries)` : `audit chain BROKEN at entry ${r.firstBrokenSeq} (${r.entries} entries)`));
+  const summary = (r: typeof result) =>
+    r.missing > 0 ? `${r.missing} row(s) missing, first at entry ${r.firstBrokenSeq}` : `first broken at entry ${r.firstBrokenSeq}`;
+  printData(ctx.io, result, (r) =>
+    r.ok ? `audit chain intact (${r.entries} entries)` : [`audit chain BROKEN: ${summary(r)} (${r.entries} entries intact)`, ...r.problems.map((p) => `  - ${p}`)].join('\n'),
+  );
   if (!result.ok) {
-    message(ctx.io, `AUDIT_TAMPERED: hash chain broken at entry ${result.firstBrokenSeq}`);
+    message(ctx.io, `AUDIT_TAMPERED: audit log tampered with: ${summary(result)}`);
     return EXIT.FAILURE;
   }
   return EXIT.OK;

@@ -48,6 +48,8 @@ export interface CreateHarnessOptions {
    * HTTP callers get their own identity from a bearer token (`authenticate` + `as`).
    */
   actor?: HarnessCaller;
+  /** The origin the console's phone frames load the customer pages from (startServer's second loopback port); the RP accepts it too. */
+  phoneFrameOrigin?: string;
   /** The RP's attestation settings (`--attestation-policy`, config, scenario): conveyance, policy, unattested, revokedModelAtLogin. */
   attestation?: AttestationSettings;
   /**
@@ -97,7 +99,7 @@ export async function createHarness(options: CreateHarnessOptions = {}): Promise
           throw error;
         }));
   const store = openStore({ path: dbPath });
-  const world = await createWorld({ seed: seed ?? 'harness', rpId, origin, store, clock, random, admin: HARNESS_OPERATOR, mailer: options.mailer, trust, attestation: options.attestation });
+  const world = await createWorld({ seed: seed ?? 'harness', rpId, origin, store, clock, random, admin: HARNESS_OPERATOR, mailer: options.mailer, trust, attestation: options.attestation, ...(options.phoneFrameOrigin ? { extraOrigins: [options.phoneFrameOrigin] } : {}) });
   const { rp } = world;
   const actor: HarnessCaller = options.actor ?? { name: HARNESS_OPERATOR, role: 'operator' };
   const runs = createScenarioRuns({ clock, random });
@@ -112,7 +114,7 @@ export async function createHarness(options: CreateHarnessOptions = {}): Promise
   provision(actor);
 
   function implementationFor(caller: HarnessCaller): HarnessImplementation {
-    const ctx: HandlerContext = { rp, store, world, phones, runs, clock, rpId, origin, dbPath, caller, trust };
+    const ctx: HandlerContext = { rp, store, world, phones, runs, clock, rpId, origin, dbPath, caller, trust, ...(options.phoneFrameOrigin ? { phoneFrameOrigin: options.phoneFrameOrigin } : {}) };
     return { ...infoHandlers(ctx), ...userHandlers(ctx), ...mailHandlers(ctx), ...phoneHandlers(ctx), ...adminHandlers(ctx), ...scenarioHandlers(ctx), ...trustHandlers(ctx) };
   }
 

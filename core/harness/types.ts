@@ -173,6 +173,10 @@ export interface AuditVerification {
   ok: boolean;
   entries: number;
   firstBrokenSeq: number | null;
+  /** Rows deleted (gaps, and the newest rows when the head is behind its signed checkpoint); 0 when intact. */
+  missing: number;
+  /** What verification found, in words (empty when intact). */
+  problems: string[];
 }
 
 export interface RevokeResult {
@@ -238,6 +242,12 @@ export interface HarnessInfo {
   caller: HarnessCaller;
   /** The phones' vault and where its key comes from (absent for memory phones); never the key itself. */
   vault?: VaultKeyInfo;
+  /**
+   * The origin the console's phone frames load the customer pages from (a second loopback port: no
+   * console, no harness API there), so a customer page cannot reach the console's token or bridge.
+   * Absent: frame the pages from the console's own origin.
+   */
+  phoneFrameOrigin?: string;
 }
 
 /** `ca.export` / `mds.root`: certificates as one PEM text and as base64 DER, leaf first. */

@@ -74,6 +74,8 @@ export interface WorldOptions {
   attestation?: AttestationSettings;
   /** scrypt cost of the RP's password hashes (default: the RP policy's). Scenario runs pass a low one: hashing is not what they exercise. */
   scryptCost?: number;
+  /** Origins the RP accepts besides `origin` (the console's phone-frame origin: same RP ID, another port). */
+  extraOrigins?: string[];
 }
 
 /** The part of the RP policy a harness, a scenario or the CLI configures for attestation. */
@@ -87,7 +89,7 @@ export async function createWorld(options: WorldOptions): Promise<World> {
     store,
     rpId,
     rpName: 'Passkey Harness',
-    origins: [actualOrigin],
+    origins: [actualOrigin, ...(options.extraOrigins ?? [])],
     clock,
     random,
     ...(mailer ? { mailer } : {}),

@@ -74,8 +74,8 @@ export function adminHandlers(ctx: HandlerContext): Pick<HarnessImplementation, 
       return { entries: page.entries.map((e) => toAuditEntry(ctx, e, logins)), total: page.total, offset: page.offset, limit: page.limit };
     },
     async 'admin.verifyAudit'() {
-      const { ok, count, brokenAt } = await rp.admin.verifyAudit({ admin });
-      return { ok, entries: count, firstBrokenSeq: brokenAt ?? null };
+      const { ok, count, brokenAt, missing, problems } = await rp.admin.verifyAudit({ admin });
+      return { ok, entries: count, firstBrokenSeq: brokenAt ?? null, missing: missing ?? 0, problems: problems ?? [] };
     },
   };
 }

@@ -21,6 +21,8 @@ export interface HandlerContext {
   origin: string;
   dbPath: string;
   caller: HarnessCaller;
+  /** Where the console's phone frames load the customer pages (`harness.info.phoneFrameOrigin`). */
+  phoneFrameOrigin?: string;
   /** Attestation CA and local MDS (ca.export, mds.*). */
   trust: HarnessTrust;
 }
