@@ -11,3 +11,4 @@ export * from './getAssertion.js';
 export * from './createAuthenticator.js';
 export * from './phoneExport.js';
 export * from './vault.js';
+export * from './profileSchema.js';

@@ -22,6 +22,8 @@ export interface DeviceProfile {
   residentKey: boolean;
   /** Has a built-in user verification method (biometric, PIN). */
   uv: boolean;
+  /** How it verifies the user, in words (listings only). */
+  uvMethod?: string;
   /** Length of generated credential IDs. */
   credentialIdLength: number;
 }
@@ -44,6 +46,7 @@ export const builtInProfiles: Readonly<Record<string, DeviceProfile>> = {
     algorithms: [COSEAlg.ES256],
     residentKey: true,
     uv: true,
+    uvMethod: 'Face ID / Touch ID / passcode',
     credentialIdLength: 20,
   },
   'android-gpm': {
@@ -59,6 +62,7 @@ export const builtInProfiles: Readonly<Record<string, DeviceProfile>> = {
     algorithms: [COSEAlg.ES256],
     residentKey: true,
     uv: true,
+    uvMethod: 'fingerprint / face / screen lock',
     credentialIdLength: 16,
   },
   'yubikey-5': {
@@ -74,6 +78,7 @@ export const builtInProfiles: Readonly<Record<string, DeviceProfile>> = {
     algorithms: [COSEAlg.ES256, COSEAlg.EdDSA, COSEAlg.RS256],
     residentKey: true,
     uv: true,
+    uvMethod: 'PIN (touch for presence)',
     credentialIdLength: 64,
   },
   'windows-hello': {
@@ -89,6 +94,7 @@ export const builtInProfiles: Readonly<Record<string, DeviceProfile>> = {
     algorithms: [COSEAlg.ES256, COSEAlg.RS256],
     residentKey: true,
     uv: true,
+    uvMethod: 'face / fingerprint / PIN',
     credentialIdLength: 32,
   },
 };

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 // The file, not core/authenticator/index.ts: the index pulls in the vault (SQLite, node:crypto).
 import { LOCAL_AUTH_DECISIONS } from '../authenticator/localAuth.js';
+import type { ProfileView } from '../authenticator/profileSchema.js';
+import type { CeremonyInspection } from '../inspect/inspectCeremony.js';
+import { FAULT_NAMES, type FaultDescription } from '../journey/faults.js';
 // Plain constants (no node modules): the statuses and broken-BLOB modes of core/mds.
 import { AUTHENTICATOR_STATUSES, BROKEN_BLOBS } from '../mds/types.js';
 import type {
@@ -65,20 +68,8 @@ const webauthnJson = z.record(z.string(), z.unknown());
 const reason = z.string().trim().min(1).max(500);
 const ticket = z.string().max(64).optional();
 
-export const authenticatorFaults = z
-  .object({
-    wrongRpIdHash: z.boolean(),
-    corruptSignature: z.boolean(),
-    clearUp: z.boolean(),
-    clearUv: z.boolean(),
-    counterRegression: z.boolean(),
-    malformedCbor: z.boolean(),
-    wrongOrigin: z.boolean(),
-    wrongType: z.boolean(),
-    replayChallenge: z.boolean(),
-  })
-  .partial()
-  .strict();
+// The journey's fault list, by file: core/journey/faults.ts imports nothing, so the renderer can bundle it.
+export const authenticatorFaults = z.partialRecord(z.enum(FAULT_NAMES), z.boolean());
 
 const scenarioSource = z.object({ name: z.string().min(1), text: z.string().max(1_000_000) }).strict();
 const scenarioRun = z
@@ -123,7 +114,13 @@ export const channels = {
   'mailbox.list': channel<MailMessage[]>()('Captured outgoing mail, newest first', z.object({ to: z.string().max(320).optional(), limit: z.number().int().min(1).max(1000).optional() }).strict()),
   'mailbox.show': channel<MailMessage>()('One captured message', z.object({ id: z.string().min(1) }).strict()),
 
-  'phones.create': channel<PhoneSummary>()('Create a virtual phone with a device profile', z.object({ name: phoneName, profile: z.string().min(1).default('iphone-icloud') }).strict()),
+  'phones.create': channel<PhoneSummary>()(
+    'Create a virtual phone with a built-in profile id or a custom profile object (phones.profileSchema)',
+    z.object({ name: phoneName, profile: z.union([z.string().min(1).max(64), z.record(z.string(), z.unknown())]).default('iphone-icloud') }).strict(),
+  ),
+  'phones.profiles': channel<ProfileView[]>()('Built-in device profiles: AAGUID, algorithms, attestation, BE/BS, counter, transports, UV method', z.object({}).strict()),
+  'phones.profileSchema': channel<Record<string, unknown>>()('JSON Schema of a custom device profile (phones.create profile object, --profile-file)', z.object({}).strict()),
+  'phones.faults': channel<FaultDescription[]>()('Faults a phone can be armed with (enroll/login faults, phones.createCredential/getAssertion)', z.object({}).strict()),
   'phones.list': channel<PhoneSummary[]>()('List virtual phones', z.object({}).strict()),
   'phones.show': channel<PhoneDetail>()('One phone and its credentials', z.object({ name: phoneName }).strict()),
   'phones.rename': channel<PhoneSummary>()('Rename a phone', z.object({ name: phoneName, newName: phoneName }).strict()),
@@ -162,12 +159,21 @@ export const channels = {
         decision: decision.default('approve'),
         passkeyName: z.string().max(64).optional(),
         attestation: z.enum(['none', 'indirect', 'direct', 'enterprise']).optional(),
+        faults: authenticatorFaults.optional(),
       })
       .strict(),
   ),
   login: channel<LoginResult>()(
     'Passkey login: username-first (allowCredentials) or discoverable (usernameless)',
-    z.object({ username: username.optional(), phone: phoneName, mode: z.enum(['username-first', 'discoverable']).default('username-first'), decision: decision.default('approve') }).strict(),
+    z
+      .object({
+        username: username.optional(),
+        phone: phoneName,
+        mode: z.enum(['username-first', 'discoverable']).default('username-first'),
+        decision: decision.default('approve'),
+        faults: authenticatorFaults.optional(),
+      })
+      .strict(),
   ),
 
   'admin.passkeys': channel<PasskeyView[]>()('Passkeys of a customer (viewer)', z.object({ username }).strict()),
@@ -199,6 +205,18 @@ export const channels = {
       .strict(),
   ),
   'admin.verifyAudit': channel<AuditVerification>()('Check the audit hash chain', z.object({}).strict()),
+
+  'inspect.ceremony': channel<CeremonyInspection>()(
+    'Decode a registration or authentication response (clientData, authData, attStmt, COSE key) and check each stateless WebAuthn §7.1/§7.2 step',
+    z
+      .object({
+        response: webauthnJson,
+        rpId: z.string().min(1).max(253).optional(),
+        origin: z.string().url().optional(),
+        challenge: z.string().max(1024).optional(),
+      })
+      .strict(),
+  ),
 
   'scenarios.list': channel<ShippedScenario[]>()('The scenarios shipped with the harness (examples/scenarios), to pick from', z.object({}).strict()),
   'scenarios.validate': channel<ScenarioValidation[]>()('Validate scenario YAML sources', z.object({ sources: z.array(scenarioSource).min(1).max(1000) }).strict()),
@@ -263,6 +281,9 @@ export const VIEWER_CHANNELS: ReadonlySet<ChannelName> = new Set<ChannelName>([
   'mailbox.list',
   'mailbox.show',
   'phones.list',
+  'phones.profiles',
+  'phones.profileSchema',
+  'phones.faults',
   'phones.show',
   'phones.credentials',
   'admin.passkeys',
@@ -271,6 +292,7 @@ export const VIEWER_CHANNELS: ReadonlySet<ChannelName> = new Set<ChannelName>([
   'admin.auditSearch',
   'admin.verifyAudit',
   'scenarios.list',
+  'inspect.ceremony',
   'scenarios.validate',
   'ca.export',
   'mds.root',

@@ -12,6 +12,7 @@ import type { HarnessApi, HarnessImplementation } from './channels.js';
 import { guardRole } from './guardRole.js';
 import { adminHandlers } from './handlers/admin.js';
 import type { HandlerContext } from './handlers/context.js';
+import { inspectHandlers } from './handlers/inspect.js';
 import { infoHandlers } from './handlers/info.js';
 import { mailHandlers } from './handlers/mail.js';
 import { phoneHandlers } from './handlers/phones.js';
@@ -115,7 +116,7 @@ export async function createHarness(options: CreateHarnessOptions = {}): Promise
 
   function implementationFor(caller: HarnessCaller): HarnessImplementation {
     const ctx: HandlerContext = { rp, store, world, phones, runs, clock, rpId, origin, dbPath, caller, trust, ...(options.phoneFrameOrigin ? { phoneFrameOrigin: options.phoneFrameOrigin } : {}) };
-    return { ...infoHandlers(ctx), ...userHandlers(ctx), ...mailHandlers(ctx), ...phoneHandlers(ctx), ...adminHandlers(ctx), ...scenarioHandlers(ctx), ...trustHandlers(ctx) };
+    return { ...infoHandlers(ctx), ...userHandlers(ctx), ...mailHandlers(ctx), ...phoneHandlers(ctx), ...adminHandlers(ctx), ...scenarioHandlers(ctx), ...trustHandlers(ctx), ...inspectHandlers(ctx) };
   }
 
   /** One validated, role-guarded view per admin, shared by every call as that admin. */

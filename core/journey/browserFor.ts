@@ -13,6 +13,7 @@ export function browserFor(world: World, phone: WorldPhone) {
     malformedCbor: phone.faults.malformedCbor,
     wrongOrigin: phone.faults.wrongOrigin ? 'https://evil.example' : undefined,
     wrongType: phone.faults.wrongType,
+    flipBackupState: phone.faults.flipBackupState,
   };
   const authenticator = createAuthenticator({
     profile: phone.profile,

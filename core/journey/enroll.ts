@@ -1,4 +1,5 @@
 import { HarnessError } from '../errors.js';
+import { fromBase64url } from '../webauthn/index.js';
 import type { LocalAuthDecision } from '../authenticator/index.js';
 import type { AttestationConveyance } from '../rp/index.js';
 import { browserFor } from './browserFor.js';
@@ -23,6 +24,8 @@ export async function createPasskey(world: World, user: WorldUser, phoneName: st
   const { ceremonyId, options } = user.ceremony;
   const response = await browserFor(world, phone).create(options);
   const { passkey } = await world.rp.finishRegistration({ sessionId: sessionOf(user), ceremonyId, response, name: name ?? phoneName });
+  // The RP stored this count: the phone remembers it (counterRegression goes below it).
+  phone.credentials.markAccepted(fromBase64url(response.rawId, 'rawId'), passkey.counter);
   user.ceremony = undefined;
   return passkey;
 }

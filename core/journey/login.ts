@@ -1,4 +1,5 @@
 import { HarnessError } from '../errors.js';
+import { fromBase64url } from '../webauthn/index.js';
 import type { LocalAuthDecision } from '../authenticator/index.js';
 import { browserFor } from './browserFor.js';
 import type { FlowStep } from './steps.js';
@@ -38,6 +39,8 @@ export async function passkeyLogin(world: World, opts: PasskeyLoginOptions) {
   steps.push({ step: 'LOGIN2', title: 'ローカル認証 → 署名', detail: `${opts.phone}: ${opts.decision}` });
   world.lastLogin = { ceremonyId, response };
   const result = await world.rp.finishLogin({ ceremonyId, response });
+  // Only an accepted assertion moves what the phone knows the RP stored; a refused one never does.
+  phone.credentials.markAccepted(fromBase64url(response.rawId, 'rawId'), result.counter);
   const user = world.users.get(result.loginId);
   if (user) user.sessionId = result.sessionId;
   steps.push({ step: 'LOGIN3', title: '公開鍵で検証 → ログイン完了', detail: `${result.loginId} (counter ${result.counter})` });

@@ -37,10 +37,14 @@ export async function checkExpectation(world: World, expectation: StepExpectatio
   if (expectation.audit) {
     const { entries } = await world.rp.admin.readAudit({ admin: world.admin, limit: 100_000 });
     for (const want of expectation.audit) {
-      const matching = (entries as { action: string; outcome: string; code?: string | null }[]).filter(
-        (e) => e.action === want.action && (want.outcome === undefined || e.outcome === want.outcome) && (want.code === undefined || e.code === want.code),
+      const matching = (entries as { action: string; outcome: string; code?: string | null; details?: Record<string, unknown> }[]).filter(
+        (e) =>
+          e.action === want.action &&
+          (want.outcome === undefined || e.outcome === want.outcome) &&
+          (want.code === undefined || e.code === want.code) &&
+          Object.entries(want.details ?? {}).every(([key, value]) => e.details?.[key] === value),
       );
-      const label = `${want.action}${want.outcome ? `/${want.outcome}` : ''}${want.code ? `/${want.code}` : ''}`;
+      const label = `${want.action}${want.outcome ? `/${want.outcome}` : ''}${want.code ? `/${want.code}` : ''}${want.details ? ` ${JSON.stringify(want.details)}` : ''}`;
       if (want.count !== undefined && matching.length !== want.count) fail(`expected ${want.count} audit entr${want.count === 1 ? 'y' : 'ies'} ${label}, found ${matching.length}`);
       if (want.count === undefined && matching.length === 0) {
         const seen = [...new Set((entries as { action: string }[]).map((e) => e.action))].join(', ');

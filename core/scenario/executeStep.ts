@@ -1,3 +1,4 @@
+import { parseProfile } from '../authenticator/index.js';
 import { HarnessError } from '../errors.js';
 import { ManualClock } from '../clock.js';
 import {
@@ -50,7 +51,7 @@ export async function executeStep(world: World, step: ScenarioStep): Promise<voi
       return;
     }
     case 'createPhone':
-      newPhone(world, step.phone, step.profile);
+      newPhone(world, step.phone, typeof step.profile === 'string' ? step.profile : parseProfile(step.profile, `createPhone ${step.phone}`));
       return;
     case 'login':
       await passwordLogin(world, step.user, step.password);
@@ -83,14 +84,14 @@ export async function executeStep(world: World, step: ScenarioStep): Promise<voi
       return;
     }
     case 'confirm':
-      await confirmRegistration(world, userOf(world, step.user));
+      await confirmRegistration(world, userOf(world, step.user), step.attestation);
       return;
     case 'localAuth':
       await createPasskey(world, userOf(world, step.user), step.phone, step.decision, step.passkeyName);
       return;
     case 'enroll':
       userOf(world, step.user);
-      await enrollFlow(world, { username: step.user, password: step.password, phone: step.phone, stepUp: step.stepUp, decision: step.decision });
+      await enrollFlow(world, { username: step.user, password: step.password, phone: step.phone, stepUp: step.stepUp, decision: step.decision, attestation: step.attestation });
       return;
     case 'loginWithPasskey': {
       const mode = step.mode ?? (step.user ? 'username-first' : 'discoverable');

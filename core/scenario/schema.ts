@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LOCAL_AUTH_DECISIONS } from '../authenticator/index.js';
+import { deviceProfileSchema, LOCAL_AUTH_DECISIONS } from '../authenticator/index.js';
 import { FAULT_NAMES, type FaultName } from '../journey/index.js';
 
 /**
@@ -35,6 +35,10 @@ export const expectation = z
             outcome: z.string().optional(),
             code: z.string().optional(),
             count: z.number().int().min(0).optional().describe('Exact number of matching entries (default: at least one)'),
+            details: z
+              .record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]))
+              .optional()
+              .describe('Top-level detail fields the entry must carry, e.g. { fmt: packed }'),
           })
           .strict(),
       )
@@ -68,6 +72,10 @@ function step<A extends string, P extends z.ZodRawShape>(action: A, description:
 }
 
 const user = z.string().min(1).max(64);
+const attestation = z
+  .enum(['none', 'indirect', 'direct', 'enterprise'])
+  .optional()
+  .describe("Attestation conveyance the RP asks for (default: the RP's, none); the phone answers with its profile's format unless none");
 
 export const stepSchema = z.discriminatedUnion('do', [
   step('createUser', 'Create a customer account (seeded; no session)', {
@@ -78,7 +86,10 @@ export const stepSchema = z.discriminatedUnion('do', [
   }),
   step('createPhone', 'Create a virtual phone with a device profile', {
     phone: z.string().min(1),
-    profile: z.string().default('iphone-icloud').describe('iphone-icloud | android-gpm | yubikey-5 | windows-hello'),
+    profile: z
+      .union([z.string(), deviceProfileSchema])
+      .default('iphone-icloud')
+      .describe('A built-in id (iphone-icloud | android-gpm | yubikey-5 | windows-hello) or a custom device profile (pkh phone profile-schema)'),
   }),
   step('login', 'STEP1: log in with login ID and login password', { user, password: z.string().default('password') }),
   step('openRegistrationInfo', 'STEP1: 口座情報 → お客様情報 → 登録情報照会', { user: user.optional() }),
@@ -99,7 +110,7 @@ export const stepSchema = z.discriminatedUnion('do', [
     user: user.optional(),
     offsetSeconds: z.number().int().default(0).describe('Compute the code at clock + offset (e.g. -90 for a stale code)'),
   }),
-  step('confirm', 'STEP5: パスキー登録 -確認- → 登録 (the server issues the creation options)', { user: user.optional() }),
+  step('confirm', 'STEP5: パスキー登録 -確認- → 登録 (the server issues the creation options)', { user: user.optional(), attestation }),
   step('localAuth', 'STEP6: the phone creates the passkey after local authentication; 完了 on success', {
     user: user.optional(),
     phone: z.string().min(1),
@@ -112,6 +123,7 @@ export const stepSchema = z.discriminatedUnion('do', [
     password: z.string().default('password'),
     stepUp: z.enum(['email', 'totp']).default('email'),
     decision: decision.default('approve'),
+    attestation,
   }),
   step('loginWithPasskey', 'ログイン (パスキー): challenge → local authentication → signature → verification', {
     user: user.optional().describe('Username-first when set; omit for discoverable (usernameless) login'),

@@ -32,13 +32,13 @@ export function adminHandlers(ctx: HandlerContext): Pick<HarnessImplementation, 
     async 'admin.passkeys'({ username }) {
       const { accountId } = await findAccount(ctx, username);
       const { passkeys } = await rp.admin.listPasskeys({ admin, accountId });
-      return passkeys.map((p) => toPasskeyView(username, p));
+      return passkeys.map((p) => toPasskeyView(username, p, ctx));
     },
     async 'admin.inspect'({ credentialId }) {
       const found = await rp.admin.findPasskey({ admin, credentialId });
       const d = await rp.admin.inspectPasskey({ admin, passkeyId: found.passkeyId });
       // The view first, then what only inspection shows (format, algorithm, flags, key, revocation).
-      return { ...toPasskeyView(found.loginId, d), fmt: d.fmt, attestation: d.attestation, alg: d.alg, flags: d.flags, publicKeyCose: d.publicKeyCose, revokeReason: d.revokeReason, revokeTicket: d.revokeTicket };
+      return { ...toPasskeyView(found.loginId, d, ctx), fmt: d.fmt, attestation: d.attestation, alg: d.alg, flags: d.flags, publicKeyCose: d.publicKeyCose, revokeReason: d.revokeReason, revokeTicket: d.revokeTicket };
     },
     async 'admin.revoke'({ credentialId, reason, ticket }) {
       const { passkeyId } = await rp.admin.findPasskey({ admin, credentialId });

@@ -45,13 +45,25 @@ export function toUserSummary(a: AccountMatch): UserSummary {
   return { username: a.loginId, displayName: a.displayName, emails: [...a.emails], locked: a.locked, otpEnrolled: a.otp, passkeyCount: a.passkeyCount };
 }
 
-export function toPasskeyView(username: string, p: PasskeySummary): PasskeyView {
+/**
+ * The RP names models by AAGUID from its table (and MDS); a custom profile's AAGUID is in neither,
+ * so the harness names it by the label of the phone profile that carries it.
+ */
+function profileLabelFor(ctx: Pick<HandlerContext, 'phones'>, aaguid: string): string | undefined {
+  for (const phone of ctx.phones.list()) {
+    if (typeof phone.profile !== 'string' && phone.profile.aaguid === aaguid) return phone.profile.label;
+  }
+  return undefined;
+}
+
+export function toPasskeyView(username: string, p: PasskeySummary, ctx?: Pick<HandlerContext, 'phones'>): PasskeyView {
+  const unknown = p.authenticatorName === 'Unknown authenticator';
   return {
     credentialId: p.credentialId,
     username,
     name: p.name,
     aaguid: p.aaguid,
-    authenticatorName: p.authenticatorName,
+    authenticatorName: (unknown && ctx && profileLabelFor(ctx, p.aaguid)) || p.authenticatorName,
     transports: [...p.transports],
     backupEligible: p.backupEligible,
     backupState: p.backupState,

@@ -1,6 +1,6 @@
-import { resolveProfile, type StoredCredential } from '../../authenticator/index.js';
+import { builtInProfiles, describeProfile, parseProfile, profileJsonSchema, resolveProfile, type StoredCredential } from '../../authenticator/index.js';
 import { HarnessError } from '../../errors.js';
-import { browserFor } from '../../journey/index.js';
+import { browserFor, FAULTS } from '../../journey/index.js';
 import { fromBase64url, toBase64url, type PublicKeyCredentialCreationOptionsJSON, type PublicKeyCredentialRequestOptionsJSON } from '../../webauthn/index.js';
 import type { ChannelArgs, HarnessImplementation } from '../channels.js';
 import type { PhoneRecord } from '../phoneRegistry.js';
@@ -20,7 +20,10 @@ type PhoneChannels =
   | 'phones.exportCredential'
   | 'phones.signal'
   | 'phones.createCredential'
-  | 'phones.getAssertion';
+  | 'phones.getAssertion'
+  | 'phones.profiles'
+  | 'phones.profileSchema'
+  | 'phones.faults';
 
 /** What the audit keeps of a credential an RP signal removed (never its key), so the phone can still list it as removed. */
 interface SignalTombstone {
@@ -108,7 +111,17 @@ export function phoneHandlers(ctx: HandlerContext): Pick<HarnessImplementation, 
 
   return {
     async 'phones.create'({ name, profile }) {
-      return toPhoneSummary(phones.create(name, profile));
+      // A custom profile is checked against the published schema (phones.profileSchema) before it is stored.
+      return toPhoneSummary(phones.create(name, typeof profile === 'string' ? profile : parseProfile(profile)));
+    },
+    async 'phones.profiles'() {
+      return Object.values(builtInProfiles).map((p) => describeProfile(p, true));
+    },
+    async 'phones.profileSchema'() {
+      return profileJsonSchema();
+    },
+    async 'phones.faults'() {
+      return FAULTS.map((f) => ({ ...f, ceremonies: [...f.ceremonies] }));
     },
     async 'phones.list'() {
       return phones.list().map(toPhoneSummary);

@@ -1,4 +1,5 @@
 import { enrollFlow, enterCode, passkeyLogin, passwordLogin, readCode, sendEmailCode, totpNow } from '../../journey/index.js';
+import { HarnessError } from '../../errors.js';
 import type { HarnessImplementation } from '../channels.js';
 import { registrationInfoRows } from '../registrationInfoLabels.js';
 import type { AccountView } from '../types.js';
@@ -41,7 +42,7 @@ export function userHandlers(ctx: HandlerContext): Pick<HarnessImplementation, U
       const { passkeys } = await rp.admin.listPasskeys({ admin, accountId: account.accountId });
       const summary = toUserSummary(account);
       const registrationInfo = registrationInfoRows({ passkeyActive: passkeys.some((p) => p.revokedAt === null), otpActive: summary.otpEnrolled });
-      return { ...summary, registrationInfo, passkeys: passkeys.map((p) => toPasskeyView(username, p)) };
+      return { ...summary, registrationInfo, passkeys: passkeys.map((p) => toPasskeyView(username, p, ctx)) };
     },
     async 'users.account'({ username, auditLimit }) {
       const account = await findAccount(ctx, username);
@@ -69,7 +70,7 @@ export function userHandlers(ctx: HandlerContext): Pick<HarnessImplementation, U
         sessions: sessions.map((x) => ({ sessionId: x.sessionId, createdAt: iso(x.createdAt), lastSeenAt: iso(x.lastSeenAt), stepUpAt: isoOrNull(x.stepUpAt), stepUpMethod: x.stepUpMethod })),
         passkeys: passkeys.map((p) => {
           const revoked = p.revokedAt === null ? undefined : rp.admin.inspectPasskey({ admin, passkeyId: p.passkeyId });
-          return { ...toPasskeyView(username, p), revokeReason: revoked?.revokeReason ?? null, revokeTicket: revoked?.revokeTicket ?? null, revokedBy: p.revokedAt === null ? null : revokedBy(p.credentialId) };
+          return { ...toPasskeyView(username, p, ctx), revokeReason: revoked?.revokeReason ?? null, revokeTicket: revoked?.revokeTicket ?? null, revokedBy: p.revokedAt === null ? null : revokedBy(p.credentialId) };
         }),
         audit: history.slice(0, auditLimit).map((e) => toAuditEntry(ctx, e, logins)),
       };
@@ -95,15 +96,19 @@ export function userHandlers(ctx: HandlerContext): Pick<HarnessImplementation, U
       await rp.confirmOtp({ sessionId, code: totpNow(world, user) });
       return { username, secret, uri };
     },
-    async enroll({ username, password, phone, stepUp, email, decision, passkeyName, attestation }) {
+    async enroll({ username, password, phone, stepUp, email, decision, passkeyName, attestation, faults }) {
+      if (faults?.counterRegression || faults?.replayChallenge) throw new HarnessError('INVALID_INPUT', 'counterRegression and replayChallenge are login faults');
       await seatUser(ctx, username, password);
-      seatPhone(ctx, phone);
+      seatPhone(ctx, phone).faults = { ...faults };
       const { steps, passkey } = await enrollFlow(world, { username, password, phone, stepUp, email, decision, passkeyName, attestation });
-      return { username, phone, stepUp, steps, passkey: toPasskeyView(username, passkey) };
+      return { username, phone, stepUp, steps, passkey: toPasskeyView(username, passkey, ctx) };
     },
-    async login({ username, phone, mode, decision }) {
-      seatPhone(ctx, phone);
-      const { result, steps } = await passkeyLogin(world, { username, phone, mode, decision });
+    async login({ username, phone, mode, decision, faults }) {
+      const seated = seatPhone(ctx, phone);
+      // A replay needs an earlier response: without one in this harness, log in once cleanly first.
+      if (faults?.replayChallenge && !world.lastLogin) await passkeyLogin(world, { username, phone, mode, decision });
+      seated.faults = { ...faults };
+      const { result, steps } = await passkeyLogin(world, { username, phone, mode, decision, replay: faults?.replayChallenge === true });
       const used = await rp.admin.inspectPasskey({ admin, passkeyId: result.passkeyId });
       // core/rp's login result does not say whether UV was performed; this channel has always answered true.
       return { username: result.loginId, mode, credentialId: used.credentialId, userVerified: true, signCount: result.counter, steps };
