@@ -27,9 +27,22 @@ export interface CeremonyRecord {
   error?: { code: string; message: string };
 }
 
+/** One WebAuthn Signal API call from the page, as the phone received it. */
+export interface SignalRecord {
+  signal: 'unknownCredential' | 'allAcceptedCredentials' | 'currentUserDetails';
+  phone: string;
+  origin: string;
+  rpId: string;
+  removed: string[];
+  updated: string[];
+  error?: { code: string; message: string };
+}
+
 export interface ShimOptions {
   phone: string;
-  api: Pick<HarnessApi, 'phones.createCredential' | 'phones.getAssertion'>;
+  api: Pick<HarnessApi, 'phones.createCredential' | 'phones.getAssertion'> & Partial<Pick<HarnessApi, 'phones.signal'>>;
+  /** Sees every Signal API call the page made (for the timeline and the credential list). */
+  onSignal?: (record: SignalRecord) => void;
   /** Shows the device prompt and resolves with QA's answer. */
   decide: (request: PromptRequest) => Promise<LocalAuthDecision>;
   /** Sees every ceremony (for the inspector). */
@@ -203,5 +216,60 @@ export function installCredentialsShim(page: PageWindow, options: ShimOptions): 
     const platform = options.platform ?? true;
     Object.defineProperty(pkc, 'isUserVerifyingPlatformAuthenticatorAvailable', { configurable: true, value: () => page.Promise.resolve(platform) });
     Object.defineProperty(pkc, 'isConditionalMediationAvailable', { configurable: true, value: () => page.Promise.resolve(false) });
+    const signalChannel = options.api['phones.signal'];
+    if (signalChannel) installSignals(page, pkc, options, signalChannel);
   }
+}
+
+/**
+ * The WebAuthn Signal API on the phone (as Chrome ships it: static methods of
+ * PublicKeyCredential, resolving to undefined). The phone honours the signal through
+ * `phones.signal`; like a browser, the page learns nothing about what the provider did.
+ */
+function installSignals(page: PageWindow, pkc: Record<string, unknown>, options: ShimOptions, channel: NonNullable<ShimOptions['api']['phones.signal']>): void {
+  const origin = page.location.origin;
+  const send = async (input: Parameters<typeof channel>[0]) => {
+    const record: SignalRecord = { signal: input.signal, phone: options.phone, origin, rpId: input.rpId, removed: [], updated: [] };
+    try {
+      const result = await channel(input);
+      record.removed = result.removed;
+      record.updated = result.updated;
+      options.onSignal?.(record);
+    } catch (error) {
+      record.error = describeError(error);
+      options.onSignal?.(record);
+      throw toPageError(page, error);
+    }
+  };
+  const str = (v: unknown, what: string) => {
+    if (typeof v !== 'string' || !v) throw new page.DOMException(`${what} is required`, 'TypeError');
+    return v;
+  };
+  const define = (name: string, fn: (o: Record<string, unknown>) => Promise<void>) =>
+    Object.defineProperty(pkc, name, {
+      configurable: true,
+      writable: true,
+      value: (o: unknown) => {
+        const opts = (o ?? {}) as Record<string, unknown>;
+        return new page.Promise<void>((resolve: (v: void) => void, reject: (e: unknown) => void) => {
+          Promise.resolve()
+            .then(() => fn(opts))
+            .then(() => resolve(undefined), reject);
+        });
+      },
+    });
+  define('signalUnknownCredential', (o) => send({ signal: 'unknownCredential', phone: options.phone, origin, rpId: str(o.rpId, 'rpId'), credentialId: str(o.credentialId, 'credentialId') }));
+  define('signalAllAcceptedCredentials', (o) =>
+    send({
+      signal: 'allAcceptedCredentials',
+      phone: options.phone,
+      origin,
+      rpId: str(o.rpId, 'rpId'),
+      userId: str(o.userId, 'userId'),
+      allAcceptedCredentialIds: Array.isArray(o.allAcceptedCredentialIds) ? o.allAcceptedCredentialIds.map((id) => String(id)) : [],
+    }),
+  );
+  define('signalCurrentUserDetails', (o) =>
+    send({ signal: 'currentUserDetails', phone: options.phone, origin, rpId: str(o.rpId, 'rpId'), userId: str(o.userId, 'userId'), name: String(o.name ?? ''), displayName: String(o.displayName ?? '') }),
+  );
 }

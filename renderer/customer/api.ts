@@ -81,6 +81,7 @@ export const api = {
   registrationOptions: () => call<{ ceremonyId: string; options: Record<string, unknown> }>('POST', '/api/passkeys/registration/options', {}),
   registrationVerify: (ceremonyId: string, response: unknown) =>
     call<{ passkey: { name: string } }>('POST', '/api/passkeys/registration/verify', { ceremonyId, response }),
+  signalData: () => call<{ rpId: string; userId: string; name: string; displayName: string; acceptedCredentialIds: string[] }>('GET', '/api/passkeys/signals'),
   loginOptions: (loginId?: string) => call<{ ceremonyId: string; options: Record<string, unknown> }>('POST', '/api/passkeys/login/options', loginId ? { loginId } : {}),
   loginVerify: (ceremonyId: string, response: unknown) => call<SessionInfo>('POST', '/api/passkeys/login/verify', { ceremonyId, response }),
 };

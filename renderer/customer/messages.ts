@@ -91,6 +91,7 @@ export const ja = {
   },
   errors: {
     NOT_ALLOWED: '認証がキャンセルされたか、時間切れになりました。もう一度お試しください。',
+    PROMPT_TIMEOUT: 'パスキーに応答する端末が見つからないまま時間切れになりました。この画面をコンソールの仮想スマートフォン (またはデスクトップアプリ) で開いてから、「戻る」でやり直してください。',
     INVALID_STATE: 'この端末には既にこの口座のパスキーが登録されています。',
     SECURITY_ERROR: 'このページではパスキーを利用できません (オリジンが一致しません)。',
     NOT_SUPPORTED: 'お使いの端末またはブラウザはパスキーに対応していません。',
@@ -193,6 +194,7 @@ export const en: Messages = {
   },
   errors: {
     NOT_ALLOWED: 'The request was cancelled or timed out. Please try again.',
+    PROMPT_TIMEOUT: 'No device answered the passkey request before it timed out. Open this page on a console phone (or in the desktop app), then press Back and try again.',
     INVALID_STATE: 'This device already holds a passkey for this account.',
     SECURITY_ERROR: 'Passkeys cannot be used on this page (origin mismatch).',
     NOT_SUPPORTED: 'This device or browser does not support passkeys.',
