@@ -91,14 +91,17 @@ export async function createHarness(options: CreateHarnessOptions = {}): Promise
   // Phones open first so a wrong passphrase fails before the database is touched.
   const phones = options.phones ?? openPhoneRegistry({ dbPath, vaultPath: options.vaultPath, passphrase: options.passphrase, clock });
   const vaultPath = phoneVaultPath({ dbPath, vaultPath: options.vaultPath });
-  const trust =
-    options.trust ??
-    (vaultPath === ':memory:'
-      ? await openScenarioTrust({ clock, random })
-      : await openHarnessTrust({ dir: dirname(vaultPath), passphrase: resolveVaultSecret({ vaultPath, passphrase: options.passphrase }).passphrase, clock }).catch((error: unknown) => {
-          phones.close();
-          throw error;
-        }));
+  const trust = options.trust ?? (vaultPath === ':memory:' ? await openScenarioTrust({ clock, random }) : await openInstallationTrust());
+  /** trust.json beside the vault, sealed with the vault's secret (a random key file needs no key stretching). */
+  async function openInstallationTrust() {
+    try {
+      const secret = resolveVaultSecret({ vaultPath, passphrase: options.passphrase });
+      return await openHarnessTrust({ dir: dirname(vaultPath), passphrase: secret.passphrase, clock, ...(secret.keySource === 'key-file' ? { scryptCost: 2 ** 10 } : {}) });
+    } catch (error) {
+      phones.close();
+      throw error;
+    }
+  }
   const store = openStore({ path: dbPath });
   const world = await createWorld({ seed: seed ?? 'harness', rpId, origin, store, clock, random, admin: HARNESS_OPERATOR, mailer: options.mailer, trust, attestation: options.attestation, ...(options.phoneFrameOrigin ? { extraOrigins: [options.phoneFrameOrigin] } : {}) });
   const { rp } = world;
