@@ -130,4 +130,37 @@ describe('console credentials shim', () => {
     const status = Object.fromEntries(inspection.steps.map((s) => [s.id, s.status]));
     expect(status).toMatchObject({ origin: 'fail', rpIdHash: 'fail', challenge: 'skip', type: 'pass' });
   });
+
+  it('gives the page the Signal API: each signal reaches phones.signal with the page origin, and the page gets undefined', async () => {
+    const page = fakePage();
+    const calls: unknown[] = [];
+    const seen: unknown[] = [];
+    installCredentialsShim(page, {
+      phone: 'iphone',
+      decide: async () => 'approve',
+      onSignal: (record) => seen.push(record),
+      api: {
+        'phones.createCredential': async () => ({}),
+        'phones.getAssertion': async () => ({}),
+        'phones.signal': async (input) => {
+          calls.push(input);
+          if (input.rpId === 'example.com') throw new HarnessError('SECURITY_ERROR', 'not this origin');
+          return { phone: 'iphone', signal: input.signal, removed: input.signal === 'unknownCredential' ? [input.credentialId] : [], updated: [] };
+        },
+      },
+    });
+    const pkc = page.PublicKeyCredential as unknown as Record<string, (o: unknown) => Promise<unknown>>;
+    await expect(pkc.signalUnknownCredential!({ rpId: 'localhost', credentialId: 'AQID' })).resolves.toBeUndefined();
+    await pkc.signalAllAcceptedCredentials!({ rpId: 'localhost', userId: 'dXNlcg', allAcceptedCredentialIds: ['AQID'] });
+    await pkc.signalCurrentUserDetails!({ rpId: 'localhost', userId: 'dXNlcg', name: 'hanako', displayName: '山田 花子' });
+    expect(calls).toEqual([
+      { signal: 'unknownCredential', phone: 'iphone', origin, rpId: 'localhost', credentialId: 'AQID' },
+      { signal: 'allAcceptedCredentials', phone: 'iphone', origin, rpId: 'localhost', userId: 'dXNlcg', allAcceptedCredentialIds: ['AQID'] },
+      { signal: 'currentUserDetails', phone: 'iphone', origin, rpId: 'localhost', userId: 'dXNlcg', name: 'hanako', displayName: '山田 花子' },
+    ]);
+    expect(seen[0]).toMatchObject({ signal: 'unknownCredential', removed: ['AQID'] });
+    // A refused signal rejects in the page as a browser would (SecurityError), and is still seen.
+    await expect(pkc.signalUnknownCredential!({ rpId: 'example.com', credentialId: 'AQID' })).rejects.toMatchObject({ name: 'SecurityError' });
+    expect(seen).toHaveLength(4);
+  });
 });

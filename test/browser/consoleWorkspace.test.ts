@@ -124,10 +124,13 @@ describe('phone workspace at 1280×800', () => {
     expect(await prompt.count()).toBe(0);
     // 戻る is usable again, and a second 登録 gets a new prompt: Enter approves.
     expect(await phone.getByTestId('confirm-back').isEnabled()).toBe(true);
+    await setLocale('en');
     await phone.getByTestId('confirm-register').click();
     await prompt.waitFor();
+    await shot('1b-prompt-en');
     await page.keyboard.press('Enter');
     await phone.getByTestId('screen-done').waitFor();
+    await setLocale('ja');
     // Live: the header count and the DevTools-style list follow the ceremony without a reload.
     await expect.poll(() => phoneCard('iphone-hanako').getByTestId('phone-count').getAttribute('data-count')).toBe('1');
     await expect.poll(() => phoneCard('iphone-hanako').getByTestId('phone-credential').count()).toBe(1);
@@ -250,6 +253,8 @@ describe('Signal API round trip (shim mode)', () => {
     const [audited] = (await harness['admin.auditSearch']({ action: 'phone.signal' })).entries;
     expect(audited).toMatchObject({ actor: 'phone:iphone-hanako', targetLogin: 'hanako', details: { removedCredentialIds: [revokedId] } });
     await shot('6-signal-ja');
+    await phoneCard('iphone-hanako').getByTestId('phone-credential-list').scrollIntoViewIfNeeded();
+    await shot('6b-signal-credentials-ja');
     // The phone no longer offers the dead credential: a passkey login on it finds nothing to sign with.
     await phone.getByTestId('logout').click();
     await phone.getByTestId('goto-passkey-login').click();

@@ -6,7 +6,7 @@ export const ja: Messages = {
   phones: {
     title: '仮想スマートフォン', userHandle: 'ユーザーハンドル', algorithm: 'アルゴリズム', status: '状態', actions: '操作', removedBySignal: 'RP のシグナルで削除', active: '有効', inspect: '検査で開く', remove: '削除', noCeremonyYet: 'このセッションではまだこの認証情報のセレモニーがありません', confirmRemove: '認証情報 {id}（{rp}）をこの端末から削除しますか？端末はこの認証情報を提示しなくなります。', removedOne: '認証情報 {id} を削除しました', refreshCredentials: '認証情報を更新', exportPhone: '端末をエクスポート', signedIn: 'ログイン中: {user}', add: '端末を追加', name: '名前', profile: 'プロファイル', none: '端末がありません。追加するとお客様画面が開きます。',
     rename: '名前変更', newName: '新しい名前', export: 'エクスポート', delete: '削除', confirmDelete: '端末「{name}」とそのパスキーを削除しますか？',
-    credentials: '認証情報', noCredentials: 'この端末に認証情報はありません。', reload: '再読み込み', count: '{n} 件 | {n} 件',
+    credentials: '認証情報', noCredentials: 'この端末に認証情報はありません。', reload: '再読み込み', count: '認証情報 {n} 件 | 認証情報 {n} 件',
     rpId: 'RP ID', user: 'ユーザー', signCount: 'カウンタ', discoverable: 'ディスカバラブル', created: '作成日時', import: 'インポート',
     openUrl: 'URL を開く…', openUrlGo: '開く', closeUrl: 'ウィンドウを閉じる', urlOpened: '専用ウィンドウで表示中: {url}', urlClosed: 'ウィンドウを閉じました。保管庫に同期: 新規 {added} 件、更新 {updated} 件', urlDesktopOnly: '他のサイトを開くにはデスクトップアプリ、または `pkh browse <url> --phone {name}` を使ってください。',
   },
@@ -30,10 +30,10 @@ export const ja: Messages = {
     kind: { options: 'オプション', prompt: 'プロンプト', response: 'レスポンス', verdict: 'サーバ', signal: 'RP シグナル', mail: 'メール', page: '端末' },
     accepted: '受理', refused: '拒否', mailSent: '{to} に認証コードを送信', waiting: '応答待ち…', credential: '認証情報',
     decision: { approve: '承認', deny: '拒否', timeout: 'タイムアウト', 'uv-unavailable': '生体認証不可' },
-    signal: '{signal}: 削除 {removed} 件・更新 {updated} 件',
+    signal: '{signal}: 削除 {removed} 件・更新 {updated} 件', noChange: '{signal}: 変更なし', hint: '項目をクリックするとセレモニー検査で開きます。',
   },
-  mail: { copy: 'コードをコピー', copied: 'コピーしました', masked: '閲覧者にはコードを表示しません', body: '本文' },
-  passkey: { status: '状態', statusRevoked: '失効済み', revokeReason: '失効理由', revokedBy: '失効した担当者', none: 'パスキーはありません。', name: '名前', aaguid: 'AAGUID', transports: 'トランスポート', backup: 'バックアップ (BE/BS)', counter: 'カウンタ', created: '登録日時', lastUsed: '最終利用', revoked: '失効', active: '有効', credentialId: 'クレデンシャルID' },
+  mail: { copy: 'コードをコピー', copied: 'コピーしました', masked: '閲覧者にはコードを表示しません', hiddenCode: '認証コード（非表示）', body: '本文' },
+  passkey: { status: '状態', statusRevoked: '失効済み', revokeReason: '失効理由', revokedBy: '失効した担当者', none: 'パスキーはありません。', name: '名前', aaguid: 'AAGUID', transports: 'トランスポート', backup: 'バックアップ (BE/BS)', counter: 'カウンタ', created: '登録日時', lastUsed: '最終利用', revoked: '失効日時', active: '有効', credentialId: 'クレデンシャルID' },
   inspector: {
     title: 'セレモニー検査', options: 'ページが渡したオプション', response: 'レスポンス JSON（RegistrationResponseJSON / AuthenticationResponseJSON）', expectedChallenge: '期待するチャレンジ（base64url・任意）',
     expectedOrigin: '期待するオリジン', rpId: 'RP ID', inspect: 'デコードして検証', useLast: '直近のセレモニー', clientData: 'clientDataJSON', authData: '認証器データ',
