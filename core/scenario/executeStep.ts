@@ -1,4 +1,4 @@
-import { parseProfile } from '../authenticator/index.js';
+import { builtInProfiles, parseProfile } from '../authenticator/index.js';
 import { HarnessError } from '../errors.js';
 import { ManualClock } from '../clock.js';
 import {
@@ -125,6 +125,15 @@ export async function executeStep(world: World, step: ScenarioStep): Promise<voi
       world.clock.advance(((step.seconds ?? 0) + (step.minutes ?? 0) * 60) * 1000);
       return;
     }
+    case 'setMdsStatus': {
+      const profile = builtInProfiles[step.profile];
+      if (!profile) throw new HarnessError('PROFILE_UNKNOWN', `no built-in profile ${step.profile}`, { details: { known: Object.keys(builtInProfiles) } });
+      world.trust.mds.setStatus({ aaguid: profile.aaguid, status: step.status, ...(step.effective ? { effective: step.effective } : {}) });
+      return;
+    }
+    case 'serveMetadata':
+      world.trust.mds.serve(step.blob === 'good' ? null : step.blob);
+      return;
     case 'check':
       return;
   }

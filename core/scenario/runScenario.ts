@@ -37,7 +37,7 @@ export async function runScenario({ scenario, file, iteration = 1, seed, rpId, n
     onStep?.(step);
   };
   let failure: ScenarioResult['failure'];
-  const world = await createWorld({ seed: scenarioSeed, rpId, scryptCost: SCENARIO_SCRYPT_COST });
+  const world = await createWorld({ seed: scenarioSeed, rpId, scryptCost: SCENARIO_SCRYPT_COST, ...(scenario.attestation ? { attestation: scenario.attestation } : {}) });
   try {
     for (const [index, step] of scenario.steps.entries()) {
       const name = step.name ?? `${index + 1}: ${step.do}`;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { deviceProfileSchema, LOCAL_AUTH_DECISIONS } from '../authenticator/index.js';
+import { AUTHENTICATOR_STATUSES, BROKEN_BLOBS } from '../mds/types.js';
 import { FAULT_NAMES, type FaultName } from '../journey/index.js';
 
 /**
@@ -152,6 +153,14 @@ export const stepSchema = z.discriminatedUnion('do', [
     minutes: z.number().min(0).optional(),
   }),
   step('check', 'Only evaluate `expect` (no action)', {}),
+  step('setMdsStatus', "Append a status report to the scenario's local MDS for a model (docs/ATTESTATION.md)", {
+    profile: z.string().min(1).describe('A built-in profile id (its AAGUID), e.g. yubikey-5'),
+    status: z.enum(AUTHENTICATOR_STATUSES),
+    effective: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional().describe('YYYY-MM-DD (default: the scenario clock\'s day)'),
+  }),
+  step('serveMetadata', 'Which metadata BLOB the local MDS serves the RP from now on', {
+    blob: z.enum(['good', ...BROKEN_BLOBS]).describe('good, or a BLOB broken on purpose'),
+  }),
 ]);
 
 export const scenarioSchema = z
@@ -160,6 +169,16 @@ export const scenarioSchema = z
     description: z.string().optional(),
     tags: z.array(z.string()).optional(),
     seed: z.string().optional().describe('Overrides the run seed for this scenario'),
+    attestation: z
+      .object({
+        attestation: z.enum(['none', 'indirect', 'direct', 'enterprise']).optional().describe('Conveyance the RP asks for by default'),
+        attestationPolicy: z.enum(['any', 'trusted-roots', 'metadata']).optional(),
+        unattested: z.enum(['accept', 'refuse']).optional().describe('none / self attestation under trusted-roots and metadata'),
+        revokedModelAtLogin: z.enum(['record', 'warn', 'refuse']).optional().describe('Login with a model revoked after registration (metadata policy)'),
+      })
+      .strict()
+      .optional()
+      .describe("The RP's attestation policy in this scenario (docs/ATTESTATION.md)"),
     steps: z.array(stepSchema).min(1),
   })
   .strict();

@@ -123,7 +123,11 @@ export async function finishRegistration(
           be: authData.flags.be,
           bs: authData.flags.bs,
           uv: authData.flags.uv,
-          attestation: { type: trust.type, policy: trust.policy, trustPath: trust.trustPath, status: trust.metadata?.status ?? null },
+          // Flat, so a scenario's audit expectation can match them.
+          attestationType: trust.type,
+          attestationPolicy: trust.policy,
+          trustPath: trust.trustPath,
+          authenticatorStatus: trust.metadata?.status ?? null,
         },
       });
       return ctx.store.passkeys.byId(passkeyId)!;
