@@ -13,6 +13,14 @@ type Handler = (ctx: import('./context.js').CommandContext, ...args: any[]) => P
 interface RunState {
   exitCode: number;
   debug: boolean;
+  /** `--json` anywhere: errors go to stderr as `{"code","message"}` too, so scripts never parse prose. */
+  json: boolean;
+}
+
+/** Prints an error the one way the run asked for: `CODE: message`, or one JSON line with `--json`. */
+function writeError(state: RunState, stderr: { write(text: string): unknown }, code: string, text: string, details?: unknown): void {
+  if (state.json) stderr.write(`${JSON.stringify({ code, message: text, ...(details === undefined ? {} : { details }) })}\n`);
+  else stderr.write(`${code}: ${text}\n`);
 }
 
 export interface MainIo {
@@ -57,12 +65,12 @@ export function buildProgram(state: RunState, io: Required<MainIo>): Command {
     .option('--config <file>', 'project config file (default ./passkey-harness.config.json)')
     .addOption(new Option('--attestation-policy <policy>', 'embedded RP: any | trusted-roots | metadata (env PASSKEY_HARNESS_ATTESTATION_POLICY; docs/ATTESTATION.md)').choices(['any', 'trusted-roots', 'metadata']))
     .option('--debug', 'print stack traces')
-    .showHelpAfterError('(run with --help for usage)')
+    .showHelpAfterError(state.json ? false : '(run with --help for usage)')
     .exitOverride()
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),
-      outputError: (text, write) => write(`USAGE: ${text.replace(/^error: /, '')}`),
+      outputError: (text) => writeError(state, io.stderr, 'USAGE', text.replace(/^error: /, '').trimEnd()),
     })
     .addHelpText(
       'after',
@@ -325,13 +333,15 @@ export function buildProgram(state: RunState, io: Required<MainIo>): Command {
     .option('--concurrency <n>', 'run n scenarios in parallel', '1')
     .option('--repeat <n>', 'run each scenario n times (soak)', '1')
     .option('--verbose', 'human reporter: list every step')
+    .option('--junit-per-scenario', 'junit reporter: one testcase per scenario run (default: a testsuite per scenario, a testcase per step)')
     .addHelpText(
       'after',
-      tryLines([
+      `\nOne line per finished scenario as it settles (stdout for the human report, else stderr; a live bar on a terminal\nfor runs of 10 or more), then the summary once. Invalid files are listed with file:line:column and the valid\nones still run; the exit code is then 4.${tryLines([
         'pkh scenario run examples/scenarios',
+        'pkh scenario run examples/scenarios > out.txt',
         'pkh scenario run examples/scenarios --reporter junit --output report.xml',
         'pkh scenario run examples/scenarios/01-email-step-up-happy.yaml --seed abc --repeat 5 --concurrency 2',
-      ]),
+      ])}`,
     )
     .action(act(async () => (await import('./commands/scenario.js')).run));
   scenario
@@ -361,7 +371,7 @@ export function buildProgram(state: RunState, io: Required<MainIo>): Command {
 /** Runs the CLI and returns the exit code (bin.js sets process.exitCode). */
 export async function main(argv: string[], options: MainIo = {}): Promise<number> {
   const io = { stdout: options.stdout ?? process.stdout, stderr: options.stderr ?? process.stderr, env: options.env ?? process.env };
-  const state: RunState = { exitCode: EXIT.OK, debug: argv.includes('--debug') };
+  const state: RunState = { exitCode: EXIT.OK, debug: argv.includes('--debug'), json: argv.includes('--json') };
   const program = buildProgram(state, io);
   try {
     await program.parseAsync(argv);
@@ -374,7 +384,8 @@ export async function main(argv: string[], options: MainIo = {}): Promise<number
     }
     const code = errorCodeOf(error) ?? 'INTERNAL';
     const text = error instanceof Error ? error.message : String(error);
-    io.stderr.write(`${code}: ${code === 'INTERNAL' && !(error instanceof CliError) && !state.debug ? `${text} (run with --debug for details)` : text}\n`);
+    const details = (error as { details?: unknown } | undefined)?.details;
+    writeError(state, io.stderr, code, code === 'INTERNAL' && !(error instanceof CliError) && !state.debug ? `${text} (run with --debug for details)` : text, details);
     if (state.debug && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
     return exitCodeFor(code);
   }

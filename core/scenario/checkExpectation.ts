@@ -3,9 +3,12 @@ import { userPasskeys } from './executeStep.js';
 import type { StepExpectation } from './schema.js';
 import { phoneOf, sessionOf, userOf, type World } from '../journey/index.js';
 
-function fail(message: string): never {
-  throw new HarnessError('EXPECTATION_FAILED', message);
+/** `expected`/`actual` (when given) travel in details so reporters (JUnit <failure>) can show them apart. */
+function fail(message: string, compared?: { expected: unknown; actual: unknown }): never {
+  throw new HarnessError('EXPECTATION_FAILED', message, compared ? { details: { expected: compared.expected, actual: compared.actual } } : undefined);
 }
+
+const outcomeOf = (error: ErrorData | undefined) => (error ? `error ${error.code}: ${error.message}` : 'success');
 
 /**
  * Compares a step's outcome and the world's state with `expect`. Without `expect`, a step
@@ -13,16 +16,17 @@ function fail(message: string): never {
  */
 export async function checkExpectation(world: World, expectation: StepExpectation | undefined, error: ErrorData | undefined): Promise<void> {
   const wantOutcome = expectation?.outcome ?? (expectation?.error ? 'error' : 'ok');
-  if (wantOutcome === 'ok' && error) fail(`expected success, got ${error.code}: ${error.message}`);
-  if (wantOutcome === 'error' && !error) fail(`expected ${expectation?.error ?? 'an error'}, but the step succeeded`);
-  if (expectation?.error && error && error.code !== expectation.error) fail(`expected error ${expectation.error}, got ${error.code}: ${error.message}`);
+  const wanted = wantOutcome === 'ok' ? 'success' : `error ${expectation?.error ?? '(any code)'}`;
+  if (wantOutcome === 'ok' && error) fail(`expected success, got ${error.code}: ${error.message}`, { expected: wanted, actual: outcomeOf(error) });
+  if (wantOutcome === 'error' && !error) fail(`expected ${expectation?.error ?? 'an error'}, but the step succeeded`, { expected: wanted, actual: outcomeOf(error) });
+  if (expectation?.error && error && error.code !== expectation.error) fail(`expected error ${expectation.error}, got ${error.code}: ${error.message}`, { expected: wanted, actual: outcomeOf(error) });
   if (!expectation) return;
 
   if (expectation.passkeys) {
     const username = expectation.passkeys.user ?? world.currentUser;
     const passkeys = await userPasskeys(world, username!);
     const count = expectation.passkeys.active ? passkeys.filter((p) => p.revokedAt === null || p.revokedAt === undefined).length : passkeys.length;
-    if (count !== expectation.passkeys.count) fail(`expected ${expectation.passkeys.count} ${expectation.passkeys.active ? 'active ' : ''}passkey(s) for ${username}, found ${count}`);
+    if (count !== expectation.passkeys.count) fail(`expected ${expectation.passkeys.count} ${expectation.passkeys.active ? 'active ' : ''}passkey(s) for ${username}, found ${count}`, { expected: expectation.passkeys.count, actual: count });
   }
   if (expectation.registrationInfo) {
     const user = userOf(world, undefined);
@@ -31,7 +35,7 @@ export async function checkExpectation(world: World, expectation: StepExpectatio
     for (const [key, status] of Object.entries(expectation.registrationInfo)) {
       const row = rows.find((r) => r.key === key);
       if (!row) fail(`registration info has no row ${key} (rows: ${rows.map((r) => r.key).join(', ')})`);
-      if (row.status !== status) fail(`registration info ${key}: expected ${status}, got ${row.status}`);
+      if (row.status !== status) fail(`registration info ${key}: expected ${status}, got ${row.status}`, { expected: status, actual: row.status });
     }
   }
   if (expectation.audit) {
@@ -56,14 +60,14 @@ export async function checkExpectation(world: World, expectation: StepExpectatio
     const { to, count, subjectContains, textContains } = expectation.mailbox;
     const { messages } = await world.rp.listMail(to === undefined ? {} : { to });
     const list = messages as { id: number | string; subject: string; text: string }[];
-    if (count !== undefined && list.length !== count) fail(`expected ${count} message(s)${to ? ` to ${to}` : ''}, found ${list.length}`);
+    if (count !== undefined && list.length !== count) fail(`expected ${count} message(s)${to ? ` to ${to}` : ''}, found ${list.length}`, { expected: count, actual: list.length });
     const newest = [...list].sort((a, b) => Number(b.id) - Number(a.id))[0];
     if (subjectContains !== undefined && !newest?.subject.includes(subjectContains)) fail(`newest message subject does not contain "${subjectContains}"`);
     if (textContains !== undefined && !newest?.text.includes(textContains)) fail(`newest message text does not contain "${textContains}"`);
   }
   if (expectation.phoneCredentials) {
     const found = phoneOf(world, expectation.phoneCredentials.phone).credentials.list().length;
-    if (found !== expectation.phoneCredentials.count) fail(`expected ${expectation.phoneCredentials.count} credential(s) on ${expectation.phoneCredentials.phone}, found ${found}`);
+    if (found !== expectation.phoneCredentials.count) fail(`expected ${expectation.phoneCredentials.count} credential(s) on ${expectation.phoneCredentials.phone}, found ${found}`, { expected: expectation.phoneCredentials.count, actual: found });
   }
   if (expectation.auditChain === 'intact') {
     const result = await world.rp.admin.verifyAudit({ admin: world.admin });

@@ -1,8 +1,8 @@
 export * from './schema.js';
 export * from './report.js';
-export { parseScenario, type ScenarioIssue } from './parseScenario.js';
+export { parseScenario, formatIssue, formatIssuePath, stepActions, closest, type ScenarioIssue } from './parseScenario.js';
 export { scenarioJsonSchema } from './scenarioJsonSchema.js';
-export { validateScenarios, loadScenarios, type ScenarioSource, type ScenarioValidation, type LoadedScenario } from './validateScenarios.js';
+export { validateScenarios, partitionScenarios, loadScenarios, type ScenarioSource, type ScenarioValidation, type LoadedScenario } from './validateScenarios.js';
 export { runScenario, type RunScenarioOptions } from './runScenario.js';
 export { runScenarios, closeScenarioWorkers, type RunScenariosOptions } from './runScenarios.js';
 export * from './reporters/index.js';

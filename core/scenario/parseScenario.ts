@@ -1,32 +1,160 @@
-import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { isMap, isNode, LineCounter, parseDocument, type Document } from 'yaml';
+import type { z } from 'zod';
 import { HarnessError } from '../errors.js';
-import { scenarioSchema, type Scenario } from './schema.js';
+import { expectation, scenarioSchema, stepSchema, type Scenario } from './schema.js';
 
+/**
+ * One problem in a scenario file. `path` counts steps (and every other list) from 1, as the
+ * file's reader does: `step 3 › expect.audit[1].count`. `line`/`column` (1-based) point into the
+ * YAML source when the problem has a place there; `excerpt` is that source line with a caret under it.
+ */
 export interface ScenarioIssue {
   path: string;
   message: string;
+  line?: number;
+  column?: number;
+  excerpt?: string;
+}
+
+type Segment = string | number;
+
+/** `['steps', 2, 'expect', 'audit', 0]` → `step 3 › expect.audit[1]`. */
+export function formatIssuePath(path: readonly Segment[]): string {
+  if (path.length === 0) return '(root)';
+  const [first, second, ...rest] = path;
+  const tail = (segments: readonly Segment[]) =>
+    segments.map((s, i) => (typeof s === 'number' ? `[${s + 1}]` : i === 0 ? s : `.${s}`)).join('');
+  if (first === 'steps' && typeof second === 'number') return rest.length ? `step ${second + 1} › ${tail(rest)}` : `step ${second + 1}`;
+  return tail(path);
+}
+
+/** Where an issue lives, as `file:line:column: path: message` (plus the excerpt lines, when known). */
+export function formatIssue(source: string, issue: ScenarioIssue): string {
+  const where = issue.line ? `${source}:${issue.line}:${issue.column ?? 1}` : source;
+  const head = `${where}: ${issue.path === '(yaml)' ? '' : `${issue.path}: `}${issue.message}`;
+  return issue.excerpt ? `${head}\n${issue.excerpt}` : head;
+}
+
+/** The offending source line with a caret under the column (tabs kept so the caret lines up). */
+function excerpt(text: string, line: number, column: number): string {
+  const source = text.split(/\r?\n/)[line - 1] ?? '';
+  const gutter = String(line);
+  const pad = source.slice(0, column - 1).replace(/[^\t]/g, ' ');
+  return `  ${gutter} | ${source}\n  ${' '.repeat(gutter.length)} | ${pad}^`;
+}
+
+/** Levenshtein distance, for "did you mean". */
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const current = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1]!.toLowerCase() === b[j - 1]!.toLowerCase() ? 0 : 1));
+      previous = current;
+    }
+  }
+  return row[b.length]!;
+}
+
+/** The closest candidate when it is plausibly a typo (distance ≤ a third of the word, at least 1), else undefined. */
+export function closest(word: string, candidates: readonly string[]): string | undefined {
+  let best: { candidate: string; d: number } | undefined;
+  for (const candidate of candidates) {
+    const d = distance(word, candidate);
+    if (!best || d < best.d) best = { candidate, d };
+  }
+  return best && best.d <= Math.max(1, Math.floor(Math.max(word.length, best.candidate.length) / 3)) ? best.candidate : undefined;
+}
+
+const suggest = (word: string, candidates: readonly string[]) => {
+  const match = closest(word, candidates);
+  return match ? ` — did you mean "${match}"?` : '';
+};
+
+/** Step actions (the `do:` values), read from the schema so a new step needs no change here. */
+export function stepActions(): string[] {
+  return stepSchema.options.map((option) => String(option.shape.do.value));
+}
+
+function keysOf(path: readonly Segment[], data: unknown): string[] {
+  // Only steps and the scenario itself have key lists worth suggesting from.
+  if (path.length === 0) return Object.keys(scenarioSchema.shape);
+  if (path.length === 2 && path[0] === 'steps' && typeof path[1] === 'number') {
+    const step = (data as { steps?: { do?: unknown }[] }).steps?.[path[1]];
+    const option = stepSchema.options.find((o) => o.shape.do.value === step?.do);
+    return option ? Object.keys(option.shape) : [];
+  }
+  if (path.length === 3 && path[2] === 'expect') return Object.keys(expectation.shape);
+  return [];
+}
+
+/** The YAML node for a path: the key node of an unknown key, the value node otherwise, the nearest existing parent for a missing one. */
+function locate(doc: Document, path: readonly Segment[], key?: string): { start: number } | undefined {
+  for (let depth = path.length; depth >= 0; depth--) {
+    const node = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth), true);
+    if (!isNode(node) || !node.range) continue;
+    if (key !== undefined && depth === path.length && isMap(node)) {
+      const pair = node.items.find((p) => isNode(p.key) && (p.key as { value?: unknown }).value === key);
+      if (pair && isNode(pair.key) && pair.key.range) return { start: pair.key.range[0] };
+    }
+    return { start: node.range[0] };
+  }
+  return undefined;
+}
+
+function describe(issue: z.core.$ZodIssue, data: unknown, doc: Document): { message: string; key?: string } {
+  const value = doc.getIn(issue.path as Segment[]);
+  if (issue.code === 'invalid_union' && (issue as { discriminator?: string }).discriminator === 'do') {
+    if (value === undefined) return { message: `missing "do" (the step's action: ${stepActions().join(', ')})` };
+    return { message: `unknown step "${String(value)}"${suggest(String(value), stepActions()) || ` (steps: ${stepActions().join(', ')})`}` };
+  }
+  if (issue.code === 'unrecognized_keys') {
+    const keys = (issue as { keys: string[] }).keys;
+    const known = keysOf(issue.path as Segment[], data);
+    return { message: keys.map((k) => `unknown key "${k}"${suggest(k, known)}`).join('; '), key: keys[0] };
+  }
+  if (issue.path.length === 0 && issue.code === 'invalid_type') {
+    return { message: value === undefined || value === null ? 'the file is empty (a scenario is a mapping with name and steps)' : 'a scenario is a mapping with name and steps' };
+  }
+  if (issue.code === 'invalid_type' && value === undefined) {
+    const last = issue.path[issue.path.length - 1];
+    return { message: typeof last === 'string' ? `missing "${last}" (${issue.expected})` : `missing value (${issue.expected})` };
+  }
+  return { message: issue.message };
 }
 
 /**
  * YAML text → validated Scenario. Failures are SCENARIO_INVALID with `details.issues`
- * (path + message each) so `scenario validate` can list every problem at once.
+ * (path, message, line, column, excerpt each) so `scenario validate` can list every problem at once.
  */
 export function parseScenario(text: string, source: string): Scenario {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  const at = (offset: number) => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { line, column: col, excerpt: excerpt(text, line, col) };
+  };
+  const invalid = (issues: ScenarioIssue[]) => new HarnessError('SCENARIO_INVALID', formatIssue(source, issues[0]!), { details: { issues } });
+  if (doc.errors.length > 0) {
+    throw invalid(doc.errors.map((e) => ({ path: '(yaml)', message: `YAML: ${e.message}`, ...at(e.pos[0]) })));
+  }
   let data: unknown;
   try {
-    data = parseYaml(text, { prettyErrors: true, maxAliasCount: 100 });
+    data = doc.toJS({ maxAliasCount: 100 });
   } catch (error) {
-    const message = error instanceof YAMLParseError ? error.message.split('\n')[0] ?? error.message : String(error);
-    throw new HarnessError('SCENARIO_INVALID', `${source}: YAML: ${message}`, { details: { issues: [{ path: '(yaml)', message }] } });
+    throw invalid([{ path: '(yaml)', message: `YAML: ${error instanceof Error ? error.message : String(error)}` }]);
   }
   const parsed = scenarioSchema.safeParse(data);
   if (!parsed.success) {
-    const issues: ScenarioIssue[] = parsed.error.issues.map((issue) => ({
-      path: issue.path.map(String).join('.') || '(root)',
-      message: issue.message,
-    }));
-    const first = issues[0]!;
-    throw new HarnessError('SCENARIO_INVALID', `${source}: ${first.path}: ${first.message}`, { details: { issues } });
+    throw invalid(
+      parsed.error.issues.map((issue) => {
+        const { message, key } = describe(issue, data, doc);
+        const node = locate(doc, issue.path as Segment[], key);
+        return { path: formatIssuePath(issue.path as Segment[]), message, ...(node ? at(node.start) : {}) };
+      }),
+    );
   }
   return parsed.data;
 }

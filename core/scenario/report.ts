@@ -2,6 +2,7 @@ import type { ErrorData } from '../errors.js';
 
 /** What a run produces; every reporter (human, json, junit, tap) renders this one shape. */
 export interface StepResult {
+  /** Position of the step in its file, counted from 1 (as in messages, reports and the default name). */
   index: number;
   /** `name:` from the file, else `<index>: <action>`; the failing step is reported by this. */
   name: string;
@@ -19,7 +20,14 @@ export interface ScenarioResult {
   status: 'passed' | 'failed';
   durationMs: number;
   steps: StepResult[];
+  /** `index` counts from 1, like StepResult's. */
   failure?: { step: string; index: number; code: string; message: string };
+}
+
+/** A source that failed validation: it did not run, and the run does not pass. */
+export interface InvalidScenarioFile {
+  file: string;
+  errors: { path: string; message: string; line?: number; column?: number; excerpt?: string }[];
 }
 
 export interface RunReport {
@@ -29,4 +37,6 @@ export interface RunReport {
   failed: number;
   durationMs: number;
   results: ScenarioResult[];
+  /** Files left out because they are invalid (the CLI runs the valid ones and lists these). */
+  invalid?: InvalidScenarioFile[];
 }

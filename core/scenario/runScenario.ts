@@ -39,8 +39,9 @@ export async function runScenario({ scenario, file, iteration = 1, seed, rpId, n
   let failure: ScenarioResult['failure'];
   const world = await createWorld({ seed: scenarioSeed, rpId, scryptCost: SCENARIO_SCRYPT_COST, ...(scenario.attestation ? { attestation: scenario.attestation } : {}) });
   try {
-    for (const [index, step] of scenario.steps.entries()) {
-      const name = step.name ?? `${index + 1}: ${step.do}`;
+    for (const [position, step] of scenario.steps.entries()) {
+      const index = position + 1; // steps count from 1 everywhere a person reads them
+      const name = step.name ?? `${index}: ${step.do}`;
       if (failure) {
         settle({ index, name, action: step.do, status: 'skipped', durationMs: 0 });
         continue;

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { cli, cliAsync, ensureBuilt, root, tempDir } from './support.js';
 
 beforeAll(() => ensureBuilt(), 180_000);
@@ -28,27 +29,32 @@ describe('passkey-harness CLI (built binary)', () => {
     }
   });
 
-  it('scenario run examples/scenarios --reporter junit --output writes passing JUnit XML', () => {
+  it('scenario run examples/scenarios --reporter junit --output writes passing JUnit XML, one testcase per step', () => {
     const dir = tempDir();
     const output = join(dir, 'report.xml');
     const run = cli(['scenario', 'run', 'examples/scenarios', '--reporter', 'junit', '--output', output, '--seed', 'ci'], { home: dir });
     expect(run.stderr).toContain('0 failed');
     expect(run.code).toBe(0);
     const xml = readFileSync(output, 'utf8');
-    const count = readdirSync(join(root, 'examples', 'scenarios')).filter((f) => f.endsWith('.yaml')).length;
-    expect(count).toBeGreaterThanOrEqual(20);
+    const files = readdirSync(join(root, 'examples', 'scenarios')).filter((f) => f.endsWith('.yaml'));
+    expect(files.length).toBeGreaterThanOrEqual(20);
+    const steps = files.reduce((sum, f) => sum + (parseYaml(readFileSync(join(root, 'examples', 'scenarios', f), 'utf8')) as { steps: unknown[] }).steps.length, 0);
     expect(xml).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites /);
-    expect(xml).toContain(`tests="${count}" failures="0"`);
-    expect(xml.match(/<testcase /g)).toHaveLength(count);
+    expect(xml).toContain(`tests="${steps}" failures="0"`);
+    expect(xml.match(/<testsuite /g)).toHaveLength(files.length);
+    expect(xml.match(/<testcase /g)).toHaveLength(steps);
+    expect(xml).toContain('<testcase classname="examples/scenarios/01-email-step-up-happy.yaml" name="1: createUser"');
   }, 180_000);
 
   it('a failing expectation exits 1 and names the failing step', () => {
     const home = tempDir();
     const run = cli(['scenario', 'run', 'test/cli/fixtures/failing-expectation.yaml'], { home });
     expect(run.code).toBe(1);
-    expect(run.stdout).toContain('failed at step "the step that must be named"');
-    expect(run.stderr).toContain('EXPECTATION_FAILED: Deliberately wrong expectation');
-    expect(run.stderr).toContain('"the step that must be named"');
+    expect(run.stdout).toContain('✘ Deliberately wrong expectation');
+    expect(run.stdout).toContain('FAIL 4: confirm "the step that must be named" — EXPECTATION_FAILED: expected error OTP_INVALID');
+    // Printed once: not in a step list, a closing block and stderr again.
+    expect(`${run.stdout}${run.stderr}`.split('expected error OTP_INVALID')).toHaveLength(2);
+    expect(run.stdout.match(/passed, \d+ failed/g)).toHaveLength(1);
     const tap = cli(['scenario', 'run', 'test/cli/fixtures/failing-expectation.yaml', '--reporter', 'tap'], { home });
     expect(tap.code).toBe(1);
     expect(tap.stdout).toContain('not ok 1 - Deliberately wrong expectation');
@@ -58,7 +64,7 @@ describe('passkey-harness CLI (built binary)', () => {
     const run = cli(['scenario', 'validate', 'test/cli/fixtures/invalid.yaml', 'examples/scenarios/01-email-step-up-happy.yaml'], { home: tempDir() });
     expect(run.code).toBe(4);
     expect(run.stdout).toContain('FAIL  test/cli/fixtures/invalid.yaml');
-    expect(run.stdout).toContain('steps.0.do');
+    expect(run.stdout).toContain('test/cli/fixtures/invalid.yaml:3:9: step 1 › do: unknown step "teleport"');
     expect(run.stdout).toContain('ok    examples/scenarios/01-email-step-up-happy.yaml');
     expect(run.stderr).toMatch(/^SCENARIO_INVALID: /m);
   });

@@ -1,9 +1,9 @@
-import type { RunReport } from '../report.js';
+import type { RunReport, ScenarioResult, StepResult } from '../report.js';
 
 export interface HumanFormatOptions {
   /** Decided by the caller: colour only on a TTY and never with NO_COLOR (see `shouldColor`). */
   color: boolean;
-  /** Print every step, not only those of failing scenarios. */
+  /** Print every step, not only the failing one. */
   verbose?: boolean;
 }
 
@@ -15,30 +15,70 @@ export function shouldColor(env: Record<string, string | undefined>, isTty: bool
 }
 
 /** Scenario names and error messages are untrusted text: never let them drive the terminal. */
-function visible(text: string): string {
+export function visible(text: string): string {
   // eslint-disable-next-line no-control-regex
   return text.replace(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
-export function formatHuman(report: RunReport, options: HumanFormatOptions): string {
-  const paint = (code: number) => (text: string) => (options.color ? `\u001b[${code}m${text}\u001b[0m` : text);
-  const green = paint(32);
-  const red = paint(31);
-  const dim = paint(2);
-  const lines: string[] = [];
-  for (const result of report.results) {
-    const label = visible(result.iteration > 1 ? `${result.name} #${result.iteration}` : result.name);
-    const mark = result.status === 'passed' ? green('✔') : red('✘');
-    lines.push(`${mark} ${label} ${dim(`(${visible(result.file)}, ${result.durationMs.toFixed(0)} ms)`)}`);
-    if (result.status === 'failed' || options.verbose) {
-      for (const step of result.steps) {
-        const sym = step.status === 'passed' ? green('ok  ') : step.status === 'failed' ? red('FAIL') : dim('skip');
-        lines.push(`    ${sym} ${visible(step.name)}${step.error && step.status === 'failed' ? ` — ${step.error.code}: ${visible(step.error.message)}` : ''}`);
-      }
-    }
-    if (result.failure) lines.push(red(`    failed at step "${visible(result.failure.step)}": ${result.failure.code}: ${visible(result.failure.message)}`));
+const painter = (color: boolean) => (code: number) => (text: string) => (color ? `\u001b[${code}m${text}\u001b[0m` : text);
+
+/** `3: enroll`, or `3: enroll "the name from the file"` when the file names the step. */
+export function stepLabel(step: Pick<StepResult, 'index' | 'name' | 'action'>): string {
+  const plain = `${step.index}: ${step.action}`;
+  return step.name === plain ? plain : `${plain} "${visible(step.name)}"`;
+}
+
+/**
+ * One finished scenario: a ✔/✘ line with its file and time; a failed one adds its failing step
+ * (the only place the failure is printed); `verbose` lists every step.
+ */
+export function formatScenarioResult(result: ScenarioResult, options: HumanFormatOptions): string {
+  const paint = painter(options.color);
+  const [green, red, dim] = [paint(32), paint(31), paint(2)];
+  const label = visible(result.iteration > 1 ? `${result.name} #${result.iteration}` : result.name);
+  const mark = result.status === 'passed' ? green('✔') : red('✘');
+  const lines = [`${mark} ${label} ${dim(`(${visible(result.file)}, ${result.durationMs.toFixed(0)} ms)`)}`];
+  const failedStep = result.steps.find((s) => s.status === 'failed');
+  for (const step of result.steps) {
+    if (!options.verbose && step !== failedStep) continue;
+    const sym = step.status === 'passed' ? green('ok  ') : step.status === 'failed' ? red('FAIL') : dim('skip');
+    const why = step.status === 'failed' && step.error ? ` — ${step.error.code}: ${visible(step.error.message)}` : '';
+    lines.push(`    ${sym} ${stepLabel(step)}${why}`);
   }
-  const summary = `${report.passed} passed, ${report.failed} failed (${report.total} scenarios, seed ${report.seed}, ${report.durationMs.toFixed(0)} ms)`;
-  lines.push('', report.failed ? red(summary) : green(summary), '');
+  // A failure reported without its steps (over --server progress) still names the step once.
+  if (result.failure && !failedStep) lines.push(red(`    FAIL step ${result.failure.index} "${visible(result.failure.step)}" — ${result.failure.code}: ${visible(result.failure.message)}`));
+  if (!options.verbose && failedStep) {
+    const skipped = result.steps.filter((s) => s.status === 'skipped').length;
+    if (skipped) lines.push(dim(`    (${skipped} later step${skipped === 1 ? '' : 's'} skipped)`));
+  }
+  return lines.join('\n');
+}
+
+/** Files that did not run because they are invalid, every problem with file:line:column. */
+export function formatInvalidFiles(report: Pick<RunReport, 'invalid'>): string {
+  const lines: string[] = [];
+  for (const { file, errors } of report.invalid ?? []) {
+    for (const e of errors) {
+      const where = e.line ? `${file}:${e.line}:${e.column ?? 1}` : file;
+      lines.push(`${visible(where)}: ${e.path === '(yaml)' ? '' : `${visible(e.path)}: `}${visible(e.message)}`);
+      if (e.excerpt) lines.push(...e.excerpt.split('\n').map(visible));
+    }
+  }
+  return lines.join('\n');
+}
+
+/** The one closing line: counts, invalid files, seed (to replay), time. */
+export function formatSummary(report: RunReport, options: Pick<HumanFormatOptions, 'color'>): string {
+  const paint = painter(options.color);
+  const invalid = report.invalid?.length ?? 0;
+  const text = `${report.passed} passed, ${report.failed} failed (${report.total} scenarios${invalid ? `, ${invalid} invalid file${invalid === 1 ? '' : 's'} not run` : ''}, seed ${report.seed}, ${report.durationMs.toFixed(0)} ms)`;
+  return report.failed || invalid ? paint(31)(text) : paint(32)(text);
+}
+
+export function formatHuman(report: RunReport, options: HumanFormatOptions): string {
+  const lines = report.results.map((result) => formatScenarioResult(result, options));
+  const invalid = formatInvalidFiles(report);
+  if (invalid) lines.push('', invalid);
+  lines.push('', formatSummary(report, options), '');
   return lines.join('\n');
 }

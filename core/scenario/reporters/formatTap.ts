@@ -1,8 +1,9 @@
 import type { RunReport } from '../report.js';
 
-/** TAP version 14: one test point per scenario run, YAML diagnostics on failure. */
+/** TAP version 14: one test point per scenario run (and per invalid file), YAML diagnostics on failure. */
 export function formatTap(report: RunReport): string {
-  const lines = ['TAP version 14', `1..${report.total}`];
+  const invalid = report.invalid ?? [];
+  const lines = ['TAP version 14', `1..${report.total + invalid.length}`];
   report.results.forEach((result, i) => {
     const name = (result.iteration > 1 ? `${result.name} #${result.iteration}` : result.name).replace(/#/g, '\\#').replace(/\n/g, ' ');
     if (result.failure) {
@@ -10,6 +11,7 @@ export function formatTap(report: RunReport): string {
       lines.push('  ---');
       lines.push(`  file: ${JSON.stringify(result.file)}`);
       lines.push(`  step: ${JSON.stringify(result.failure.step)}`);
+      lines.push(`  index: ${result.failure.index}`);
       lines.push(`  code: ${JSON.stringify(result.failure.code)}`);
       lines.push(`  message: ${JSON.stringify(result.failure.message)}`);
       lines.push('  ...');
@@ -17,6 +19,12 @@ export function formatTap(report: RunReport): string {
       lines.push(`ok ${i + 1} - ${name}`);
     }
   });
-  lines.push(`# pass ${report.passed}`, `# fail ${report.failed}`, '');
+  invalid.forEach(({ file, errors }, i) => {
+    lines.push(`not ok ${report.total + i + 1} - ${file.replace(/#/g, '\\#').replace(/\n/g, ' ')} (invalid, not run)`);
+    lines.push('  ---', `  file: ${JSON.stringify(file)}`, '  code: "SCENARIO_INVALID"', '  errors:');
+    for (const e of errors) lines.push(`    - ${JSON.stringify(`${e.line ? `${e.line}:${e.column ?? 1}: ` : ''}${e.path}: ${e.message}`)}`);
+    lines.push('  ...');
+  });
+  lines.push(`# pass ${report.passed}`, `# fail ${report.failed + invalid.length}`, '');
   return lines.join('\n');
 }

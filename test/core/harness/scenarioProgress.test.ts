@@ -41,21 +41,21 @@ describe('scenarios.start / scenarios.progress', () => {
 
     expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
     expect(events.map((e) => (e.type === 'step' ? `${e.scenario}/${e.step.index}:${e.step.status}` : `${e.scenario}:${e.status} ${e.done}/${e.total}`))).toEqual([
-      'passes/0:passed',
       'passes/1:passed',
       'passes/2:passed',
       'passes/3:passed',
+      'passes/4:passed',
       'passes:passed 1/2',
-      'fails/0:passed',
       'fails/1:passed',
-      'fails/2:failed',
-      'fails/3:skipped',
+      'fails/2:passed',
+      'fails/3:failed',
+      'fails/4:skipped',
       'fails:failed 2/2',
     ]);
     const failedStep = events.find((e) => e.type === 'step' && e.step.status === 'failed');
     expect(failedStep?.type === 'step' && failedStep.step.error?.code).toBeTruthy();
     const failedScenario = events.at(-1)!;
-    expect(failedScenario.type === 'scenario' && failedScenario.failure).toMatchObject({ index: 2, step: '3: enroll' });
+    expect(failedScenario.type === 'scenario' && failedScenario.failure).toMatchObject({ index: 3, step: '3: enroll' });
 
     expect(last.error).toBeUndefined();
     const run = await h['scenarios.run'](input);

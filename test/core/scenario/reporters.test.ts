@@ -11,7 +11,7 @@ const report: RunReport = {
   failed: 1,
   durationMs: 12,
   results: [
-    { name: 'happy', file: 'dir/01.yaml', iteration: 1, seed: 's1', status: 'passed', durationMs: 5, steps: [{ index: 0, name: '1: createUser', action: 'createUser', status: 'passed', durationMs: 1 }] },
+    { name: 'happy', file: 'dir/01.yaml', iteration: 1, seed: 's1', status: 'passed', durationMs: 5, steps: [{ index: 1, name: '1: createUser', action: 'createUser', status: 'passed', durationMs: 1 }] },
     {
       name: `bad ${nasty}`,
       file: 'dir/02 & more.yaml',
@@ -20,10 +20,17 @@ const report: RunReport = {
       status: 'failed',
       durationMs: 7,
       steps: [
-        { index: 0, name: 'send the code', action: 'sendEmailCode', status: 'failed', durationMs: 1, error: { code: 'EXPECTATION_FAILED', message: `expected OTP_INVALID, got ${nasty}` } },
-        { index: 1, name: '2: confirm', action: 'confirm', status: 'skipped', durationMs: 0 },
+        {
+          index: 1,
+          name: 'send the code',
+          action: 'sendEmailCode',
+          status: 'failed',
+          durationMs: 1,
+          error: { code: 'EXPECTATION_FAILED', message: `expected OTP_INVALID, got ${nasty}`, details: { expected: 'error OTP_INVALID', actual: `error ${nasty}` } },
+        },
+        { index: 2, name: '2: confirm', action: 'confirm', status: 'skipped', durationMs: 0 },
       ],
-      failure: { step: 'send the code', index: 0, code: 'EXPECTATION_FAILED', message: `expected OTP_INVALID, got ${nasty}` },
+      failure: { step: 'send the code', index: 1, code: 'EXPECTATION_FAILED', message: `expected OTP_INVALID, got ${nasty}` },
     },
   ],
 };
@@ -47,14 +54,38 @@ function assertWellFormedXml(xml: string) {
 }
 
 describe('reporters', () => {
-  it('junit: valid XML, escaped names and messages, failure names the step', () => {
+  it('junit (default): a testsuite per scenario run, a testcase per step with classname = file, expected/actual in <failure>', () => {
     const xml = formatJunit(report);
     assertWellFormedXml(xml);
+    expect(xml).toContain('<testsuites name="passkey-harness" tests="3" failures="1" errors="0" skipped="1"');
+    expect(xml.match(/<testsuite /g)).toHaveLength(2);
+    expect(xml.match(/<testcase /g)).toHaveLength(3);
+    expect(xml).toContain('<testsuite name="bad a&lt;b&gt;&amp;&quot;c&quot;&apos;d[31m #2" tests="2" failures="1" errors="0" skipped="1"');
+    expect(xml).toContain('<testcase classname="dir/01.yaml" name="1: createUser" time="0.001"');
+    expect(xml).toContain('<testcase classname="dir/02 &amp; more.yaml" name="1: sendEmailCode &quot;send the code&quot; #2"');
+    expect(xml).toContain('<failure message="EXPECTATION_FAILED: expected OTP_INVALID, got ');
+    expect(xml).toContain('type="EXPECTATION_FAILED">expected: error OTP_INVALID\nactual:   error a&lt;b&gt;');
+    expect(xml).toMatch(/name="2: confirm #2"[^>]*>\n\s*<skipped /);
+  });
+
+  it('junit per scenario (flag): a testsuite per file, a testcase per scenario run, failure names the step', () => {
+    const xml = formatJunit(report, { cases: 'scenario' });
+    assertWellFormedXml(xml);
     expect(xml).toContain('<testsuites name="passkey-harness" tests="2" failures="1"');
+    expect(xml.match(/<testcase /g)).toHaveLength(2);
     expect(xml).toContain('name="dir/02 &amp; more.yaml"');
-    expect(xml).toContain('name="bad a&lt;b&gt;&amp;&quot;c&quot;&apos;d[31m #2"');
-    expect(xml).toContain('message="send the code: EXPECTATION_FAILED: expected OTP_INVALID');
-    expect(xml).toContain('type="EXPECTATION_FAILED"');
+    expect(xml).toContain('message="step 1 &quot;send the code&quot;: EXPECTATION_FAILED: expected OTP_INVALID');
+  });
+
+  it('junit, tap, human: invalid files appear (they did not run)', () => {
+    const withInvalid: RunReport = { ...report, invalid: [{ file: 'dir/bad.yaml', errors: [{ path: 'step 1 › do', message: 'unknown step "enrol" — did you mean "enroll"?', line: 3, column: 9 }] }] };
+    const xml = formatJunit(withInvalid);
+    assertWellFormedXml(xml);
+    expect(xml).toContain('errors="1"');
+    expect(xml).toContain('dir/bad.yaml:3:9: step 1 › do: unknown step &quot;enrol&quot;');
+    expect(formatTap(withInvalid)).toContain('not ok 3 - dir/bad.yaml (invalid, not run)');
+    expect(formatHuman(withInvalid, { color: false })).toContain('dir/bad.yaml:3:9: step 1 › do: unknown step "enrol" — did you mean "enroll"?');
+    expect(formatHuman(withInvalid, { color: false })).toContain('1 invalid file not run');
   });
 
   it('escapeXml drops characters XML 1.0 cannot carry, including lone surrogates', () => {
@@ -73,9 +104,10 @@ describe('reporters', () => {
     expect(tap).toContain('  step: "send the code"');
   });
 
-  it('human: names the failing step; colour only when asked', () => {
+  it('human: names the failing step once; colour only when asked', () => {
     const plain = formatHuman(report, { color: false });
-    expect(plain).toContain('failed at step "send the code"');
+    expect(plain).toContain('FAIL 1: sendEmailCode "send the code" — EXPECTATION_FAILED: expected OTP_INVALID');
+    expect(plain.split('expected OTP_INVALID')).toHaveLength(2);
     expect(plain).toContain('1 passed, 1 failed');
     expect(plain.includes('\u001b')).toBe(false);
     expect(plain).toContain('\\x1b[31m');

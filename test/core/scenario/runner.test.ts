@@ -42,7 +42,7 @@ describe('scenario runner', () => {
   it('names the failing step and skips the rest', async () => {
     const report = await runScenarios({ scenarios: sources({ 'f.yaml': failing }), seed: 's' });
     const [result] = report.results;
-    expect(result).toMatchObject({ status: 'failed', failure: { step: 'wrong expectation here', index: 1, code: 'EXPECTATION_FAILED' } });
+    expect(result).toMatchObject({ status: 'failed', failure: { step: 'wrong expectation here', index: 2, code: 'EXPECTATION_FAILED' } });
     expect(result!.failure!.message).toContain('expected LOGIN_FAILED, but the step succeeded');
     expect(result!.steps.map((s) => s.status)).toEqual(['passed', 'failed', 'skipped']);
   });
@@ -55,7 +55,7 @@ describe('scenario runner', () => {
       onStep: (where, step) => log.push(`${where.file}#${where.iteration} ${step.index}:${step.status}`),
       onProgress: (done, total, result) => log.push(`done ${done}/${total} ${result.status}`),
     });
-    expect(log).toEqual(['f.yaml#1 0:passed', 'f.yaml#1 1:failed', 'f.yaml#1 2:skipped', 'done 1/1 failed']);
+    expect(log).toEqual(['f.yaml#1 1:passed', 'f.yaml#1 2:failed', 'f.yaml#1 3:skipped', 'done 1/1 failed']);
   });
 
   it('runs each scenario in its own database (same usernames do not collide) and keeps order under concurrency', async () => {

@@ -22,31 +22,59 @@ describe('scenario schema', () => {
     expect(s.steps[1]).toMatchObject({ do: 'enterCode', code: 'mailbox' });
   });
 
-  it('rejects an unknown action, naming the step path', () => {
+  it('rejects an unknown action, naming the step (counted from 1) with file:line:column', () => {
     try {
       parseScenario('name: x\nsteps:\n  - do: createUser\n    user: a\n  - do: teleport\n', 'bad.yaml');
       expect.unreachable();
     } catch (error) {
       expect(isHarnessError(error, 'SCENARIO_INVALID')).toBe(true);
-      expect((error as Error).message).toContain('bad.yaml: steps.1.do');
+      expect((error as Error).message).toContain('bad.yaml:5:9: step 2 › do: unknown step "teleport" (steps: createUser,');
     }
+  });
+
+  it('a typo in a step name says "did you mean" with the line and column of the value', () => {
+    const [result] = validateScenarios([{ name: 'typo.yaml', text: 'name: x\nsteps:\n  - do: createUser\n    user: a\n  - do: enrol\n    user: a\n    phone: p\n' }]);
+    expect(result!.errors).toEqual([
+      { path: 'step 2 › do', message: 'unknown step "enrol" — did you mean "enroll"?', line: 5, column: 9, excerpt: '  5 |   - do: enrol\n    |         ^' },
+    ]);
+  });
+
+  it('lists every problem of a file, each at its place, lists counted from 1', () => {
+    const text = ['name: x', 'steps:', '  - do: login', '    user: a', '    pasword: nope', '  - do: createUser', '  - do: check', '    expect:', '      audit:', '        - action: a', '          count: -1'].join('\n');
+    const [result] = validateScenarios([{ name: 'many.yaml', text }]);
+    expect(result!.errors.map((e) => [e.path, e.message, e.line, e.column])).toEqual([
+      ['step 1', 'unknown key "pasword" — did you mean "password"?', 5, 5],
+      ['step 2 › user', 'missing "user" (string)', 6, 5],
+      ['step 3 › expect.audit[1].count', expect.stringContaining('>=0'), 11, 18],
+    ]);
   });
 
   it('rejects unknown keys (typos would otherwise be silently ignored)', () => {
     const [result] = validateScenarios([{ name: 't.yaml', text: 'name: x\nsteps:\n  - do: login\n    user: a\n    pasword: nope\n' }]);
     expect(result!.ok).toBe(false);
-    expect(result!.errors[0]!.path).toBe('steps.0');
+    expect(result!.errors[0]!.path).toBe('step 1');
   });
 
   it('rejects a malformed error code in expect', () => {
     const [result] = validateScenarios([{ name: 't.yaml', text: 'name: x\nsteps:\n  - do: check\n    expect: { error: "not a code" }\n' }]);
     expect(result!.ok).toBe(false);
-    expect(result!.errors[0]!.path).toBe('steps.0.expect.error');
+    expect(result!.errors[0]!.path).toBe('step 1 › expect.error');
   });
 
-  it('reports YAML syntax errors as SCENARIO_INVALID', () => {
-    const [result] = validateScenarios([{ name: 'y.yaml', text: 'name: [unclosed\n' }]);
-    expect(result).toMatchObject({ ok: false, errors: [{ path: '(yaml)' }] });
+  it('reports YAML syntax errors as SCENARIO_INVALID with the offending line and a caret, never ending in a colon', () => {
+    const [result] = validateScenarios([{ name: 'y.yaml', text: 'name: x\nsteps:\n  - do: a: b\n' }]);
+    expect(result).toMatchObject({ ok: false, errors: [{ path: '(yaml)', line: 3, column: 9, excerpt: '  3 |   - do: a: b\n    |         ^' }] });
+    for (const text of ['name: [unclosed\n', 'name: x\nsteps:\n\t- do: check\n', 'a: *x\n', '']) {
+      const [r] = validateScenarios([{ name: 'y.yaml', text }]);
+      expect(r!.ok).toBe(false);
+      for (const e of r!.errors) expect(e.message, text).not.toMatch(/:\s*$/);
+    }
+    try {
+      parseScenario('name: x\nsteps:\n  - do: a: b\n', 'y.yaml');
+      expect.unreachable();
+    } catch (error) {
+      expect((error as Error).message).toBe('y.yaml:3:9: YAML: Nested mappings are not allowed in compact mappings\n  3 |   - do: a: b\n    |         ^');
+    }
   });
 
   it('JSON Schema is generated from the zod definitions and lists every action and fault', () => {
