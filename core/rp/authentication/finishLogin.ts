@@ -1,4 +1,3 @@
-import { verifyAuthenticationResponse } from '@simplewebauthn/server';
 import { HarnessError } from '../../errors.js';
 import { checkAuthenticatorStatus } from '../attestation/checkAuthenticatorStatus.js';
 import type { AccountRow, PasskeyRow } from '../../store/index.js';
@@ -7,6 +6,7 @@ import { checkAuthData, checkClientData, checkCredentialIds, consumeWithSuccess,
 import { audit, type RpContext } from '../context.js';
 import { b64, base64urlChars, requireObject } from '../input.js';
 import { hashToken, newToken } from '../session/sessionToken.js';
+import { forgetPublicKey, verifyAssertionSignature } from './verifyAssertionSignature.js';
 
 /**
  * WebAuthn §7.2 (verifying an authentication assertion). The challenge is single use: consumed in the
@@ -40,14 +40,18 @@ export async function finishLogin(
     const account: AccountRow = ctx.store.accounts.byId(passkey.accountId)!;
     accountId = account.id;
     actor = `customer:${account.loginId}`;
-    if (passkey.revokedAt !== null) throw new HarnessError('PASSKEY_REVOKED', 'this passkey was revoked');
+    if (passkey.revokedAt !== null) {
+      forgetPublicKey(ctx, passkey.id);
+      throw new HarnessError('PASSKEY_REVOKED', 'this passkey was revoked');
+    }
     if (account.locked) throw new HarnessError('ACCOUNT_LOCKED', 'account is locked');
 
     // §7.2 step 6: userHandle, when present, must be the account's; a discoverable ceremony needs it.
     if (inner.userHandle !== undefined && inner.userHandle !== null) {
+      if (typeof inner.userHandle !== 'string') throw new HarnessError('USER_HANDLE_MISMATCH', 'userHandle must be a base64url string');
       let handle: Uint8Array;
       try {
-        handle = fromBase64url(String(inner.userHandle), 'userHandle');
+        handle = fromBase64url(inner.userHandle, 'userHandle');
       } catch (cause) {
         throw new HarnessError('USER_HANDLE_MISMATCH', 'userHandle is not base64url', { cause });
       }
@@ -57,29 +61,23 @@ export async function finishLogin(
     }
 
     const clientDataJSON = b64(inner.clientDataJSON, 'clientDataJSON', base64urlChars(ctx.policy.maxClientDataBytes));
-    checkClientData(ctx, clientDataJSON, 'webauthn.get', ceremony);
+    const clientData = checkClientData(ctx, clientDataJSON, 'webauthn.get', ceremony);
     const authDataBytes = b64(inner.authenticatorData, 'authenticatorData', base64urlChars(ctx.policy.maxAttestationBytes));
     const authData = checkAuthData(ctx, authDataBytes, { requireUv: ceremony.userVerification === 'required' });
     // §7.2 step 19: BE is fixed at creation; a change means a different authenticator.
     if (authData.flags.be !== passkey.backupEligible) throw new HarnessError('BACKUP_FLAGS_INVALID', 'the backup-eligible flag changed since registration');
-    b64(inner.signature, 'signature', 2048);
-
-    let verified = false;
-    try {
-      // Counter 0 here: the library must only judge the signature; clone detection is ours, after it.
-      const result = await verifyAuthenticationResponse({
-        response: opts.response,
-        expectedChallenge: ceremony.challenge,
-        expectedOrigin: ctx.origins,
-        expectedRPID: ctx.rpId,
-        requireUserVerification: ceremony.userVerification === 'required',
-        credential: { id: passkey.credentialId, publicKey: passkey.publicKey.slice(), counter: 0, transports: passkey.transports as never },
-      });
-      verified = result.verified;
-    } catch (cause) {
-      throw new HarnessError('SIGNATURE_INVALID', `assertion did not verify: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
-    }
-    if (!verified) throw new HarnessError('SIGNATURE_INVALID', 'assertion signature did not verify');
+    const signature = b64(inner.signature, 'signature', 2048);
+    // §7.2 steps 20–21, with a per-passkey imported key (verifyAssertionSignature.ts lists the library checks it keeps).
+    await verifyAssertionSignature(ctx, {
+      passkey,
+      clientData,
+      clientDataJSON,
+      authData: authDataBytes,
+      signature,
+      response: opts.response,
+      challenge: ceremony.challenge,
+      requireUserVerification: ceremony.userVerification === 'required',
+    });
 
     // §7.2 step 21: a counter that does not increase (unless both are 0) signals a possible clone.
     const stored = passkey.counter;

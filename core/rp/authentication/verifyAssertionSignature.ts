@@ -1,0 +1,165 @@
+import { constants, createHash, createPublicKey, verify, type KeyObject } from 'node:crypto';
+import { verifyAuthenticationResponse } from '@simplewebauthn/server';
+import { HarnessError } from '../../errors.js';
+import type { PasskeyRow } from '../../store/index.js';
+import { concatBytes, decodeCoseKey, derChildren, derRead, equalBytes, toBase64url, type AuthenticationResponseJSON, type ClientData, type CoseKey } from '../../webauthn/index.js';
+import type { RpContext } from '../context.js';
+
+/**
+ * WebAuthn §7.2 steps 20–21 for a stored passkey: the assertion signature over
+ * authenticatorData ‖ SHA-256(clientDataJSON), verified with node:crypto against a KeyObject imported
+ * once per passkey (the WebCrypto import of the COSE key on every login was most of
+ * @simplewebauthn/server's cost, plus thread-pool round trips for `digest` and `verify`).
+ *
+ * It replaces `verifyAuthenticationResponse` for ES256, EdDSA and RS256 keys and keeps every check
+ * that function makes. finishLogin's own checks already cover, more strictly, id = rawId, type,
+ * clientData type / challenge / origin / crossOrigin / topOrigin, base64url of every field, the
+ * authenticatorData parse (leftover bytes, AT/ED), rpIdHash, UP and UV; the counter is ours. What is
+ * left is here: tokenBinding's shape, userHandle being a string (finishLogin), the COSE key decoding
+ * with a numeric alg, and the signature itself with the library's exact ECDSA rules (DER SEQUENCE of
+ * two INTEGERs, each normalised to 32 bytes: shorter ones padded, one leading 0x00 dropped only
+ * before a high bit, anything longer refused). Keys outside those three algorithms go through the
+ * library as before.
+ */
+
+interface CachedKey {
+  /** The row's COSE bytes the import was made from: an entry is used only while they still match. */
+  cose: Uint8Array;
+  alg: CoseKey['alg'];
+  key: KeyObject;
+}
+
+/** Per store (a process may serve several RPs): passkey id → imported key. Bounded; oldest entries go first. */
+const caches = new WeakMap<object, Map<number, CachedKey>>();
+const MAX_CACHED_KEYS = 10_000;
+
+function cacheOf(ctx: RpContext): Map<number, CachedKey> {
+  let cache = caches.get(ctx.store);
+  if (!cache) caches.set(ctx.store, (cache = new Map()));
+  return cache;
+}
+
+/** Drops a passkey's imported key (revoked, reset): the next login of that id imports the row's key again. */
+export function forgetPublicKey(ctx: RpContext, passkeyId: number): void {
+  caches.get(ctx.store)?.delete(passkeyId);
+}
+
+function importCoseKey(cose: CoseKey): KeyObject {
+  const b64 = (bytes: Uint8Array) => toBase64url(bytes);
+  if (cose.kty === 2) return createPublicKey({ key: { kty: 'EC', crv: 'P-256', x: b64(cose.x), y: b64(cose.y) }, format: 'jwk' });
+  if (cose.kty === 1) return createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: b64(cose.x) }, format: 'jwk' });
+  return createPublicKey({ key: { kty: 'RSA', n: b64(cose.n), e: b64(cose.e) }, format: 'jwk' });
+}
+
+/**
+ * The imported key of a stored passkey, from the cache when the row's key bytes are the ones it was
+ * imported from (a reused row id or a replaced key never meets a stale import); undefined for a key
+ * our COSE decoder does not take (then the library verifies).
+ */
+export function publicKeyFor(ctx: RpContext, passkey: Pick<PasskeyRow, 'id' | 'publicKey'>): CachedKey | undefined {
+  const cache = cacheOf(ctx);
+  const hit = cache.get(passkey.id);
+  if (hit && equalBytes(hit.cose, passkey.publicKey)) return hit;
+  let entry: CachedKey;
+  try {
+    const cose = decodeCoseKey(passkey.publicKey);
+    entry = { cose: passkey.publicKey.slice(), alg: cose.alg, key: importCoseKey(cose) };
+  } catch {
+    cache.delete(passkey.id);
+    return undefined;
+  }
+  cache.delete(passkey.id);
+  if (cache.size >= MAX_CACHED_KEYS) cache.delete(cache.keys().next().value!);
+  cache.set(passkey.id, entry);
+  return entry;
+}
+
+/** @simplewebauthn/server's unwrapEC2Signature + toNormalizedBytes for P-256, on our strict DER reader. */
+function ecdsaDerToRaw(signature: Uint8Array): Uint8Array | undefined {
+  try {
+    const seq = derRead(signature, 0, 'ECDSA signature');
+    if (seq.tag !== 0x30 || seq.end !== signature.length) return undefined;
+    const parts = derChildren(seq, 'ECDSA signature');
+    if (parts.length !== 2 || parts.some((p) => p.tag !== 0x02)) return undefined;
+    const normalized = parts.map(({ value }) => {
+      if (value.length < 32) {
+        const out = new Uint8Array(32);
+        out.set(value, 32 - value.length);
+        return out;
+      }
+      if (value.length === 32) return value;
+      if (value.length === 33 && value[0] === 0 && (value[1]! & 0x80) === 0x80) return value.subarray(1);
+      return undefined;
+    });
+    if (!normalized[0] || !normalized[1]) return undefined;
+    return concatBytes(normalized[0], normalized[1]);
+  } catch {
+    return undefined;
+  }
+}
+
+/** True when the signature verifies; false when it does not or is malformed (never throws for bad input). */
+function verifyWithKey(entry: CachedKey, data: Uint8Array, signature: Uint8Array): boolean {
+  try {
+    if (entry.alg === -7) {
+      const raw = ecdsaDerToRaw(signature);
+      return raw !== undefined && verify('sha256', data, { key: entry.key, dsaEncoding: 'ieee-p1363' }, raw);
+    }
+    if (entry.alg === -8) return verify(null, data, entry.key, signature);
+    return verify('sha256', data, { key: entry.key, padding: constants.RSA_PKCS1_PADDING }, signature);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Verifies the assertion signature of `passkey`; throws SIGNATURE_INVALID (CLIENTDATA_MALFORMED for
+ * a tokenBinding of the wrong shape, as the library refuses it too).
+ */
+export async function verifyAssertionSignature(
+  ctx: RpContext,
+  opts: {
+    passkey: PasskeyRow;
+    clientData: ClientData;
+    clientDataJSON: Uint8Array;
+    authData: Uint8Array;
+    signature: Uint8Array;
+    /** For the library path only. */
+    response: AuthenticationResponseJSON;
+    challenge: string;
+    requireUserVerification: boolean;
+  },
+): Promise<void> {
+  // CollectedClientData §5.8.1: tokenBinding, when present, is an object with a known status.
+  const tokenBinding = (opts.clientData as unknown as { tokenBinding?: unknown }).tokenBinding;
+  if (tokenBinding) {
+    const status = typeof tokenBinding === 'object' ? (tokenBinding as { status?: unknown }).status : undefined;
+    if (typeof tokenBinding !== 'object' || !['present', 'supported', 'notSupported'].includes(status as string)) {
+      throw new HarnessError('CLIENTDATA_MALFORMED', 'clientDataJSON.tokenBinding is not an object with a known status');
+    }
+  }
+  const entry = publicKeyFor(ctx, opts.passkey);
+  if (!entry) {
+    let verified = false;
+    try {
+      // Counter 0 here: the library must only judge the signature; clone detection is ours, after it.
+      const result = await verifyAuthenticationResponse({
+        response: opts.response,
+        expectedChallenge: opts.challenge,
+        expectedOrigin: ctx.origins,
+        expectedRPID: ctx.rpId,
+        requireUserVerification: opts.requireUserVerification,
+        credential: { id: opts.passkey.credentialId, publicKey: opts.passkey.publicKey.slice(), counter: 0, transports: opts.passkey.transports as never },
+      });
+      verified = result.verified;
+    } catch (cause) {
+      throw new HarnessError('SIGNATURE_INVALID', `assertion did not verify: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    }
+    if (!verified) throw new HarnessError('SIGNATURE_INVALID', 'assertion signature did not verify');
+    return;
+  }
+  // §7.2 steps 20–21: hash = SHA-256(cData); the signature is over authData ‖ hash.
+  if (!verifyWithKey(entry, concatBytes(opts.authData, createHash('sha256').update(opts.clientDataJSON).digest()), opts.signature)) {
+    throw new HarnessError('SIGNATURE_INVALID', 'assertion signature did not verify');
+  }
+}
