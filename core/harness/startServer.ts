@@ -65,6 +65,8 @@ export interface RunningServer {
   operator: ServerAccess;
   /** Support staff's read-only way in (`viewerToken`): acts as `actor` when it is a viewer, else as `{actor.name}:viewer`. */
   viewer?: ServerAccess;
+  /** The customer pages for the console's phone frames, on their own origin (no console, no harness API there). */
+  phoneFrameUrl?: string;
   /** Created at this start because the database had no customers yet. */
   demoCustomer?: typeof DEMO_CUSTOMER;
   /** Stops listening, then closes the harness (database and phones). */
@@ -83,16 +85,39 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const { dbPath, vaultPath, passphrase, rpId = 'localhost', seed, host = '127.0.0.1', staticDir, actor, viewerToken = true, clock = systemClock } = options;
   const port = options.port ? options.port : await pickFreePort(host);
   const origin = options.origin ?? `http://${rpId}:${port}`;
+  // The console's phone frames get the customer pages from a second loopback port: another origin, so a
+  // script in a customer page reaches neither the console's token nor its bridge (issue 11 item 8).
+  // Same RP ID (localhost), so the RP accepts that origin too. Behind a configured origin (a proxy) the
+  // frames stay on the console's origin: the proxy would need a second name (docs/SECURITY.md).
+  const framePort = options.origin === undefined && rpId === 'localhost' ? await pickFreePort(host) : undefined;
+  const phoneFrameOrigin = framePort === undefined ? undefined : `http://localhost:${framePort}`;
   if (dbPath !== ':memory:') mkdirSync(dirname(dbPath), { recursive: true });
   const phones = openPhoneRegistry({ dbPath, vaultPath, passphrase, clock });
-  const harness = await createHarness({ phones, dbPath, vaultPath, passphrase, rpId, origin, seed, actor, clock, attestation: options.attestation });
+  const harness = await createHarness({ phones, dbPath, vaultPath, passphrase, rpId, origin, seed, actor, clock, attestation: options.attestation, ...(phoneFrameOrigin ? { phoneFrameOrigin } : {}) });
   try {
     // Tokens first: a name that exists with another role (CONFIG_INVALID) fails before anything listens.
     const mint = (caller: HarnessCaller) => ({ caller, token: harness.issueToken(caller) });
     const operator = mint(operatorOf(actor));
     const viewer = viewerToken ? mint(viewerOf(actor)) : undefined;
     const demoCustomer = await createDemoCustomer(harness.as(operator.caller));
-    const listening = await createHttpServer({ rp: harness.rp, harness: createHarnessMount(harness), origins: [origin], mdsBlob: () => harness.trust.mds.blob(), ...(staticDir === undefined ? {} : { staticDir }) }).listen({ port, host });
+    const pages = staticDir === undefined ? {} : { staticDir };
+    const listening = await createHttpServer({
+      rp: harness.rp,
+      harness: createHarnessMount(harness),
+      origins: [origin],
+      mdsBlob: () => harness.trust.mds.blob(),
+      frameSrc: phoneFrameOrigin ? [phoneFrameOrigin] : [],
+      ...pages,
+    }).listen({ port, host });
+    const consoleOrigins = [...new Set([origin, listening.url, `http://127.0.0.1:${listening.port}`])];
+    const frames = phoneFrameOrigin
+      ? await createHttpServer({ rp: harness.rp, pages: 'customer', origins: [phoneFrameOrigin], frameAncestors: consoleOrigins, ...pages })
+          .listen({ port: framePort, host })
+          .catch(async (error: unknown) => {
+            await listening.close();
+            throw error;
+          })
+      : undefined;
     const access = ({ caller, token }: { caller: HarnessCaller; token: string }): ServerAccess => ({ caller, token, consoleUrl: `${listening.url}/console/#token=${token}` });
     return {
       harness,
@@ -103,8 +128,9 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       operator: access(operator),
       ...(viewer ? { viewer: access(viewer) } : {}),
       ...(demoCustomer ? { demoCustomer } : {}),
+      ...(frames ? { phoneFrameUrl: frames.url } : {}),
       close: async () => {
-        await listening.close();
+        await Promise.all([listening.close(), frames?.close()]);
         await harness.close();
       },
     };

@@ -7,6 +7,7 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { z } from 'zod';
 import { systemClock, type Clock } from '../clock.js';
 import { HarnessError, invalidInput, isHarnessErrorCode } from '../errors.js';
+import { hostAllowlist } from './checkHost.js';
 import { CSRF_HEADER, checkCsrf } from './csrf.js';
 import { statusForCode, toErrorReply } from './errorResponse.js';
 import { createRateLimiter, type RateLimitRule } from './rateLimit.js';
@@ -35,6 +36,14 @@ export interface HttpServerOptions {
   clock?: Clock;
   /** Serves `GET /mds/blob` without a token, as FIDO's MDS does (the harness's local MDS3 BLOB). */
   mdsBlob?: () => Promise<string>;
+  /**
+   * `all` (default): customer pages, console and (when mounted) the harness API. `customer`: only the
+   * customer pages and their `/api/*` routes, for the console's phone frames on their own origin, so a
+   * script in a customer page can reach neither the console, its token nor the harness channels.
+   */
+  pages?: 'all' | 'customer';
+  /** CSP `frame-src` sources besides `'self'`: the phone frames' origin, which the console embeds. */
+  frameSrc?: string[];
 }
 
 export interface ListeningServer {
@@ -72,10 +81,14 @@ export function createHttpServer({
   rateLimits = {},
   clock = systemClock,
   mdsBlob,
+  pages = 'all',
+  frameSrc = [],
 }: HttpServerOptions): HttpServer {
   const allowedOrigins = new Set(origins.map((o) => new URL(o).origin));
+  const hosts = hostAllowlist(origins);
   const pagesRoot = staticDir === null ? undefined : (staticDir ?? defaultStaticDir());
-  const headers = securityHeaders({ frameAncestors });
+  const headers = securityHeaders({ frameAncestors, frameSrc });
+  const customerOnly = pages === 'customer';
   const perIp = createRateLimiter({ clock, rule: rateLimits.perIp ?? { limit: 300, windowMs: 60_000 } });
   const perAccount = createRateLimiter({ clock, rule: rateLimits.perAccount ?? { limit: 30, windowMs: 60_000 } });
 
@@ -90,6 +103,12 @@ export function createHttpServer({
     const reply = toErrorReply(error);
     const body = c.req.path.startsWith('/api/harness/') ? { ok: false, error: reply.body, ...reply.body } : reply.body;
     return c.json(body, reply.status as 400, { ...JSON_HEADERS, ...reply.headers });
+  });
+
+  // Before anything else answers: a request for another Host (DNS rebinding) learns nothing, not even a page.
+  app.use('*', async (c, next) => {
+    hosts.check(c.req.header('host') ?? new URL(c.req.url).host);
+    await next();
   });
 
   app.use('/api/*', async (c, next) => {
@@ -113,7 +132,7 @@ export function createHttpServer({
   }
 
   app.post('/api/harness/:channel', async (c) => {
-    if (!harness) throw new HarnessError('NOT_FOUND', 'This server has no harness mounted');
+    if (!harness || customerOnly) throw new HarnessError('NOT_FOUND', 'This server has no harness mounted');
     const token = bearerToken(c);
     const caller = harness.authenticate(token);
     if (!caller) throw new HarnessError('AUTH_REQUIRED', token ? 'Unknown or rotated harness token' : 'Harness token required (Authorization: Bearer <token>, printed by serve)');
@@ -136,7 +155,7 @@ export function createHttpServer({
   });
   app.get('/console', (c) => c.redirect('/console/', 301));
   app.get('*', async (c) => {
-    const file = pagesRoot ? await readStaticFile(pagesRoot, c.req.path) : undefined;
+    const file = pagesRoot && !(customerOnly && isConsolePath(c.req.path)) ? await readStaticFile(pagesRoot, c.req.path) : undefined;
     if (!file) throw new HarnessError('NOT_FOUND', pagesRoot ? 'Not found' : 'The renderer is not built (run npm run build)');
     return c.body(file.body as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': file.contentType, 'Cache-Control': file.cacheControl });
   });
@@ -192,6 +211,7 @@ export function createHttpServer({
         const onError = (error: Error) => reject(new HarnessError('SERVER_UNAVAILABLE', `Cannot listen on ${host}:${port}: ${error.message}`, { cause: error }));
         server = serve({ fetch: app.fetch, port, hostname: host }, (info: AddressInfo) => {
           server.off('error', onError);
+          hosts.listening(info.port);
           allowedOrigins.add(`http://localhost:${info.port}`);
           allowedOrigins.add(`http://127.0.0.1:${info.port}`);
           resolveListen({
@@ -208,6 +228,17 @@ export function createHttpServer({
         server.once('error', onError);
       }),
   };
+}
+
+/** The console's pages (any spelling a static lookup would resolve to them). */
+function isConsolePath(path: string): boolean {
+  let decoded = path;
+  try {
+    decoded = decodeURIComponent(path);
+  } catch {
+    // Malformed escapes never reach a file (serveStatic refuses them).
+  }
+  return /^[/\\]+console([/\\]|$)/i.test(decoded);
 }
 
 function clientIp(c: Context): string {

@@ -13,6 +13,8 @@ const STATUS: Partial<Record<HarnessErrorCode, number>> = {
   STEP_UP_REQUIRED: 403,
   FORBIDDEN: 403,
   CSRF_REJECTED: 403,
+  // RFC 9110 §15.5.20: this server is not the one the Host header names.
+  HOST_REJECTED: 421,
   NOT_FOUND: 404,
   ACCOUNT_NOT_FOUND: 404,
   PASSKEY_NOT_FOUND: 404,

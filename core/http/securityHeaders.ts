@@ -3,7 +3,7 @@
  * build emits files, no inline script), and `frame-ancestors` lets the console (same origin by
  * default) embed the customer pages in its phone frames.
  */
-export function securityHeaders({ frameAncestors }: { frameAncestors: readonly string[] }): Record<string, string> {
+export function securityHeaders({ frameAncestors, frameSrc = [] }: { frameAncestors: readonly string[]; frameSrc?: readonly string[] }): Record<string, string> {
   const csp = [
     "default-src 'self'",
     "script-src 'self'",
@@ -11,6 +11,8 @@ export function securityHeaders({ frameAncestors }: { frameAncestors: readonly s
     "img-src 'self' data:",
     "font-src 'self'",
     "connect-src 'self'",
+    // The console's phone frames load the customer pages from their own origin (issue 11 item 8).
+    `frame-src ${["'self'", ...frameSrc].join(' ')}`,
     "object-src 'none'",
     "base-uri 'none'",
     "form-action 'self'",
