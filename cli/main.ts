@@ -1,4 +1,5 @@
-import { Argument, Command, CommanderError, Option } from 'commander';
+import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { FAULTS, type FaultName } from '../core/journey/faults.js';
 import { CliError, errorCodeOf } from './cliError.js';
 import { EXIT, EXIT_CODES_HELP, exitCodeFor } from './exitCodes.js';
 
@@ -27,6 +28,23 @@ export interface MainIo {
   stdout?: { write(text: string): unknown; isTTY?: boolean };
   stderr?: { write(text: string): unknown; isTTY?: boolean };
   env?: NodeJS.ProcessEnv;
+}
+
+/** `--fault NAME` (repeatable), choices from core's fault table (a file with no imports: cheap to load for --help). */
+function faultOption(ceremony: 'registration' | 'login'): Option {
+  const names = FAULTS.filter((f) => f.ceremonies.includes(ceremony)).map((f) => f.name);
+  return new Option('--fault <name>', 'arm a phone fault for this ceremony (repeatable; pkh phone faults)')
+    .choices(names)
+    .argParser((value: string, previous: string[] | undefined) => {
+      if (!names.includes(value as FaultName)) throw new InvalidArgumentError(`Allowed choices are ${names.join(', ')}.`);
+      return [...(previous ?? []), value];
+    });
+}
+
+function faultHelp(ceremony: 'registration' | 'login'): string {
+  const rows = FAULTS.filter((f) => f.ceremonies.includes(ceremony));
+  const width = Math.max(...rows.map((f) => f.name.length));
+  return `\nFaults (--fault):\n${rows.map((f) => `  ${f.name.padEnd(width)}  ${f.effect}`).join('\n')}\n`;
 }
 
 function tryLines(lines: string[]): string {
@@ -173,10 +191,26 @@ export function buildProgram(state: RunState, io: Required<MainIo>): Command {
   const phone = program.command('phone').description('Virtual phones (authenticator vault entries)').addHelpText('after', tryLines(['pkh phone create my-iphone --profile iphone-icloud', 'pkh phone list']));
   phone
     .command('create <name>')
-    .description('Create a virtual phone')
+    .description('Create a virtual phone with a built-in profile (pkh phone profiles) or a custom one (--profile-file)')
     .option('--profile <id>', 'iphone-icloud | android-gpm | yubikey-5 | windows-hello', 'iphone-icloud')
-    .addHelpText('after', tryLines(['pkh phone create my-pixel --profile android-gpm']))
+    .option('--profile-file <file.json>', 'custom device profile, validated against pkh phone profile-schema ("-" reads stdin)')
+    .addHelpText('after', tryLines(['pkh phone create my-pixel --profile android-gpm', 'pkh phone profile-schema > profile.schema.json', 'pkh phone create my-u2f-key --profile-file examples/profiles/u2f-key.json']))
     .action(act(async () => (await import('./commands/phone.js')).create));
+  phone
+    .command('profiles')
+    .description('Built-in device profiles: AAGUID, algorithms, attestation format, BE/BS, counter policy, transports, UV method')
+    .addHelpText('after', tryLines(['pkh phone profiles', 'pkh phone profiles --json']))
+    .action(act(async () => (await import('./commands/phone.js')).profiles));
+  phone
+    .command('profile-schema')
+    .description('Print the JSON Schema of a custom device profile (what --profile-file accepts)')
+    .addHelpText('after', tryLines(['pkh phone profile-schema > device-profile.schema.json']))
+    .action(act(async () => (await import('./commands/phone.js')).profileSchema));
+  phone
+    .command('faults')
+    .description('Faults a phone can be armed with (enroll/login --fault NAME, scenario injectFault): what each does, what the RP should answer')
+    .addHelpText('after', tryLines(['pkh phone faults', 'pkh login alice --phone my-key --fault counterRegression']))
+    .action(act(async () => (await import('./commands/phone.js')).faults));
   phone
     .command('list')
     .description('List virtual phones')
@@ -221,7 +255,17 @@ export function buildProgram(state: RunState, io: Required<MainIo>): Command {
     .addOption(new Option('--decision <d>', 'local authentication on the phone').choices(['approve', 'deny', 'timeout', 'uv-unavailable']).default('approve'))
     .option('--passkey-name <name>', 'name shown for the passkey')
     .addOption(new Option('--attestation <conveyance>', 'attestation the RP asks for (default: its configured one, none)').choices(['none', 'indirect', 'direct', 'enterprise']))
-    .addHelpText('after', tryLines(['pkh enroll alice --phone my-iphone', 'pkh enroll alice --phone my-iphone --step-up totp --json', 'pkh --attestation-policy metadata enroll alice --phone my-key --attestation direct']))
+    .addOption(faultOption('registration'))
+    .addHelpText(
+      'after',
+      `${faultHelp('registration')}${tryLines([
+        'pkh enroll alice --phone my-iphone',
+        'pkh enroll alice --phone my-iphone --step-up totp --json',
+        'pkh enroll alice --phone my-key --attestation direct',
+        'pkh enroll alice --phone my-key --attestation direct --fault corruptSignature',
+        'pkh --attestation-policy metadata enroll alice --phone my-key --attestation direct',
+      ])}`,
+    )
     .action(act(async () => (await import('./commands/flows.js')).enroll));
 
   program
@@ -230,8 +274,23 @@ export function buildProgram(state: RunState, io: Required<MainIo>): Command {
     .requiredOption('--phone <name>', 'virtual phone holding the passkey')
     .option('--discoverable', 'usernameless login even when a username is given')
     .addOption(new Option('--decision <d>', 'local authentication on the phone').choices(['approve', 'deny', 'timeout', 'uv-unavailable']).default('approve'))
-    .addHelpText('after', tryLines(['pkh login alice --phone my-iphone', 'pkh login --phone my-iphone --json']))
+    .addOption(faultOption('login'))
+    .addHelpText('after', `${faultHelp('login')}${tryLines(['pkh login alice --phone my-iphone', 'pkh login --phone my-iphone --json', 'pkh login alice --phone my-key --fault clearUp --fault wrongOrigin'])}`)
     .action(act(async () => (await import('./commands/flows.js')).login));
+
+  program
+    .command('inspect <response.json>')
+    .description('Decode a WebAuthn response (clientData, authData, attStmt, COSE key) and check each stateless §7.1/§7.2 step; exit 1 when one fails')
+    .option('--challenge <base64url>', 'the challenge the RP issued (else that check is skipped)')
+    .addHelpText(
+      'after',
+      `\nThe RP ID and origin are the global --rp-id / --origin (default: the harness's). "-" reads stdin.\n${tryLines([
+        'pkh inspect response.json',
+        'pkh inspect response.json --challenge dGVzdC1jaGFsbGVuZ2U --origin https://bank.example --rp-id bank.example',
+        'pkh inspect - --json < response.json',
+      ])}`,
+    )
+    .action(act(async () => (await import('./commands/inspect.js')).inspect));
 
   program
     .command('browse <url>')

@@ -1,7 +1,13 @@
 import type { CommandContext } from '../context.js';
 import { printData } from '../output.js';
 import type { LocalAuthDecision } from '../../core/authenticator/index.js';
+import type { FaultName } from '../../core/journey/faults.js';
 import type { EnrollResult, FlowStep, LoginResult } from '../../core/harness/types.js';
+
+/** `--fault a --fault b` → `{ a: true, b: true }` (the channels' faults object); none → undefined. */
+function armed(names: FaultName[] | undefined): Partial<Record<FaultName, boolean>> | undefined {
+  return names?.length ? Object.fromEntries(names.map((n) => [n, true])) : undefined;
+}
 
 function stepLines(steps: FlowStep[]): string {
   return steps.map((s) => `${s.step.padEnd(6)} ${s.title}${s.skipped ? ' (skipped)' : ''}${s.detail ? ` — ${s.detail}` : ''}`).join('\n');
@@ -13,7 +19,7 @@ const loggedIn = (r: LoginResult) => `${stepLines(r.steps)}\nlogged in as ${r.us
 export async function enroll(
   ctx: CommandContext,
   username: string,
-  opts: { phone: string; stepUp: 'email' | 'totp'; email?: string; password: string; decision: LocalAuthDecision; passkeyName?: string; attestation?: 'none' | 'indirect' | 'direct' | 'enterprise' },
+  opts: { phone: string; stepUp: 'email' | 'totp'; email?: string; password: string; decision: LocalAuthDecision; passkeyName?: string; attestation?: 'none' | 'indirect' | 'direct' | 'enterprise'; fault?: FaultName[] },
 ) {
   const result = await (await ctx.harness()).enroll({
     username,
@@ -24,13 +30,20 @@ export async function enroll(
     decision: opts.decision,
     passkeyName: opts.passkeyName,
     attestation: opts.attestation,
+    faults: armed(opts.fault),
   });
   printData(ctx.io, result, enrolled);
 }
 
-export async function login(ctx: CommandContext, username: string | undefined, opts: { phone: string; discoverable?: boolean; decision: LocalAuthDecision }) {
+export async function login(ctx: CommandContext, username: string | undefined, opts: { phone: string; discoverable?: boolean; decision: LocalAuthDecision; fault?: FaultName[] }) {
   const mode = opts.discoverable || username === undefined ? 'discoverable' : 'username-first';
-  const result = await (await ctx.harness()).login({ username: mode === 'username-first' ? username : undefined, phone: opts.phone, mode, decision: opts.decision });
+  const result = await (await ctx.harness()).login({
+    username: mode === 'username-first' ? username : undefined,
+    phone: opts.phone,
+    mode,
+    decision: opts.decision,
+    faults: armed(opts.fault),
+  });
   printData(ctx.io, result, loggedIn);
 }
 

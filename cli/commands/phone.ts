@@ -6,8 +6,50 @@ import type { PhoneDetail, PhoneSummary } from '../../core/harness/types.js';
 
 const summary = (p: PhoneSummary) => keyValues(p as unknown as Record<string, unknown>);
 
-export async function create(ctx: CommandContext, name: string, opts: { profile: string }) {
-  printData(ctx.io, await (await ctx.harness())['phones.create']({ name, profile: opts.profile }), summary);
+/** A custom profile file (JSON): read here, validated by the harness against the published schema. */
+function readProfileFile(file: string): Record<string, unknown> {
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(file === '-' ? 0 : file, 'utf8'));
+  } catch (error) {
+    throw new CliError('CONFIG_INVALID', `${file}: ${(error as Error).message}`);
+  }
+  if (!data || typeof data !== 'object' || Array.isArray(data)) throw new CliError('CONFIG_INVALID', `${file}: expected a device profile object (see pkh phone profile-schema)`);
+  return data as Record<string, unknown>;
+}
+
+export async function create(ctx: CommandContext, name: string, opts: { profile: string; profileFile?: string }) {
+  const profile = opts.profileFile ? readProfileFile(opts.profileFile) : opts.profile;
+  printData(ctx.io, await (await ctx.harness())['phones.create']({ name, profile }), summary);
+}
+
+export async function profiles(ctx: CommandContext) {
+  const rows = await (await ctx.harness())['phones.profiles']({});
+  printData(ctx.io, rows, (list) =>
+    table(
+      list.map((p) => ({
+        id: p.id,
+        aaguid: p.aaguid,
+        algorithms: p.algorithmNames.join(' '),
+        attestation: p.attestation,
+        'BE/BS': `${p.backupEligible ? 1 : 0}/${p.backupState ? 1 : 0}`,
+        counter: p.counterPolicy,
+        transports: p.transports.join(' '),
+        uv: p.uv ? (p.uvMethod ?? 'yes') : 'none',
+      })),
+      ['id', 'aaguid', 'algorithms', 'attestation', 'BE/BS', 'counter', 'transports', 'uv'],
+    ),
+  );
+}
+
+export async function profileSchema(ctx: CommandContext) {
+  // JSON either way: the schema is the output.
+  ctx.io.stdout.write(`${JSON.stringify(await (await ctx.harness())['phones.profileSchema']({}), null, 2)}\n`);
+}
+
+export async function faults(ctx: CommandContext) {
+  const list = await (await ctx.harness())['phones.faults']({});
+  printData(ctx.io, list, (rows) => rows.map((f) => `${f.name}  (${f.ceremonies.join(', ')})\n  does:     ${f.effect}\n  expected: ${f.expected}`).join('\n\n'));
 }
 
 export async function list(ctx: CommandContext) {

@@ -1,0 +1,42 @@
+import { readFileSync } from 'node:fs';
+import { CliError } from '../cliError.js';
+import type { CommandContext } from '../context.js';
+import { printData } from '../output.js';
+import { EXIT } from '../exitCodes.js';
+import type { CeremonyInspection } from '../../core/inspect/index.js';
+
+const MARK = { pass: 'pass', fail: 'FAIL', skip: 'skip' } as const;
+
+function human(i: CeremonyInspection): string {
+  const lines = [`${i.kind} response ${i.credentialId}`];
+  if (i.clientData) lines.push('', 'clientData:', ...Object.entries(i.clientData).map(([k, v]) => `  ${k}: ${String(v)}`));
+  if (i.authData) {
+    const f = i.authData.flags;
+    lines.push('', 'authData:', `  rpIdHash: ${i.authData.rpIdHash}`, `  flags: ${i.authData.flagsByte} UP=${+f.up} UV=${+f.uv} BE=${+f.be} BS=${+f.bs} AT=${+f.at} ED=${+f.ed}`, `  signCount: ${i.authData.signCount}`);
+    if (i.authData.aaguid) lines.push(`  aaguid: ${i.authData.aaguid}`, `  credentialId: ${i.authData.credentialId}`);
+  }
+  if (i.attestation) lines.push('', `attestation: fmt ${i.attestation.fmt}`, ...Object.entries(i.attestation.statement).map(([k, v]) => `  ${k}: ${v}`));
+  if (i.coseKey) lines.push('', 'COSE key:', ...Object.entries(i.coseKey).map(([k, v]) => `  ${k}: ${String(v)}`));
+  lines.push('', 'checks:', ...i.steps.map((s) => `  ${MARK[s.status]}  ${s.spec.padEnd(24)} ${s.label}${s.detail ? ` — ${s.detail}` : ''}`));
+  return lines.join('\n');
+}
+
+/** `pkh inspect <response.json>`: exit 1 when a check fails (like a failed expectation), 0 otherwise. */
+export async function inspect(ctx: CommandContext, file: string, opts: { challenge?: string }) {
+  let response: unknown;
+  try {
+    response = JSON.parse(readFileSync(file === '-' ? 0 : file, 'utf8'));
+  } catch (error) {
+    throw new CliError('INVALID_INPUT', `${file}: ${(error as Error).message}`);
+  }
+  if (!response || typeof response !== 'object' || Array.isArray(response)) throw new CliError('INVALID_INPUT', `${file}: expected a RegistrationResponseJSON or AuthenticationResponseJSON object`);
+  const result = await (await ctx.harness())['inspect.ceremony']({
+    response: response as Record<string, unknown>,
+    // Unset → the harness's own RP ID and origin (also a --server's).
+    ...(ctx.config.sources.rpId === 'default' ? {} : { rpId: ctx.config.rpId }),
+    ...(ctx.config.origin ? { origin: ctx.config.origin } : {}),
+    ...(opts.challenge ? { challenge: opts.challenge } : {}),
+  });
+  printData(ctx.io, result, human);
+  return result.steps.some((s) => s.status === 'fail') ? EXIT.FAILURE : EXIT.OK;
+}
