@@ -14,7 +14,8 @@ export interface TimelineEvent {
   ceremony?: 'create' | 'get';
   /** Ceremony number within this phone (groups options → prompt → response → verdict). */
   ceremonyNo?: number;
-  detail: string;
+  /** Plain text, or a message key rendered in the console's current language (switching language re-renders it). */
+  detail: string | { key: string; params?: Record<string, unknown> };
   record?: CeremonyRecord;
   signal?: SignalRecord;
 }

@@ -26,7 +26,7 @@ export const en = {
   timeline: {
     title: 'Timeline of this phone', empty: 'Ceremonies on this phone appear here as they happen: options → prompt → response → server verdict.', open: 'Open in the inspector',
     kind: { options: 'Options', prompt: 'Prompt', response: 'Response', verdict: 'Server', signal: 'RP signal', mail: 'Mail', page: 'Phone' },
-    accepted: 'accepted', refused: 'refused', mailSent: 'code sent to {to}', waiting: 'waiting for you…', credential: 'credential',
+    accepted: 'accepted', refused: 'refused', refusedCode: 'refused: {code}', credentialId: 'credential {id}', mailSent: 'code sent to {to}', waiting: 'waiting for you…', credential: 'credential',
     decision: { approve: 'approved', deny: 'denied', timeout: 'timed out', 'uv-unavailable': 'UV unavailable' },
     signal: '{signal}: {removed} removed, {updated} updated', noChange: '{signal}: nothing to change', hint: 'Click an entry to open it in the ceremony inspector.',
   },

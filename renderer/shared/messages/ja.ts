@@ -28,7 +28,7 @@ export const ja: Messages = {
   timeline: {
     title: 'この端末のタイムライン', empty: 'この端末のセレモニーがここに表示されます: オプション → プロンプト → レスポンス → サーバ判定。', open: '検査で開く',
     kind: { options: 'オプション', prompt: 'プロンプト', response: 'レスポンス', verdict: 'サーバ', signal: 'RP シグナル', mail: 'メール', page: '端末' },
-    accepted: '受理', refused: '拒否', mailSent: '{to} に認証コードを送信', waiting: '応答待ち…', credential: '認証情報',
+    accepted: '受理', refused: '拒否', refusedCode: '拒否: {code}', credentialId: '認証情報 {id}', mailSent: '{to} に認証コードを送信', waiting: '応答待ち…', credential: '認証情報',
     decision: { approve: '承認', deny: '拒否', timeout: 'タイムアウト', 'uv-unavailable': '生体認証不可' },
     signal: '{signal}: 削除 {removed} 件・更新 {updated} 件', noChange: '{signal}: 変更なし', hint: '項目をクリックするとセレモニー検査で開きます。',
   },
