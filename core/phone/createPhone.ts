@@ -18,6 +18,7 @@ import { createClient } from '../client/index.js';
 import type { Clock } from '../clock.js';
 import { HarnessError } from '../errors.js';
 import type { Random } from '../random.js';
+import { applySignal, type RpSignal, type SignalResult } from './applySignal.js';
 import { toBase64url } from '../webauthn/index.js';
 import type {
   AuthenticationResponseJSON,
@@ -96,6 +97,10 @@ export interface Phone {
   decide(request: PromptRequest): Promise<PromptDecision>;
   readonly faults: PhoneFaults;
   credentials(filter?: { rpId?: string }): PhoneCredentialInfo[];
+  /** The RP's Signal API reaching the phone from a page at `origin` (what browser front ends forward). */
+  signal(signal: RpSignal, options: { origin: string }): SignalResult;
+  /** Every signal that reached the phone, with what it changed. */
+  readonly signals: readonly SignalResult[];
 }
 
 export interface CreatePhoneOptions {
@@ -160,6 +165,7 @@ export function assemblePhone(parts: {
 }): Phone {
   const queue: PromptDecision[] = [];
   const prompts: PromptRecord[] = [];
+  const signals: SignalResult[] = [];
   let oneShot: PromptDecision | undefined;
   const phone = {} as Phone;
   const decide = async (request: PromptRequest): Promise<PromptDecision> => {
@@ -215,6 +221,12 @@ export function assemblePhone(parts: {
     get: (optionsJSON: PublicKeyCredentialRequestOptionsJSON, options: CeremonyOptions) => ceremony(options, (client) => client.get(optionsJSON)),
     nextPrompt: (...decisions: PromptDecision[]) => void queue.push(...decisions),
     credentials: (filter?: { rpId?: string }) => parts.store.list(filter).map(describeCredential),
+    signals,
+    signal: (signal: RpSignal, options: { origin: string }) => {
+      const result = applySignal(parts.store, signal, options);
+      signals.push(result);
+      return result;
+    },
   });
   return phone;
 }

@@ -6,12 +6,15 @@ import {
   loadVirtualAuthenticator,
   shimScript,
   syncVirtualAuthenticator,
+  toBase64,
   type CdpLimit,
   type CdpSend,
   type ShimCeremony,
 } from '../browser/index.js';
 import { HarnessError } from '../errors.js';
-import type { Phone, PhoneCredentialInfo, PhoneFaults, PhonePrompt, PromptDecision } from '../phone/index.js';
+import type { Phone, PhoneCredentialInfo, PhoneFaults, PhonePrompt, PromptDecision, SignalResult } from '../phone/index.js';
+import { fromBase64url } from '../webauthn/index.js';
+import { forwardSignals, signalScript } from './forwardSignals.js';
 import { GATE_BINDING, gateScript } from './gateScript.js';
 
 export type AttachMode = 'shim' | 'cdp';
@@ -43,6 +46,8 @@ export interface AttachedPhone {
   readonly limits: readonly CdpLimit[];
   /** Ceremonies pages ran against the phone, in order. */
   readonly ceremonies: readonly PageCeremony[];
+  /** Signal API calls pages made (`PublicKeyCredential.signal*`), with what each removed or renamed on the phone. */
+  readonly signals: readonly SignalResult[];
   /** The phone's credentials now (cdp mode reads Chromium's first). */
   credentials(): Promise<PhoneCredentialInfo[]>;
   /** Queues answers for the next prompts: 'approve' | 'deny' | 'timeout' | 'uv-unavailable'. */
@@ -69,14 +74,15 @@ export async function attachPhone(target: Page | BrowserContext, phone: Phone, o
   const savedPrompt = phone.prompt;
   if (options.prompt) phone.prompt = options.prompt;
   const ceremonies: PageCeremony[] = [];
+  const signals: SignalResult[] = [];
   let closed = false;
   const restorePrompt = () => {
     if (options.prompt) phone.prompt = savedPrompt;
   };
   try {
     return mode === 'shim'
-      ? await attachShim({ context, page: isPage ? (target as Page) : undefined, phone, options, ceremonies, isClosed: () => closed, onClose: () => ((closed = true), restorePrompt()) })
-      : await attachCdp({ page: isPage ? (target as Page) : (context.pages()[0] ?? (await context.newPage())), context, phone, ceremonies, isClosed: () => closed, onClose: () => ((closed = true), restorePrompt()) });
+      ? await attachShim({ context, page: isPage ? (target as Page) : undefined, phone, options, ceremonies, signals, isClosed: () => closed, onClose: () => ((closed = true), restorePrompt()) })
+      : await attachCdp({ page: isPage ? (target as Page) : (context.pages()[0] ?? (await context.newPage())), context, phone, ceremonies, signals, isClosed: () => closed, onClose: () => ((closed = true), restorePrompt()) });
   } catch (error) {
     restorePrompt();
     throw error;
@@ -87,6 +93,7 @@ interface AttachParts {
   context: BrowserContext;
   phone: Phone;
   ceremonies: PageCeremony[];
+  signals: SignalResult[];
   isClosed(): boolean;
   onClose(): void;
 }
@@ -123,7 +130,8 @@ async function attachShim(parts: AttachParts & { page: Page | undefined; options
     }
     throw cause;
   }
-  await patchOpenPages(context.pages(), shimScript({ origins, platform: phone.profile.attachment === 'platform' }));
+  await forwardSignals({ target: context, phone, isClosed, signals: parts.signals });
+  await patchOpenPages(context.pages(), shimScript({ origins, platform: phone.profile.attachment === 'platform' }) + signalScript());
   return {
     mode: 'shim',
     phone,
@@ -131,6 +139,7 @@ async function attachShim(parts: AttachParts & { page: Page | undefined; options
     page: parts.page,
     limits: [],
     ceremonies,
+    signals: parts.signals,
     credentials: async () => phone.credentials(),
     nextPrompt: (...decisions) => phone.nextPrompt(...decisions),
     faults: phone.faults,
@@ -221,7 +230,18 @@ async function attachCdp(parts: AttachParts & { page: Page }): Promise<AttachedP
   });
   const script = gateScript();
   await page.addInitScript({ content: script });
-  await patchOpenPages([page], script);
+  // Chromium's own copy of a credential the RP signalled away goes too, so it is not offered again.
+  await forwardSignals({
+    target: page,
+    phone,
+    isClosed,
+    signals: parts.signals,
+    beforeSignal: () => sync(),
+    afterSignal: async (result) => {
+      for (const id of result.removed) await send('WebAuthn.removeCredential', { authenticatorId, credentialId: toBase64(fromBase64url(id)) }).catch(() => undefined);
+    },
+  });
+  await patchOpenPages([page], script + signalScript());
 
   const added = new Set<string>();
   const updated = new Set<string>();
@@ -249,6 +269,7 @@ async function attachCdp(parts: AttachParts & { page: Page }): Promise<AttachedP
     page,
     limits: describeCdpLimits(profile),
     ceremonies,
+    signals: parts.signals,
     credentials: async () => {
       if (!isClosed()) await sync();
       return phone.credentials();

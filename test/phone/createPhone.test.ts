@@ -18,7 +18,9 @@ const origin = 'https://bank.example';
 const rpID = 'bank.example';
 
 async function register(phone: ReturnType<typeof createPhone>, userName = 'alice') {
-  const options = await generateRegistrationOptions({ rpName: 'Bank', rpID, userName, attestationType: 'direct', authenticatorSelection: { residentKey: 'required' } });
+  // One user handle per user name, as an RP keeps it.
+  const userID = new TextEncoder().encode(`user:${userName}`);
+  const options = await generateRegistrationOptions({ rpName: 'Bank', rpID, userName, userID, attestationType: 'direct', authenticatorSelection: { residentKey: 'required' } });
   const response = await phone.create(options, { origin });
   const verified = await verifyRegistrationResponse({ response, expectedChallenge: options.challenge, expectedOrigin: origin, expectedRPID: rpID });
   return { options, response, verified };
@@ -119,5 +121,21 @@ describe('createPhone (passkey-harness/authenticator)', () => {
     again.close();
     expect(() => openPhone({ vault, name: 'qa-phone', profile: 'yubikey-5' })).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
     expect(() => openPhone({ vault, name: 'missing', create: false })).toThrow(expect.objectContaining({ code: 'PHONE_NOT_FOUND' }));
+  });
+
+  it('signals (WebAuthn Signal API): unknown credential and accepted list drop credentials, user details rename, only for that RP and user', async () => {
+    const phone = createPhone({ profile: 'android-gpm' });
+    const alice = (await register(phone, 'alice')).response.id;
+    const bob = (await register(phone, 'bob')).response.id;
+    const carol = (await register(phone, 'carol')).response.id;
+    const userId = (name: string) => phone.credentials().find((c) => c.userName === name)!.userHandle!;
+
+    expect(() => phone.signal({ signal: 'unknownCredential', rpId: 'other.example', credentialId: bob }, { origin })).toThrow(expect.objectContaining({ code: 'SECURITY_ERROR' }));
+    // Alice's accepted list no longer has her passkey (support revoked it): only hers goes.
+    expect(phone.signal({ signal: 'allAcceptedCredentials', rpId: rpID, userId: userId('alice'), allAcceptedCredentialIds: [bob] }, { origin })).toMatchObject({ removed: [alice], updated: [] });
+    expect(phone.signal({ signal: 'currentUserDetails', rpId: rpID, userId: userId('bob'), name: 'bob@new', displayName: 'Bob N.' }, { origin })).toMatchObject({ removed: [], updated: [bob] });
+    expect(phone.signal({ signal: 'unknownCredential', rpId: rpID, credentialId: carol }, { origin })).toMatchObject({ removed: [carol] });
+    expect(phone.credentials().map((c) => [c.credentialId, c.userName])).toEqual([[bob, 'bob@new']]);
+    expect(phone.signals.map((s) => s.signal)).toEqual(['allAcceptedCredentials', 'currentUserDetails', 'unknownCredential']);
   });
 });

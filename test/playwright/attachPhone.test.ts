@@ -70,6 +70,26 @@ describe.each<AttachMode>(['shim', 'cdp'])('%s mode', (mode) => {
   });
 });
 
+describe.each<AttachMode>(['shim', 'cdp'])('%s mode: the Signal API', (mode) => {
+  it('PublicKeyCredential.signalUnknownCredential from the RP page removes the credential from the phone (and from Chromium in cdp mode); a foreign RP ID is a SecurityError', async () => {
+    const page = await newPage();
+    const phone = createPhone({ profile: 'windows-hello' });
+    const attached = await attachPhone(page, phone, { mode });
+    await page.goto(rp.url);
+    const { credentialId } = await register(page, `signal-${mode}`);
+    const signal = (rpId: string) =>
+      page.evaluate(([r, id]) => (globalThis as any).PublicKeyCredential.signalUnknownCredential({ rpId: r, credentialId: id }).then(() => 'ok', (e: Error) => e.name), [rpId, credentialId] as const);
+    expect(await signal('example.com')).toBe('SecurityError');
+    expect(await signal('localhost')).toBe('ok');
+    expect(attached.signals).toEqual([expect.objectContaining({ signal: 'unknownCredential', rpId: 'localhost', origin: rp.origin, removed: [credentialId] })]);
+    expect(await attached.credentials()).toEqual([]);
+    // Nothing left to offer: the login fails on the phone side, and cdp mode's sync does not bring it back.
+    expect(await login(page, `signal-${mode}`)).toEqual({ error: 'NotAllowedError' });
+    await attached.close();
+    expect(phone.credentials()).toEqual([]);
+  });
+});
+
 describe('shim mode only', () => {
   it('faults armed on the handle reach the RP: fido2-lib rejects a corrupted signature and a wrong origin, then accepts once cleared', async () => {
     const page = await newPage();
