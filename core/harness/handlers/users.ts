@@ -28,6 +28,17 @@ export function userHandlers(ctx: HandlerContext): Pick<HarnessImplementation, U
     return toUserSummary(await findAccount(ctx, username));
   }
 
+  /**
+   * The harness speaks as a support tool, not as the customer-facing RP (whose HTTP answers keep
+   * unknown, locked and wrong-password alike): an unknown user is ACCOUNT_NOT_FOUND and a locked
+   * one ACCOUNT_LOCKED, for enroll and login alike, before any ceremony starts.
+   */
+  async function requireUsable(username: string) {
+    const account = await findAccount(ctx, username);
+    if (account.locked) throw new HarnessError('ACCOUNT_LOCKED', `customer ${username} is locked (pkh user unlock ${username} --reason …)`);
+    return account;
+  }
+
   return {
     async 'users.create'({ username, password, displayName, emails }) {
       await rp.createAccount({ loginId: username, password, tradingPassword: `${password}-trading`, displayName: displayName ?? username, emails: emails.length ? emails : [`${username}@example.test`] });
@@ -98,12 +109,14 @@ export function userHandlers(ctx: HandlerContext): Pick<HarnessImplementation, U
     },
     async enroll({ username, password, phone, stepUp, email, decision, passkeyName, attestation, faults }) {
       if (faults?.counterRegression || faults?.replayChallenge) throw new HarnessError('INVALID_INPUT', 'counterRegression and replayChallenge are login faults');
+      await requireUsable(username);
       await seatUser(ctx, username, password);
       seatPhone(ctx, phone).faults = { ...faults };
       const { steps, passkey } = await enrollFlow(world, { username, password, phone, stepUp, email, decision, passkeyName, attestation });
       return { username, phone, stepUp, steps, passkey: toPasskeyView(username, passkey, ctx) };
     },
     async login({ username, phone, mode, decision, faults }) {
+      if (username !== undefined) await requireUsable(username);
       const seated = seatPhone(ctx, phone);
       // A replay needs an earlier response: without one in this harness, log in once cleanly first.
       if (faults?.replayChallenge && !world.lastLogin) await passkeyLogin(world, { username, phone, mode, decision });

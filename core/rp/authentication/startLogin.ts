@@ -38,7 +38,13 @@ export async function startLogin(
     binding: { sessionId: null, accountId: account?.id ?? null, loginId: loginId ?? null },
     userVerification,
     algorithms: SUPPORTED_ALGORITHMS,
-    audit: { actor: loginId === undefined ? 'anonymous' : `customer:${loginId}`, action: 'login.start', details: { discoverable: loginId === undefined } },
+    audit: {
+      actor: loginId === undefined ? 'anonymous' : `customer:${loginId}`,
+      action: 'login.start',
+      details: { discoverable: loginId === undefined },
+      // The answer looks the same either way; only the audit log says the account is locked (finishLogin refuses it).
+      ...(account?.locked ? { outcome: 'failure' as const, code: 'ACCOUNT_LOCKED' } : {}),
+    },
   });
 }
 

@@ -19,7 +19,8 @@ export function issueChallenge<Options extends { challenge: string }>(
     binding: { sessionId: number | null; accountId: number | null; loginId: string | null };
     userVerification: string;
     algorithms: number[];
-    audit: { actor: string; action: string; details: Record<string, unknown> };
+    /** `outcome`/`code`: a ceremony opened for a refused party (a locked account) is not audited as a success. */
+    audit: { actor: string; action: string; details: Record<string, unknown>; outcome?: 'success' | 'failure'; code?: string };
   },
 ): { ceremonyId: string; options: Options } {
   const ceremonyId = newToken(ctx, 16);
@@ -35,7 +36,8 @@ export function issueChallenge<Options extends { challenge: string }>(
       createdAt: now,
       expiresAt: now + ctx.policy.challengeTtlMs,
     });
-    audit(ctx, { actor: opts.audit.actor, action: opts.audit.action, outcome: 'success', accountId: opts.binding.accountId, details: { ceremonyId, ...opts.audit.details } });
+    const { outcome = 'success', code } = opts.audit;
+    audit(ctx, { actor: opts.audit.actor, action: opts.audit.action, outcome, ...(code ? { code } : {}), accountId: opts.binding.accountId, details: { ceremonyId, ...opts.audit.details } });
   });
   return { ceremonyId, options: JSON.parse(JSON.stringify(opts.options)) as Options };
 }
