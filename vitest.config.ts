@@ -7,6 +7,8 @@ export default defineConfig({
     pool: 'forks',
     maxWorkers: 2,
     testTimeout: 30_000,
+    // A test-only scrypt cost for harnesses the suite creates (core/harness/testScryptCost.ts); the default is 2^17.
+    env: { PASSKEY_HARNESS_TEST: '1', PASSKEY_HARNESS_SCRYPT_COST: '1024' },
     hookTimeout: 60_000,
     reporters: ['default', './test/support/summaryReporter.ts'],
   },

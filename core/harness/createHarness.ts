@@ -23,6 +23,7 @@ import { openPhoneRegistry, phoneVaultPath } from './openPhoneRegistry.js';
 import { resolveVaultSecret } from './resolveVaultSecret.js';
 import type { PhoneRegistry } from './phoneRegistry.js';
 import { createScenarioRuns } from './scenarioRuns.js';
+import { testScryptCost } from './testScryptCost.js';
 import { createTokens } from './tokens.js';
 import type { HarnessCaller } from './types.js';
 
@@ -35,8 +36,15 @@ export interface CreateHarnessOptions {
   passphrase?: string;
   clock?: Clock;
   random?: Random;
-  /** Makes randomness reproducible (ignored when `random` is given). */
+  /**
+   * Makes what phones make reproducible (keys, credential IDs, signatures; ignored when `random` is
+   * given). Never secrets: tokens, session IDs, codes, challenges and server secrets come from `secrets`.
+   */
   seed?: string;
+  /** Where secrets come from: the OS CSPRNG unless a test injects one. */
+  secrets?: Random;
+  /** scrypt cost of customer passwords; default the RP policy's (2^17), or the test suite's (`testScryptCost`). */
+  scryptCost?: number;
   rpId?: string;
   origin?: string;
   /** Default: the captured outbox (`mailbox.*` reads it); an SMTP mailer also records there. */
@@ -103,11 +111,12 @@ export async function createHarness(options: CreateHarnessOptions = {}): Promise
     }
   }
   const store = openStore({ path: dbPath });
-  const world = await createWorld({ seed: seed ?? 'harness', rpId, origin, store, clock, random, admin: HARNESS_OPERATOR, mailer: options.mailer, trust, attestation: options.attestation, ...(options.phoneFrameOrigin ? { extraOrigins: [options.phoneFrameOrigin] } : {}) });
+  const secrets = options.secrets ?? systemRandom;
+  const world = await createWorld({ seed: seed ?? 'harness', rpId, origin, store, clock, random, secrets, scryptCost: options.scryptCost ?? testScryptCost(), admin: HARNESS_OPERATOR, mailer: options.mailer, trust, attestation: options.attestation, ...(options.phoneFrameOrigin ? { extraOrigins: [options.phoneFrameOrigin] } : {}) });
   const { rp } = world;
   const actor: HarnessCaller = options.actor ?? { name: HARNESS_OPERATOR, role: 'operator' };
-  const runs = createScenarioRuns({ clock, random });
-  const tokens = createTokens({ store, random });
+  const runs = createScenarioRuns({ clock, random: secrets });
+  const tokens = createTokens({ store, random: secrets });
 
   /** Creates the admin on first use (audited by core/rp as admin.create); a name keeps its role. */
   function provision(caller: HarnessCaller): void {

@@ -64,6 +64,12 @@ export interface WorldOptions {
   clock?: Clock;
   /** Default: seededRandom(seed). */
   random?: Random;
+  /**
+   * The RP's secrets (session IDs, codes, challenges; `RpContext.secrets`). Default: `random` — a
+   * scenario world has its own memory database and replays byte for byte from its seed. The harness
+   * passes the OS CSPRNG: its database outlives the run and faces real clients.
+   */
+  secrets?: Random;
   /** Operator the world's admin steps act as (created when missing). */
   admin?: string;
   /** Default: the RP's captured outbox. */
@@ -92,6 +98,7 @@ export async function createWorld(options: WorldOptions): Promise<World> {
     origins: [actualOrigin, ...(options.extraOrigins ?? [])],
     clock,
     random,
+    secrets: options.secrets ?? random,
     ...(mailer ? { mailer } : {}),
     policy: { ...options.attestation, ...(options.scryptCost ? { scryptCost: options.scryptCost } : {}) },
     // The harness RP trusts its own CA and pins its own MDS, reading the BLOB the MDS serves.

@@ -14,7 +14,14 @@ export interface RpContext {
   rpName: string;
   origins: string[];
   clock: Clock;
+  /** Values a ceremony shows and a replay may reproduce (user handles). */
   random: Random;
+  /**
+   * Everything an attacker must not predict: session IDs, ceremony handles, challenges, step-up codes,
+   * salts, OTP secrets, the per-database secret. The OS CSPRNG unless a caller injects one (a scenario
+   * world in its own memory database replays them from its seed; a server never does).
+   */
+  secrets: Random;
   mailer: Mailer;
   policy: RpPolicy;
   /** Per-database secret for fake credential IDs (unknown users must look like known ones). */

@@ -36,6 +36,7 @@ import { startRegistration } from './registration/startRegistration.js';
 import { getSession } from './session/getSession.js';
 import { login } from './session/login.js';
 import { logout } from './session/logout.js';
+import { purgeExpired } from './session/purgeExpired.js';
 import { confirmOtp } from './stepUp/confirmOtp.js';
 import { enrollOtp } from './stepUp/enrollOtp.js';
 import { sendStepUpEmail } from './stepUp/sendStepUpEmail.js';
@@ -52,7 +53,10 @@ export interface CreateRelyingPartyOptions {
   /** Exact origins accepted in clientDataJSON, e.g. ['http://localhost:8787']. */
   origins: string[];
   clock?: Clock;
+  /** Ceremony-visible randomness (user handles); seeded for reproducible runs. */
   random?: Random;
+  /** Secrets' randomness (see `RpContext.secrets`): the OS CSPRNG by default, whatever `random` is. */
+  secrets?: Random;
   /** Defaults to the captured outbox in the same store. */
   mailer?: Mailer;
   policy?: Partial<RpPolicy>;
@@ -64,10 +68,10 @@ export interface CreateRelyingPartyOptions {
  * The relying party: binds every operation file (`verb(ctx, opts)`) to one context, so callers write
  * `rp.startLogin(opts)`. The per-database secret (fake credential IDs) is created on first use.
  */
-export function createRelyingParty({ store, rpId, rpName, origins, clock = systemClock, random = systemRandom, mailer, policy = {}, trust = {} }: CreateRelyingPartyOptions) {
+export function createRelyingParty({ store, rpId, rpName, origins, clock = systemClock, random = systemRandom, secrets = systemRandom, mailer, policy = {}, trust = {} }: CreateRelyingPartyOptions) {
   if (typeof rpId !== 'string' || rpId === '') throw new HarnessError('CONFIG_INVALID', 'rpId is required');
   if (!Array.isArray(origins) || origins.length === 0) throw new HarnessError('CONFIG_INVALID', 'at least one origin is required');
-  const secret = fromBase64url(store.meta.getOrInit('rp.secret', toBase64url(random.bytes(32))));
+  const secret = fromBase64url(store.meta.getOrInit('rp.secret', toBase64url(secrets.bytes(32))));
   const ctx: RpContext = {
     store,
     rpId,
@@ -75,6 +79,7 @@ export function createRelyingParty({ store, rpId, rpName, origins, clock = syste
     origins: [...origins],
     clock,
     random,
+    secrets,
     mailer: mailer ?? outboxMailer(store, { clock }),
     policy: checkAttestationSettings({ ...DEFAULT_POLICY, ...policy }),
     secret,
@@ -89,6 +94,8 @@ export function createRelyingParty({ store, rpId, rpName, origins, clock = syste
     createAccount: bind(ctx, createAccount),
     login: bind(ctx, login),
     logout: bind(ctx, logout),
+    /** Housekeeping, not a customer operation: expired sessions, challenges and codes go (`{ now? }`). */
+    purgeExpired: bind(ctx, purgeExpired),
     getSession: bind(ctx, getSession),
     getRegistrationInfo: bind(ctx, getRegistrationInfo),
     listEmails: bind(ctx, listEmails),

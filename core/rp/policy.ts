@@ -2,17 +2,33 @@ import type { AttestationConveyance, AttestationPolicyName, RevokedModelAction }
 
 /** Tunables of the relying party; defaults follow the seed's flow (5-minute codes and step-up). */
 export interface RpPolicy {
-  /** scrypt cost N (power of two). Tests lower it to keep the shared CPU free. */
+  /**
+   * scrypt cost N (power of two; r = 8, p = 1). Default 2^17, OWASP's minimum for scrypt. Tests
+   * lower it to keep the shared CPU free. Hashes stored at a lower cost are upgraded at the next login.
+   */
   scryptCost: number;
+  /**
+   * Consecutive wrong passwords before the timed lock (`loginLockMs`); NIST SP 800-63B §5.2.2 allows
+   * at most 100. Before that, throttling: from the `loginThrottleAfter`th failure on, logins are
+   * refused for `loginThrottleBaseMs` doubling per further failure, at most `loginThrottleMaxMs`.
+   * A refused attempt is not a guess: it is not counted. A correct password resets the count.
+   */
   maxLoginFailures: number;
-  /** Wrong step-up codes (email or TOTP) across codes before the account locks. */
+  loginThrottleAfter: number;
+  loginThrottleBaseMs: number;
+  loginThrottleMaxMs: number;
+  loginLockMs: number;
+  /** Wrong step-up codes (email or TOTP) across codes before logins are refused for `stepUpLockMs` (the account's sessions end). */
   maxStepUpFailures: number;
+  stepUpLockMs: number;
   /** Wrong tries on one emailed code before it is dead (OTP_LOCKED). */
   maxCodeTries: number;
   codeTtlMs: number;
   stepUpTtlMs: number;
   challengeTtlMs: number;
   sessionIdleMs: number;
+  /** Absolute session lifetime from login, however active the session is. */
+  sessionMaxMs: number;
   /** At most `maxSendsPerWindow` step-up emails per account per `sendWindowMs`. */
   maxSendsPerWindow: number;
   sendWindowMs: number;
@@ -38,14 +54,20 @@ export interface RpPolicy {
 }
 
 export const DEFAULT_POLICY: RpPolicy = {
-  scryptCost: 16384,
-  maxLoginFailures: 5,
+  scryptCost: 131072,
+  maxLoginFailures: 100,
+  loginThrottleAfter: 5,
+  loginThrottleBaseMs: 30_000,
+  loginThrottleMaxMs: 15 * 60_000,
+  loginLockMs: 24 * 60 * 60_000,
   maxStepUpFailures: 10,
+  stepUpLockMs: 15 * 60_000,
   maxCodeTries: 5,
   codeTtlMs: 5 * 60_000,
   stepUpTtlMs: 5 * 60_000,
   challengeTtlMs: 5 * 60_000,
   sessionIdleMs: 30 * 60_000,
+  sessionMaxMs: 12 * 60 * 60_000,
   maxSendsPerWindow: 5,
   sendWindowMs: 15 * 60_000,
   resendIntervalMs: 0,

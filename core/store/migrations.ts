@@ -142,4 +142,9 @@ CREATE TABLE mail_outbox (
     version: 2,
     sql: `ALTER TABLE passkeys ADD COLUMN attestation TEXT;`,
   },
+  {
+    // Issue 11: failed logins throttle and lock for a time (NIST SP 800-63B §5.2.2), never for good.
+    version: 3,
+    sql: `ALTER TABLE accounts ADD COLUMN locked_until INTEGER NOT NULL DEFAULT 0;`,
+  },
 ];

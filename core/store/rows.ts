@@ -6,9 +6,13 @@ export interface AccountRow {
   passwordHash: string;
   tradingPasswordHash: string;
   displayName: string;
+  /** Locked by an operator (lockAccount): only an operator unlocks it. */
   locked: boolean;
+  /** Consecutive wrong passwords (throttling and the timed lock grow with it; a success resets it). */
   failedLogins: number;
   failedStepUps: number;
+  /** Password login refused until this time (epoch ms; 0 = not throttled): the timed lock, never permanent. */
+  lockedUntil: number;
   createdAt: number;
 }
 

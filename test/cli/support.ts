@@ -24,6 +24,9 @@ export function ensureBuilt(): void {
   if (stale) execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.cli.json'], { cwd: root, stdio: 'ignore' });
 }
 
+/** The suite's low scrypt cost for the spawned CLI (core/harness/testScryptCost.ts; the real default is 2^17). */
+const TEST_COST = { PASSKEY_HARNESS_TEST: '1', PASSKEY_HARNESS_SCRYPT_COST: '1024' };
+
 export function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'pkh-cli-'));
 }
@@ -38,12 +41,12 @@ export function cli(args: string[], opts: { home: string; env?: Record<string, s
   const result = spawnSync(process.execPath, [bin, ...args], {
     cwd: opts.cwd ?? root,
     encoding: 'utf8',
-    env: { PATH: process.env.PATH ?? '', XDG_DATA_HOME: opts.home, NO_COLOR: '1', ...opts.env },
+    env: { PATH: process.env.PATH ?? '', XDG_DATA_HOME: opts.home, NO_COLOR: '1', ...TEST_COST, ...opts.env },
     timeout: 120_000,
   });
   return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
 }
 
 export function cliAsync(args: string[], opts: { home: string }) {
-  return spawn(process.execPath, [bin, ...args], { cwd: root, env: { PATH: process.env.PATH ?? '', XDG_DATA_HOME: opts.home, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  return spawn(process.execPath, [bin, ...args], { cwd: root, env: { PATH: process.env.PATH ?? '', XDG_DATA_HOME: opts.home, NO_COLOR: '1', ...TEST_COST }, stdio: ['ignore', 'pipe', 'pipe'] });
 }

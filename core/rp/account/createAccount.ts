@@ -21,8 +21,8 @@ export function createAccount(
   }
   if (opts.otpSecret !== undefined && !/^[A-Z2-7]{16,}=*$/.test(opts.otpSecret)) throw new HarnessError('INVALID_INPUT', 'otpSecret must be base32');
   // Hash outside the transaction: scrypt is slow and the write lock should be short.
-  const passwordHash = hashPassword(password, { random: ctx.random, cost: ctx.policy.scryptCost });
-  const tradingPasswordHash = hashPassword(tradingPassword, { random: ctx.random, cost: ctx.policy.scryptCost });
+  const passwordHash = hashPassword(password, { random: ctx.secrets, cost: ctx.policy.scryptCost });
+  const tradingPasswordHash = hashPassword(tradingPassword, { random: ctx.secrets, cost: ctx.policy.scryptCost });
   const userHandle = ctx.random.bytes(32);
   const now = ctx.clock.now();
   const accountId = ctx.store.transaction(() => {

@@ -11,6 +11,12 @@ export function hashPassword(password: string, opts: { random: Random; cost: num
   return `scrypt$${opts.cost}$8$1$${toBase64url(salt)}$${toBase64url(new Uint8Array(hash))}`;
 }
 
+/** The scrypt N a stored hash was made with (0 when it is not ours). */
+export function passwordCost(stored: string): number {
+  const [scheme, n] = stored.split('$');
+  return scheme === 'scrypt' && n !== undefined && /^\d+$/.test(n) ? Number(n) : 0;
+}
+
 /** Recomputes scrypt with the parameters stored in the hash; constant-time compare. */
 export function verifyPassword(password: string, stored: string): boolean {
   const [scheme, n, r, p, salt, hash] = stored.split('$');

@@ -16,7 +16,7 @@ export function unlockAccount(ctx: RpContext, opts: { admin: string; accountId: 
     if (!account) throw new HarnessError('ACCOUNT_NOT_FOUND', 'no such account');
     // setLocked also zeroes failed_logins and failed_step_ups (core/store).
     ctx.store.accounts.setLocked(account.id, false);
-    audit(ctx, { actor: `admin:${admin.name}`, action: 'admin.unlockAccount', outcome: 'success', accountId: account.id, details: { reason, ticket, wasLocked: account.locked, failedLogins: account.failedLogins, failedStepUps: account.failedStepUps } });
+    audit(ctx, { actor: `admin:${admin.name}`, action: 'admin.unlockAccount', outcome: 'success', accountId: account.id, details: { reason, ticket, wasLocked: account.locked, failedLogins: account.failedLogins, failedStepUps: account.failedStepUps, lockedUntil: account.lockedUntil } });
     return { accountId: account.id, locked: false as const };
   });
 }

@@ -1,14 +1,14 @@
 import { createHmac } from 'node:crypto';
 import { generateAuthenticationOptions } from '@simplewebauthn/server';
 import { HarnessError } from '../../errors.js';
-import { toBase64url, type PublicKeyCredentialRequestOptionsJSON } from '../../webauthn/index.js';
+import { fromBase64url, toBase64url, type PublicKeyCredentialRequestOptionsJSON } from '../../webauthn/index.js';
 import { issueChallenge, SUPPORTED_ALGORITHMS } from '../ceremony/issueChallenge.js';
 import type { RpContext } from '../context.js';
 
 /**
  * Passkey login, step 1: username-first (`loginId`) or discoverable (none). An unknown login ID
- * or an account without passkeys gets a stable fake credential, so the answer does not reveal
- * which login IDs exist.
+ * or an account without passkeys gets stable fake credentials shaped like real ones, so the answer
+ * reveals neither which login IDs exist nor who has a passkey.
  */
 export async function startLogin(
   ctx: RpContext,
@@ -23,11 +23,12 @@ export async function startLogin(
   let allowCredentials: Array<{ id: string; transports?: string[] }> | undefined;
   if (loginId !== undefined) {
     const passkeys = account ? ctx.store.passkeys.listForAccount(account.id) : [];
-    allowCredentials = passkeys.length > 0 ? passkeys.map((p) => ({ id: p.credentialId, transports: p.transports })) : [{ id: fakeCredentialId(ctx, loginId), transports: ['hybrid', 'internal'] }];
+    allowCredentials = passkeys.length > 0 ? passkeys.map((p) => ({ id: p.credentialId, transports: p.transports })) : fakeCredentials(ctx, loginId);
   }
   const options = await generateAuthenticationOptions({
     rpID: ctx.rpId,
-    challenge: ctx.random.bytes(32).slice(),
+    // A predictable challenge would let someone holding the phone for a moment sign future logins in advance.
+    challenge: ctx.secrets.bytes(32).slice(),
     timeout: ctx.policy.challengeTtlMs,
     userVerification,
     ...(allowCredentials ? { allowCredentials: allowCredentials as never } : {}),
@@ -48,7 +49,34 @@ export async function startLogin(
   });
 }
 
-/** The same ID for the same unknown login ID on every request (a per-database HMAC), like a real one would be. */
-function fakeCredentialId(ctx: RpContext, loginId: string): string {
-  return toBase64url(new Uint8Array(createHmac('sha256', ctx.secret).update(`fake-credential:${loginId}`).digest()));
+/** Accounts whose passkeys fake answers imitate: the first this many with one (stable once the database has them). */
+const FAKE_POPULATION = 64;
+/** What a fake looks like before any account has a passkey (an iCloud Keychain passkey). */
+const FAKE_DEFAULT: Array<{ length: number; transports: string[] }> = [{ length: 20, transports: ['hybrid', 'internal'] }];
+
+/**
+ * Fake allowCredentials for `loginId`, the same on every request: a per-database HMAC picks one of
+ * the accounts that have passkeys and copies how many it has, their credential-ID lengths and
+ * transports (issue 11: fakes were 32 bytes with ["hybrid","internal"] while this database's real
+ * ones were 64 bytes with ["nfc","usb"]); the IDs themselves are HMAC output of those lengths.
+ */
+function fakeCredentials(ctx: RpContext, loginId: string): Array<{ id: string; transports: string[] }> {
+  const hmac = (label: string) => createHmac('sha256', ctx.secret).update(`${label}:${loginId}`).digest();
+  const population = ctx.store.passkeys.accountsWithActive(FAKE_POPULATION);
+  const model =
+    population === 0
+      ? FAKE_DEFAULT
+      : ctx.store.passkeys.activeOfNthAccount(hmac('fake-model').readUInt32BE(0) % population).map((p) => ({ length: fromBase64url(p.credentialId).length, transports: [...p.transports] }));
+  return (model.length > 0 ? model : FAKE_DEFAULT).map(({ length, transports }, i) => ({ id: toBase64url(fakeBytes(hmac(`fake-credential:${i}`), length)), transports }));
+}
+
+/** `length` bytes from a 32-byte seed (HMAC-SHA256 in counter mode beyond the first block). */
+function fakeBytes(seed: Uint8Array, length: number): Uint8Array {
+  const out = new Uint8Array(length);
+  for (let block = 0, filled = 0; filled < length; block++) {
+    const chunk = block === 0 ? seed : createHmac('sha256', seed).update(String(block)).digest();
+    out.set(chunk.subarray(0, Math.min(chunk.length, length - filled)), filled);
+    filled += chunk.length;
+  }
+  return out;
 }

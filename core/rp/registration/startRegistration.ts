@@ -32,7 +32,7 @@ export async function startRegistration(
     userName: account.loginId,
     userID: account.userHandle.slice(),
     userDisplayName: account.displayName,
-    challenge: ctx.random.bytes(32).slice(),
+    challenge: ctx.secrets.bytes(32).slice(),
     timeout: ctx.policy.challengeTtlMs,
     // The library knows none/direct/enterprise only; indirect is set on the options below.
     attestationType: attestation === 'indirect' ? 'none' : attestation,

@@ -12,7 +12,11 @@ export function sessionTouchAfterMs(sessionIdleMs: number): number {
   return Math.min(60_000, Math.floor(sessionIdleMs / 30));
 }
 
-/** Resolves an opaque session ID; missing, unknown or idle-expired → AUTH_REQUIRED; a locked account → ACCOUNT_LOCKED. Touches the session when stale. */
+/**
+ * Resolves an opaque session ID; missing, unknown, idle past `sessionIdleMs` or older than
+ * `sessionMaxMs` (absolute, however busy) → AUTH_REQUIRED and the row goes; an operator-locked
+ * account → ACCOUNT_LOCKED. Touches the session when stale.
+ */
 export function requireSession(ctx: RpContext, sessionId: unknown): { session: SessionRow; account: AccountRow } {
   if (typeof sessionId !== 'string' || sessionId.length === 0 || sessionId.length > 256) {
     throw new HarnessError('AUTH_REQUIRED', 'log in first');
@@ -23,6 +27,10 @@ export function requireSession(ctx: RpContext, sessionId: unknown): { session: S
   if (now - session.lastSeenAt > ctx.policy.sessionIdleMs) {
     ctx.store.sessions.delete(session.id);
     throw new HarnessError('AUTH_REQUIRED', 'session expired');
+  }
+  if (now - session.createdAt > ctx.policy.sessionMaxMs) {
+    ctx.store.sessions.delete(session.id);
+    throw new HarnessError('AUTH_REQUIRED', 'session reached its maximum lifetime: log in again');
   }
   const account = ctx.store.accounts.byId(session.accountId);
   if (!account) throw new HarnessError('AUTH_REQUIRED', 'session is unknown or has ended');

@@ -4,7 +4,7 @@ import type { RpContext } from '../context.js';
 
 /** A random base64url token: session IDs (32 bytes) and ceremony handles (16 bytes). */
 export function newToken(ctx: RpContext, bytes = 32): string {
-  return toBase64url(ctx.random.bytes(bytes));
+  return toBase64url(ctx.secrets.bytes(bytes));
 }
 
 /** Sessions are stored by this SHA-256 only, so a database reader cannot ride a session. */

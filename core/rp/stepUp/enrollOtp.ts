@@ -13,7 +13,7 @@ export function enrollOtp(ctx: RpContext, opts: { sessionId: string }): { uri: s
   const { session, account } = requireSession(ctx, opts.sessionId);
   if (ctx.store.otp.get(account.id)?.status === 'active') throw new HarnessError('OTP_ALREADY_ENROLLED', 'the one-time password service is already active');
   if (!isStepUpFresh(ctx, session, 'otp-enrollment')) throw new HarnessError('STEP_UP_REQUIRED', 'confirm with an email code first');
-  const secret = new Secret({ buffer: ctx.random.bytes(20).slice().buffer }).base32;
+  const secret = new Secret({ buffer: ctx.secrets.bytes(20).slice().buffer }).base32;
   ctx.store.transaction(() => {
     ctx.store.otp.setPending(account.id, secret, ctx.clock.now());
     audit(ctx, { actor: `customer:${account.loginId}`, action: 'otp.enroll', outcome: 'success', accountId: account.id });

@@ -32,8 +32,8 @@ export async function sendStepUpEmail(
     audit(ctx, { actor, action: 'stepup.send', outcome: 'failure', code: 'RATE_LIMITED', accountId: account.id });
     throw new HarnessError('RATE_LIMITED', 'too many codes sent; wait before asking for another');
   }
-  const code = sixDigits(ctx.random);
-  const salt = ctx.random.bytes(16);
+  const code = sixDigits(ctx.secrets);
+  const salt = ctx.secrets.bytes(16);
   const expiresAt = now + ctx.policy.codeTtlMs;
   ctx.store.transaction(() => {
     ctx.store.stepUp.voidOpen(session.id, purpose, now);

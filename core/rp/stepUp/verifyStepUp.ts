@@ -28,13 +28,14 @@ export function verifyStepUp(
     ctx.store.transaction(() => {
       if (countsAsWrong) {
         if (codeId !== undefined) triesLeft = ctx.policy.maxCodeTries - ctx.store.stepUp.addTry(codeId, ctx.policy.maxCodeTries);
-        locked = ctx.store.accounts.recordStepUpFailure(account.id, ctx.policy.maxStepUpFailures).locked;
+        // A timed lock, like the password's: logins are refused for stepUpLockMs and the account's sessions end.
+        locked = ctx.store.accounts.recordStepUpFailure(account.id, ctx.policy.maxStepUpFailures, now + ctx.policy.stepUpLockMs).locked;
         if (locked) ctx.store.sessions.deleteForAccount(account.id);
       }
       const finalCode = locked ? 'ACCOUNT_LOCKED' : triesLeft !== undefined && triesLeft <= 0 ? 'OTP_LOCKED' : errorCode;
       audit(ctx, { actor, action: 'stepup.verify', outcome: 'failure', code: finalCode, accountId: account.id, details: { method, purpose } });
     });
-    if (locked) throw new HarnessError('ACCOUNT_LOCKED', 'too many wrong codes: account is locked');
+    if (locked) throw new HarnessError('ACCOUNT_LOCKED', `too many wrong codes: log in again after ${Math.ceil(ctx.policy.stepUpLockMs / 60_000)} minutes`, { details: { lockedUntil: now + ctx.policy.stepUpLockMs } });
     if (triesLeft !== undefined && triesLeft <= 0) throw new HarnessError('OTP_LOCKED', 'too many wrong tries: request a new code');
     throw new HarnessError(errorCode, message, triesLeft === undefined ? undefined : { details: { triesLeft } });
   };

@@ -14,6 +14,7 @@ function toAccount(r: Row): AccountRow {
     locked: num(r.locked) === 1,
     failedLogins: num(r.failed_logins),
     failedStepUps: num(r.failed_step_ups),
+    lockedUntil: num(r.locked_until),
     createdAt: num(r.created_at),
   };
 }
@@ -48,25 +49,43 @@ export function accountsRepository(db: SqliteDriver) {
       const r = db.prepare('SELECT * FROM accounts WHERE user_handle = @userHandle').get({ userHandle });
       return r ? toAccount(r) : undefined;
     },
-    /** Counts a failed password and locks at `max`; returns the new state. */
-    recordLoginFailure(id: number, max: number): { failedLogins: number; locked: boolean } {
-      db.prepare('UPDATE accounts SET failed_logins = failed_logins + 1, locked = CASE WHEN failed_logins + 1 >= @max THEN 1 ELSE locked END WHERE id = @id').run({ id, max });
-      const a = this.byId(id)!;
-      return { failedLogins: a.failedLogins, locked: a.locked };
+    /**
+     * Counts a wrong password and refuses logins until `lockedUntil(count)` (0: not throttled); the
+     * caller's policy decides the delay. Returns the new count and time. Run it inside the caller's
+     * transaction so two processes never lose a count.
+     */
+    recordLoginFailure(id: number, lockedUntil: (failedLogins: number) => number): { failedLogins: number; lockedUntil: number } {
+      return db.transaction(() => {
+        db.prepare('UPDATE accounts SET failed_logins = failed_logins + 1 WHERE id = @id').run({ id });
+        const failedLogins = num(db.prepare('SELECT failed_logins FROM accounts WHERE id = @id').get({ id })?.failed_logins);
+        const until = lockedUntil(failedLogins);
+        db.prepare('UPDATE accounts SET locked_until = MAX(locked_until, @until) WHERE id = @id').run({ id, until });
+        return { failedLogins, lockedUntil: num(db.prepare('SELECT locked_until FROM accounts WHERE id = @id').get({ id })?.locked_until) };
+      });
     },
     resetLoginFailures(id: number): void {
-      db.prepare('UPDATE accounts SET failed_logins = 0 WHERE id = @id').run({ id });
+      db.prepare('UPDATE accounts SET failed_logins = 0, locked_until = 0 WHERE id = @id').run({ id });
     },
-    recordStepUpFailure(id: number, max: number): { failedStepUps: number; locked: boolean } {
-      db.prepare('UPDATE accounts SET failed_step_ups = failed_step_ups + 1, locked = CASE WHEN failed_step_ups + 1 >= @max THEN 1 ELSE locked END WHERE id = @id').run({ id, max });
-      const a = this.byId(id)!;
-      return { failedStepUps: a.failedStepUps, locked: a.locked };
+    /** Counts a wrong step-up code; at `max` the count restarts and logins are refused until `lockUntil`. */
+    recordStepUpFailure(id: number, max: number, lockUntil: number): { failedStepUps: number; locked: boolean } {
+      return db.transaction(() => {
+        db.prepare('UPDATE accounts SET failed_step_ups = failed_step_ups + 1 WHERE id = @id').run({ id });
+        const failedStepUps = num(db.prepare('SELECT failed_step_ups FROM accounts WHERE id = @id').get({ id })?.failed_step_ups);
+        if (failedStepUps < max) return { failedStepUps, locked: false };
+        db.prepare('UPDATE accounts SET failed_step_ups = 0, locked_until = MAX(locked_until, @lockUntil) WHERE id = @id').run({ id, lockUntil });
+        return { failedStepUps, locked: true };
+      });
     },
     resetStepUpFailures(id: number): void {
       db.prepare('UPDATE accounts SET failed_step_ups = 0 WHERE id = @id').run({ id });
     },
+    /** The operator's lock (or unlock); either way the counters and any timed lock start over. */
     setLocked(id: number, locked: boolean): void {
-      db.prepare('UPDATE accounts SET locked = @locked, failed_logins = 0, failed_step_ups = 0 WHERE id = @id').run({ id, locked });
+      db.prepare('UPDATE accounts SET locked = @locked, failed_logins = 0, failed_step_ups = 0, locked_until = 0 WHERE id = @id').run({ id, locked });
+    },
+    /** A stronger hash of the same password (the scrypt cost rose since it was stored). */
+    setPasswordHash(id: number, passwordHash: string): void {
+      db.prepare('UPDATE accounts SET password_hash = @passwordHash WHERE id = @id').run({ id, passwordHash });
     },
     /** Substring match on login ID, display name or a registered email. */
     search(query: string, limit: number): AccountRow[] {

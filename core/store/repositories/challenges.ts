@@ -41,6 +41,10 @@ export function challengesRepository(db: SqliteDriver) {
     consume(id: number, now: number): boolean {
       return db.prepare('UPDATE challenges SET consumed_at = @now WHERE id = @id AND consumed_at IS NULL').run({ id, now }).changes === 1;
     },
+    /** Purge: challenges past their expiry (used or not: either way no response can be accepted for them). */
+    deleteExpired(now: number): number {
+      return db.prepare('DELETE FROM challenges WHERE expires_at < @now').run({ now }).changes;
+    },
     /** Ends every open ceremony of the account (revocation). */
     consumeOpenForAccount(accountId: number, now: number): number {
       return db

@@ -59,6 +59,22 @@ export function passkeysRepository(db: SqliteDriver) {
         : 'SELECT * FROM passkeys WHERE account_id = @accountId AND revoked_at IS NULL ORDER BY id';
       return db.prepare(sql).all({ accountId }).map(toPasskey);
     },
+    /**
+     * The population fake login options imitate (core/rp startLogin): how many of the first `limit`
+     * accounts (by ID) have an active passkey, and the active passkeys of the `n`th of them.
+     */
+    accountsWithActive(limit: number): number {
+      return num(db.prepare('SELECT COUNT(*) AS n FROM (SELECT account_id FROM passkeys WHERE revoked_at IS NULL GROUP BY account_id ORDER BY account_id LIMIT @limit)').get({ limit })?.n);
+    },
+    activeOfNthAccount(n: number): PasskeyRow[] {
+      return db
+        .prepare(
+          `SELECT * FROM passkeys WHERE revoked_at IS NULL AND account_id =
+             (SELECT account_id FROM passkeys WHERE revoked_at IS NULL GROUP BY account_id ORDER BY account_id LIMIT 1 OFFSET @n) ORDER BY id`,
+        )
+        .all({ n })
+        .map(toPasskey);
+    },
     countActive(accountId: number): number {
       return num(db.prepare('SELECT COUNT(*) AS n FROM passkeys WHERE account_id = @accountId AND revoked_at IS NULL').get({ accountId })?.n);
     },

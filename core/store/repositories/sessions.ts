@@ -48,6 +48,10 @@ export function sessionsRepository(db: SqliteDriver) {
     listForAccount(accountId: number): SessionRow[] {
       return db.prepare('SELECT * FROM sessions WHERE account_id = @accountId ORDER BY id DESC').all({ accountId }).map(toSession);
     },
+    /** Purge: sessions idle since before `idleBefore` or created before `createdBefore` (their codes and challenges cascade). */
+    deleteExpired(q: { idleBefore: number; createdBefore: number }): number {
+      return db.prepare('DELETE FROM sessions WHERE last_seen_at < @idleBefore OR created_at < @createdBefore').run(q).changes;
+    },
     deleteForAccount(accountId: number): number {
       return db.prepare('DELETE FROM sessions WHERE account_id = @accountId').run({ accountId }).changes;
     },

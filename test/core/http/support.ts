@@ -31,7 +31,8 @@ export async function startTestServer(opts: Partial<Omit<HttpServerOptions, 'rp'
   const url = `http://localhost:${port}`;
   const clock = new ManualClock(Date.now());
   const store = openStore({ path: ':memory:' });
-  const rp = createRelyingParty({ store, rpId: 'localhost', rpName: 'ワイエム証券', origins: [url], clock });
+  // The default scrypt cost (2^17) would spend ~0.3 s per customer; hashing is not what these tests exercise.
+  const rp = createRelyingParty({ store, rpId: 'localhost', rpName: 'ワイエム証券', origins: [url], clock, policy: { scryptCost: 1024 } });
   const server = createHttpServer({ rp, staticDir: null, ...opts });
   const listening = await server.listen({ port });
   return {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { codeOf, seedCustomer, setup } from './support.js';
+import { causeOf, codeOf, seedCustomer, setup } from './support.js';
 
 function withAdmins() {
   const env = setup({ policy: { maxLoginFailures: 3 } });
@@ -17,22 +17,27 @@ describe('admin.lockAccount / admin.unlockAccount', () => {
     const result = env.rp.admin.lockAccount({ admin: 'suzuki', accountId, reason: 'suspected takeover', ticket: 'T-9' });
     expect(result).toEqual({ accountId, locked: true, sessionsEnded: 1 });
     expect(await codeOf(() => env.rp.getSession({ sessionId }))).toBe('AUTH_REQUIRED');
-    expect(await codeOf(() => env.rp.login({ loginId: 'yamada', password: 'login-pass' }))).toBe('ACCOUNT_LOCKED');
+    // The customer is told what a wrong password gets (issue 11); the audit and the error's cause say why.
+    expect(await codeOf(() => env.rp.login({ loginId: 'yamada', password: 'login-pass' }))).toBe('LOGIN_FAILED');
+    expect(await causeOf(() => env.rp.login({ loginId: 'yamada', password: 'login-pass' }))).toBe('ACCOUNT_LOCKED');
+    const refused = env.rp.admin.readAudit({ admin: 'sato', limit: 1000 }).entries.filter((e) => e.action === 'login.password').at(-1);
+    expect(refused).toMatchObject({ outcome: 'failure', code: 'ACCOUNT_LOCKED', details: { lock: 'operator' } });
     const row = env.rp.admin.readAudit({ admin: 'sato', limit: 1000 }).entries.find((e) => e.action === 'admin.lockAccount')!;
     expect(row).toMatchObject({ actor: 'admin:suzuki', outcome: 'success', accountId, details: { reason: 'suspected takeover', ticket: 'T-9', sessionsEnded: 1 } });
   });
 
-  it('unlocks, clears the failed-login counter and audits it', async () => {
+  it('unlocks, clears the failed-login counter and the timed lock, and audits it', async () => {
     const { env, accountId } = withAdmins();
     for (let i = 0; i < 3; i++) await codeOf(() => env.rp.login({ loginId: 'yamada', password: 'wrong' }));
-    expect(env.store.accounts.byId(accountId)).toMatchObject({ locked: true, failedLogins: 3 });
+    expect(env.store.accounts.byId(accountId)).toMatchObject({ locked: false, failedLogins: 3 });
+    expect(env.store.accounts.byId(accountId)!.lockedUntil).toBeGreaterThan(env.clock.now());
     expect(env.rp.admin.unlockAccount({ admin: 'suzuki', accountId, reason: 'customer verified by phone' })).toEqual({ accountId, locked: false });
-    expect(env.store.accounts.byId(accountId)).toMatchObject({ locked: false, failedLogins: 0, failedStepUps: 0 });
+    expect(env.store.accounts.byId(accountId)).toMatchObject({ locked: false, failedLogins: 0, failedStepUps: 0, lockedUntil: 0 });
     // One wrong password after the unlock does not lock again: the counter restarted.
     await codeOf(() => env.rp.login({ loginId: 'yamada', password: 'wrong' }));
     expect(env.rp.login({ loginId: 'yamada', password: 'login-pass' }).sessionId).toEqual(expect.any(String));
     const row = env.rp.admin.readAudit({ admin: 'sato', limit: 1000 }).entries.find((e) => e.action === 'admin.unlockAccount')!;
-    expect(row).toMatchObject({ actor: 'admin:suzuki', outcome: 'success', details: { reason: 'customer verified by phone', ticket: null, wasLocked: true, failedLogins: 3 } });
+    expect(row).toMatchObject({ actor: 'admin:suzuki', outcome: 'success', details: { reason: 'customer verified by phone', ticket: null, wasLocked: false, failedLogins: 3 } });
   });
 
   it('refuses a viewer (FORBIDDEN, audited) and changes nothing', async () => {

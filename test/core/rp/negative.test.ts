@@ -5,7 +5,7 @@ import { fromBase64url, toBase64url } from '../../../core/webauthn/base64url.js'
 import { decodeCbor, encodeCbor } from '../../../core/webauthn/cbor.js';
 import type { RegistrationResponseJSON } from '../../../core/webauthn/types.js';
 import { escapeForDisplay } from '../../../core/rp/index.js';
-import { codeOf, lastCode, loginAndStepUp, phone, seedCustomer, setup, type Env } from './support.js';
+import { causeOf, codeOf, lastCode, loginAndStepUp, phone, seedCustomer, setup, type Env } from './support.js';
 
 type Faults = Parameters<typeof phone>[1];
 
@@ -210,7 +210,7 @@ describe('step-up codes', () => {
     expect(results).toEqual(['OTP_INVALID', 'OTP_INVALID', 'OTP_INVALID', 'OTP_INVALID', 'OTP_LOCKED']);
     expect(await codeOf(() => env.rp.verifyStepUp({ sessionId, code }))).toBe('OTP_LOCKED');
   });
-  it('repeated failures across codes lock the account (ACCOUNT_LOCKED)', async () => {
+  it('repeated failures across codes lock the account for a time (ACCOUNT_LOCKED), then it opens again', async () => {
     const env = setup({ policy: { maxStepUpFailures: 6 } });
     seedCustomer(env);
     const a = await sent(env);
@@ -218,7 +218,12 @@ describe('step-up codes', () => {
     await env.rp.sendStepUpEmail({ sessionId: a.sessionId, emailId: a.emailId });
     const b = lastCode(env, 'yamada@example.test');
     expect(await codeOf(() => env.rp.verifyStepUp({ sessionId: a.sessionId, code: wrong(b) }))).toBe('ACCOUNT_LOCKED');
-    expect(await codeOf(() => env.rp.login({ loginId: 'yamada', password: 'login-pass' }))).toBe('ACCOUNT_LOCKED');
+    expect(await codeOf(() => env.rp.getSession({ sessionId: a.sessionId }))).toBe('AUTH_REQUIRED');
+    expect(await causeOf(() => env.rp.login({ loginId: 'yamada', password: 'login-pass' }))).toBe('ACCOUNT_LOCKED');
+    env.clock.advance(env.rp.policy.stepUpLockMs - 1);
+    expect(await causeOf(() => env.rp.login({ loginId: 'yamada', password: 'login-pass' }))).toBe('ACCOUNT_LOCKED');
+    env.clock.advance(1);
+    expect(env.rp.login({ loginId: 'yamada', password: 'login-pass' }).sessionId).toEqual(expect.any(String));
   });
   it('a code mailed to another session does not work here', async () => {
     const env = fresh();
@@ -233,11 +238,12 @@ describe('step-up codes', () => {
     for (let i = 0; i < 4; i++) await env.rp.sendStepUpEmail({ sessionId, emailId });
     expect(await codeOf(env.rp.sendStepUpEmail({ sessionId, emailId }))).toBe('RATE_LIMITED');
   });
-  it('password lockout after 5 failures', async () => {
+  it('password throttling after 5 failures answers like a wrong password (lockout.test.ts has the rest)', async () => {
     const env = fresh();
     const codes = [];
-    for (let i = 0; i < 5; i++) codes.push(await codeOf(() => env.rp.login({ loginId: 'yamada', password: 'wrong' })));
-    expect(codes).toEqual(['LOGIN_FAILED', 'LOGIN_FAILED', 'LOGIN_FAILED', 'LOGIN_FAILED', 'ACCOUNT_LOCKED']);
+    for (let i = 0; i < 6; i++) codes.push(await codeOf(() => env.rp.login({ loginId: 'yamada', password: i === 5 ? 'login-pass' : 'wrong' })));
+    expect(codes).toEqual(['LOGIN_FAILED', 'LOGIN_FAILED', 'LOGIN_FAILED', 'LOGIN_FAILED', 'LOGIN_FAILED', 'LOGIN_FAILED']);
+    expect(await causeOf(() => env.rp.login({ loginId: 'yamada', password: 'login-pass' }))).toBe('ACCOUNT_LOCKED');
     expect(await codeOf(() => env.rp.login({ loginId: 'ghost', password: 'x' }))).toBe('LOGIN_FAILED');
   });
 });

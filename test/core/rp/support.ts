@@ -50,3 +50,13 @@ export async function codeOf(promise: Promise<unknown> | (() => unknown)): Promi
     return error instanceof HarnessError ? error.code : `NOT_HARNESS: ${String(error)}`;
   }
 }
+
+/** The code of a refusal's `cause`: what the RP audited while the customer was told LOGIN_FAILED (issue 11). */
+export async function causeOf(promise: Promise<unknown> | (() => unknown)): Promise<HarnessErrorCode | 'NO_ERROR' | string> {
+  try {
+    await (typeof promise === 'function' ? promise() : promise);
+    return 'NO_ERROR';
+  } catch (error) {
+    return error instanceof HarnessError && error.cause instanceof HarnessError ? error.cause.code : `NO_CAUSE: ${String(error)}`;
+  }
+}

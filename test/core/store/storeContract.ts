@@ -76,9 +76,14 @@ const CASES: Array<[string, (store: Store, path: string, kind: DriverKind) => vo
       assert.equal(row?.id, id);
       assert.equal(row?.userHandle.constructor, Uint8Array);
       assert.deepEqual([...row!.userHandle], [1, 2, 3, 97, 108, 105, 99, 101]);
-      const after = store.accounts.recordLoginFailure(id, 2);
-      assert.deepEqual(after, { failedLogins: 1, locked: false });
-      assert.deepEqual(store.accounts.recordLoginFailure(id, 2), { failedLogins: 2, locked: true });
+      // The policy (core/rp) decides the delay from the count; the store keeps the later of two lock times.
+      const delay = (n: number) => (n >= 2 ? 5000 : 0);
+      assert.deepEqual(store.accounts.recordLoginFailure(id, delay), { failedLogins: 1, lockedUntil: 0 });
+      assert.deepEqual(store.accounts.recordLoginFailure(id, delay), { failedLogins: 2, lockedUntil: 5000 });
+      assert.deepEqual(store.accounts.recordLoginFailure(id, () => 10), { failedLogins: 3, lockedUntil: 5000 });
+      assert.equal(store.accounts.byId(id)?.locked, false);
+      store.accounts.resetLoginFailures(id);
+      assert.deepEqual([store.accounts.byId(id)?.failedLogins, store.accounts.byId(id)?.lockedUntil], [0, 0]);
       assert.equal(store.accounts.search('ali', 10).length, 1);
       assert.equal(store.accounts.search('%', 10).length, 0);
     },
