@@ -1,3 +1,5 @@
+import stringWidth from 'string-width';
+
 /** stdout carries data, stderr carries messages (so `--json | jq` always works). */
 export interface Io {
   stdout: { write(text: string): unknown; isTTY?: boolean };
@@ -18,12 +20,22 @@ export function message(io: Io, text: string): void {
   io.stderr.write(`${text}\n`);
 }
 
-/** Plain aligned table; no colour so it pipes cleanly. */
+/** Columns a terminal gives `text`: East Asian wide characters (山田, 登録済) take two, combining marks none. */
+export function displayWidth(text: string): number {
+  return stringWidth(text);
+}
+
+/** `text` padded with spaces to `width` terminal columns (String.padEnd counts UTF-16 units, which misaligns 日本語). */
+export function padEnd(text: string, width: number): string {
+  return text + ' '.repeat(Math.max(0, width - displayWidth(text)));
+}
+
+/** Plain aligned table (aligned by display width, so Japanese text lines up); no colour so it pipes cleanly. */
 export function table(rows: Record<string, unknown>[], columns: string[]): string {
   if (rows.length === 0) return '(none)';
   const cells = rows.map((row) => columns.map((c) => cell(row[c])));
-  const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((r) => r[i]!.length)));
-  const line = (values: string[]) => values.map((v, i) => v.padEnd(widths[i]!)).join('  ').trimEnd();
+  const widths = columns.map((c, i) => Math.max(displayWidth(c), ...cells.map((r) => displayWidth(r[i]!))));
+  const line = (values: string[]) => values.map((v, i) => padEnd(v, widths[i]!)).join('  ').trimEnd();
   return [line(columns.map((c) => c.toUpperCase())), ...cells.map(line)].join('\n');
 }
 
@@ -35,9 +47,9 @@ function cell(value: unknown): string {
 }
 
 export function keyValues(record: Record<string, unknown>): string {
-  const width = Math.max(...Object.keys(record).map((k) => k.length));
+  const width = Math.max(...Object.keys(record).map(displayWidth));
   return Object.entries(record)
     .filter(([, v]) => typeof v !== 'object' || v === null || (Array.isArray(v) && v.every((x) => typeof x !== 'object')))
-    .map(([k, v]) => `${k.padEnd(width)}  ${cell(v)}`)
+    .map(([k, v]) => `${padEnd(k, width)}  ${cell(v)}`)
     .join('\n');
 }

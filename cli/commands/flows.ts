@@ -1,5 +1,5 @@
 import type { CommandContext } from '../context.js';
-import { printData } from '../output.js';
+import { padEnd, printData } from '../output.js';
 import type { LocalAuthDecision } from '../../core/authenticator/index.js';
 import type { FaultName } from '../../core/journey/faults.js';
 import type { EnrollResult, FlowStep, LoginResult } from '../../core/harness/types.js';
@@ -10,7 +10,7 @@ function armed(names: FaultName[] | undefined): Partial<Record<FaultName, boolea
 }
 
 function stepLines(steps: FlowStep[]): string {
-  return steps.map((s) => `${s.step.padEnd(6)} ${s.title}${s.skipped ? ' (skipped)' : ''}${s.detail ? ` — ${s.detail}` : ''}`).join('\n');
+  return steps.map((s) => `${padEnd(s.step, 6)} ${s.title}${s.skipped ? ' (skipped)' : ''}${s.detail ? ` — ${s.detail}` : ''}`).join('\n');
 }
 
 const enrolled = (r: EnrollResult) => `${stepLines(r.steps)}\npasskey ${r.passkey.credentialId} registered for ${r.username} on ${r.phone}`;
