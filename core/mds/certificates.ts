@@ -1,5 +1,6 @@
 import { X509Certificate, createPrivateKey, createPublicKey, hkdfSync, webcrypto } from 'node:crypto';
 import type * as X509 from '@peculiar/x509';
+import { p256 } from '@noble/curves/nist.js';
 import { nobleBackend } from '../authenticator/index.js';
 import { COSEAlg } from '../webauthn/index.js';
 
@@ -32,7 +33,7 @@ export function deriveKey(secret: Uint8Array, label: string): DerivedKey {
 
 async function webKeys(pkcs8: Uint8Array): Promise<KeyPair> {
   const subtle = webcrypto.subtle;
-  const privateKey = await subtle.importKey('pkcs8', pkcs8, { name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign']);
+  const privateKey = await subtle.importKey('pkcs8', new Uint8Array(pkcs8), { name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign']);
   const jwk = await subtle.exportKey('jwk', privateKey);
   delete jwk.d;
   jwk.key_ops = ['verify'];
@@ -55,6 +56,27 @@ export interface IssueOptions {
   pathLength?: number;
   /** Extra non-critical extensions as (OID, DER value). */
   extensions?: { oid: string; value: Uint8Array }[];
+}
+
+/**
+ * WebCrypto with one change: ECDSA signatures by `signer` are RFC 6979 (noble), not randomised, so a
+ * certificate issued twice from the same secret is byte-identical — seeded runs replay their x5c.
+ */
+function deterministicSigner(signer: DerivedKey): WebCrypto {
+  const secret = nobleBackend.importPrivateKey(COSEAlg.ES256, signer.pkcs8).inner as Uint8Array;
+  const sign = async (_algorithm: unknown, _key: unknown, data: ArrayBuffer | ArrayBufferView): Promise<ArrayBuffer> => {
+    const bytes = data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    // WebCrypto's ECDSA output is IEEE P1363 (r ‖ s); @peculiar/x509 turns it into DER.
+    return p256.sign(bytes, secret, { prehash: true, format: 'compact' }).slice().buffer;
+  };
+  const subtle = new Proxy(webcrypto.subtle, {
+    get(target, property) {
+      if (property === 'sign') return sign;
+      const value = Reflect.get(target, property) as unknown;
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+  return { subtle, getRandomValues: webcrypto.getRandomValues.bind(webcrypto), randomUUID: webcrypto.randomUUID.bind(webcrypto) } as unknown as WebCrypto;
 }
 
 /** One X.509 v3 certificate (ECDSA P-256 / SHA-256), DER. SKI on every certificate, AKI on issued ones. */
@@ -85,7 +107,7 @@ export async function issueCertificate(options: IssueOptions): Promise<Uint8Arra
       signingAlgorithm: { name: 'ECDSA', hash: 'SHA-256' },
       extensions,
     },
-    crypto,
+    deterministicSigner(options.issuer?.key ?? options.key),
   );
   return new Uint8Array(cert.rawData);
 }
