@@ -12,7 +12,7 @@ export default defineConfig({
   // One worker: the harness server is per worker, and CI machines here have 2 cores.
   workers: 1,
   fullyParallel: false,
-  timeout: 30_000,
+  timeout: 60_000,
   // Shared CI machines can be slow: give each screen 10 s to appear.
   expect: { timeout: 10_000 },
   reporter: process.env.CI ? 'list' : [['list'], ['html', { open: 'never', outputFolder: '../../test-results/examples-playwright-report' }]],

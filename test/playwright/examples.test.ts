@@ -23,7 +23,7 @@ afterAll(async () => {
 });
 
 describe('examples/playwright', () => {
-  it('runs green under @playwright/test (register via email and TOTP step-up, log in, deny the prompt, support revoke)', async () => {
+  it('runs green under @playwright/test (register via email and TOTP step-up, log in, deny the prompt, support revoke + Signal API)', async () => {
     requireBuiltRenderer('customer');
     expect(existsSync(join(root, 'dist/core/playwright/index.js')), 'dist/ is missing: run npm run build:cli first').toBe(true);
     work = await mkdtemp(join(tmpdir(), 'pkh-examples-'));
@@ -36,6 +36,6 @@ describe('examples/playwright', () => {
     expect(existsSync(reportFile), `no report: ${String((outcome as { stderr?: string }).stderr).slice(0, 2000)}`).toBe(true);
     const report = JSON.parse(readFileSync(reportFile, 'utf8')) as PlaywrightReport;
     expect(report.errors).toEqual([]);
-    expect(report.stats, failures(report)).toMatchObject({ expected: 4, unexpected: 0, flaky: 0, skipped: 0 });
+    expect(report.stats, failures(report)).toMatchObject({ expected: 5, unexpected: 0, flaky: 0, skipped: 0 });
   }, 120_000);
 });

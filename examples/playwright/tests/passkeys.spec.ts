@@ -49,7 +49,7 @@ test('the customer denies the device prompt: the page says NOT_ALLOWED and nothi
   expect(await harness.call('admin.passkeys', { username: customer.loginId })).toEqual([]);
 });
 
-test('support revokes the passkey: the next passkey login is refused', async ({ page, phone, harness, customer }) => {
+test('support revokes the passkey: the next passkey login is refused, and the Signal API removes it from the phone', async ({ page, phone, harness, customer }) => {
   await logIn(page, harness, customer);
   await emailStepUp(page, harness, customer);
   await confirmRegistration(page);
@@ -61,6 +61,22 @@ test('support revokes the passkey: the next passkey login is refused', async ({ 
   await harness.call('admin.revoke', { credentialId: credential!.credentialId, reason: 'lost phone (example suite)', ticket: 'QA-1' });
   await passkeyLogIn(page, harness);
   await expect(page.getByTestId('error-code')).toHaveText('PASSKEY_REVOKED');
-  // The phone still offers the dead credential until the Signal API round trip exists (issue 14).
-  expect((await phone.credentials()).map((c) => c.credentialId)).toEqual([credential!.credentialId]);
+  // The page told the phone (PublicKeyCredential.signalUnknownCredential) before showing the error.
+  expect(phone.signals).toContainEqual(expect.objectContaining({ signal: 'unknownCredential', removed: [credential!.credentialId] }));
+  expect(await phone.credentials()).toEqual([]);
+});
+
+test('support revokes while the customer is away: signing in with the password sends the accepted list, and the phone drops the passkey', async ({ page, phone, harness, customer }) => {
+  await logIn(page, harness, customer);
+  await emailStepUp(page, harness, customer);
+  await confirmRegistration(page);
+  await screen(page, 'screen-done');
+  await page.getByTestId('done-back').click();
+  await page.getByTestId('logout').click();
+  const [credential] = await phone.credentials();
+  await harness.call('admin.revoke', { credentialId: credential!.credentialId, reason: 'customer reported a lost phone', ticket: 'QA-2' });
+
+  await logIn(page, harness, customer); // 登録情報照会 signals PublicKeyCredential.signalAllAcceptedCredentials
+  await expect.poll(() => phone.credentials()).toEqual([]);
+  expect(phone.signals).toContainEqual(expect.objectContaining({ signal: 'allAcceptedCredentials', removed: [credential!.credentialId] }));
 });
