@@ -74,7 +74,7 @@ export function buildProgram(state: RunState, io: Required<MainIo>): Command {
     .option('--json', 'print data as JSON on stdout')
     .option('--server <url>', 'use a running server (env PASSKEY_HARNESS_SERVER) instead of the embedded one')
     .option('--db <path>', 'SQLite file of the embedded server (env PASSKEY_HARNESS_DB)')
-    .option('--vault <path>', 'SQLite file of the phone vault (env PASSKEY_HARNESS_VAULT; default: beside --db)')
+    .option('--vault <path>', 'SQLite file of the phone vault (env PASSKEY_HARNESS_VAULT; default: <db name>.phones.sqlite beside --db, so each database has its own phones)')
     .option('--rp-id <id>', 'relying party ID (env PASSKEY_HARNESS_RP_ID; default localhost)')
     .option('--origin <url>', 'expected origin (env PASSKEY_HARNESS_ORIGIN)')
     .option('--seed <text>', 'seed for deterministic randomness (env PASSKEY_HARNESS_SEED)')

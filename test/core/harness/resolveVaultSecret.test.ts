@@ -57,7 +57,7 @@ describe('vault key file (no built-in passphrase)', () => {
   it('uses the same key when the vault is reopened: phones and their private keys survive', () => {
     const dbPath = join(tempDir(), 'server.sqlite');
     const first = openPhoneRegistry({ dbPath });
-    expect(first.vault).toEqual({ path: join(dbPath, '..', 'phones.sqlite'), keySource: 'key-file', keyFile: join(dbPath, '..', 'phones.key'), keyFileCreated: true });
+    expect(first.vault).toEqual({ path: join(dbPath, '..', 'server.phones.sqlite'), keySource: 'key-file', keyFile: join(dbPath, '..', 'server.phones.key'), keyFileCreated: true });
     first.create('pixel', 'android-gpm');
     first.close();
     const again = openPhoneRegistry({ dbPath });
@@ -69,11 +69,11 @@ describe('vault key file (no built-in passphrase)', () => {
   it('no constant decrypts a vault made without a passphrase (the old built-in one, the empty one)', () => {
     const dir = tempDir();
     openPhoneRegistry({ dbPath: join(dir, 'server.sqlite') }).close();
-    const path = join(dir, 'phones.sqlite');
+    const path = join(dir, 'server.phones.sqlite');
     expect(codeOf(() => openVault({ path, passphrase: OLD_BUILT_IN_PASSPHRASE }).close())).toBe('VAULT_LOCKED');
     expect(codeOf(() => openVault({ path, passphrase: '' }).close())).toBe('VAULT_LOCKED');
     // …and the key file is what does.
-    const key = readFileSync(join(dir, 'phones.key'), 'utf8').trim();
+    const key = readFileSync(join(dir, 'server.phones.key'), 'utf8').trim();
     expect(codeOf(() => openVault({ path, passphrase: key }).close())).toBeUndefined();
   });
 
@@ -81,17 +81,17 @@ describe('vault key file (no built-in passphrase)', () => {
     const dir = tempDir();
     openPhoneRegistry({ dbPath: join(dir, 'server.sqlite') }).close();
     for (const mode of [0o640, 0o604, 0o660]) {
-      chmodSync(join(dir, 'phones.key'), mode);
+      chmodSync(join(dir, 'server.phones.key'), mode);
       expect(codeOf(() => openPhoneRegistry({ dbPath: join(dir, 'server.sqlite') }).close())).toBe('VAULT_KEY_INSECURE');
     }
-    chmodSync(join(dir, 'phones.key'), 0o400);
+    chmodSync(join(dir, 'server.phones.key'), 0o400);
     expect(codeOf(() => openPhoneRegistry({ dbPath: join(dir, 'server.sqlite') }).close())).toBeUndefined();
   });
 
   it('a vault sealed under a passphrase, opened without one, is VAULT_LOCKED naming the fix, and no key file is invented for it', () => {
     const dir = tempDir();
     openPhoneRegistry({ dbPath: join(dir, 'server.sqlite'), passphrase: OLD_BUILT_IN_PASSPHRASE }).close();
-    expect(existsSync(join(dir, 'phones.key'))).toBe(false);
+    expect(existsSync(join(dir, 'server.phones.key'))).toBe(false);
     let error: unknown;
     try {
       openPhoneRegistry({ dbPath: join(dir, 'server.sqlite') });
@@ -101,7 +101,7 @@ describe('vault key file (no built-in passphrase)', () => {
     expect(isHarnessError(error, 'VAULT_LOCKED')).toBe(true);
     expect((error as Error).message).toContain('PASSKEY_HARNESS_VAULT_PASSPHRASE');
     expect((error as Error).message).toContain('pkh phone export');
-    expect(existsSync(join(dir, 'phones.key'))).toBe(false);
+    expect(existsSync(join(dir, 'server.phones.key'))).toBe(false);
     // With its passphrase it still opens.
     openPhoneRegistry({ dbPath: join(dir, 'server.sqlite'), passphrase: OLD_BUILT_IN_PASSPHRASE }).close();
   });
@@ -109,9 +109,9 @@ describe('vault key file (no built-in passphrase)', () => {
   it('a passphrase from the environment wins and no key file is made', () => {
     const dir = tempDir();
     const phones = openPhoneRegistry({ dbPath: join(dir, 'server.sqlite'), passphrase: 'from the environment' });
-    expect(phones.vault).toEqual({ path: join(dir, 'phones.sqlite'), keySource: 'environment' });
+    expect(phones.vault).toEqual({ path: join(dir, 'server.phones.sqlite'), keySource: 'environment' });
     phones.close();
-    expect(existsSync(join(dir, 'phones.key'))).toBe(false);
+    expect(existsSync(join(dir, 'server.phones.key'))).toBe(false);
   });
 
   it('harness.info says where the vault and its key are (never the key)', async () => {
@@ -119,8 +119,8 @@ describe('vault key file (no built-in passphrase)', () => {
     const harness = await createHarness({ dbPath: join(dir, 'server.sqlite') });
     cleanups.push(() => harness.close());
     const info = await harness['harness.info']({});
-    expect(info.vault).toEqual({ path: join(dir, 'phones.sqlite'), keySource: 'key-file', keyFile: join(dir, 'phones.key'), keyFileCreated: true });
-    expect(JSON.stringify(info)).not.toContain(readFileSync(join(dir, 'phones.key'), 'utf8').trim());
+    expect(info.vault).toEqual({ path: join(dir, 'server.phones.sqlite'), keySource: 'key-file', keyFile: join(dir, 'server.phones.key'), keyFileCreated: true });
+    expect(JSON.stringify(info)).not.toContain(readFileSync(join(dir, 'server.phones.key'), 'utf8').trim());
   });
 
   it('vaultKeyPath: phones.sqlite → phones.key; other names get .key appended', () => {
