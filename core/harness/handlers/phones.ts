@@ -44,11 +44,6 @@ const tombstone = (c: StoredCredential): SignalTombstone => ({
   createdAt: iso(c.createdAt),
 });
 
-/** WebAuthn Signal API: the RP ID must be the page's host or a registrable suffix of it, as for a ceremony. */
-function requireRpIdForOrigin(rpId: string, origin: string): void {
-  const host = new URL(origin).hostname;
-  if (host !== rpId && !host.endsWith(`.${rpId}`)) throw new HarnessError('SECURITY_ERROR', `RP ID ${rpId} is not ${host} or a suffix of it`);
-}
 
 function toPhoneSummary(p: PhoneRecord): PhoneSummary {
   const profile = resolveProfile(p.profile);
@@ -159,40 +154,28 @@ export function phoneHandlers(ctx: HandlerContext): Pick<HarnessImplementation, 
       return { ...data, credentials };
     },
     // The RP's pages speak through the Signal API; the phone acts on credentials for that RP ID only.
+    // The RP's pages speak through the Signal API; the phone acts as core/phone's applySignal says (same rules as a
+    // Playwright phone), and the change, if any, is audited with what it removed.
     async 'phones.signal'(args) {
-      const { phone: name, origin, rpId } = args;
-      requireRpIdForOrigin(rpId, origin);
+      const { phone: name, origin, ...signal } = args;
       const store = phones.get(name).credentials;
-      const forRp = store.list({ rpId });
-      const handleOf = (c: StoredCredential) => (c.userHandle ? toBase64url(c.userHandle) : '');
-      const removed: StoredCredential[] = [];
-      const updated: StoredCredential[] = [];
-      if (args.signal === 'unknownCredential') {
-        removed.push(...forRp.filter((c) => toBase64url(c.id) === args.credentialId));
-      } else if (args.signal === 'allAcceptedCredentials') {
-        const accepted = new Set(args.allAcceptedCredentialIds);
-        removed.push(...forRp.filter((c) => handleOf(c) === args.userId && !accepted.has(toBase64url(c.id))));
-      } else {
-        for (const c of forRp.filter((x) => handleOf(x) === args.userId && (x.userName !== args.name || x.userDisplayName !== args.displayName))) {
-          store.put({ ...c, userName: args.name, userDisplayName: args.displayName });
-          updated.push(c);
-        }
-      }
-      for (const c of removed) store.delete(c.id);
+      const before = new Map(store.list({ rpId: signal.rpId }).map((c) => [toBase64url(c.id), c]));
+      const { rpId, removed, updated } = applySignal(store, signal, { origin });
       // Only a change is audited: pages signal the accepted list at every sign-in.
       if (removed.length || updated.length) {
-        const userHandle = 'userId' in args ? args.userId : removed[0] ? handleOf(removed[0]) : undefined;
+        const first = before.get(removed[0] ?? updated[0] ?? '');
+        const userHandle = 'userId' in signal ? signal.userId : first?.userHandle ? toBase64url(first.userHandle) : undefined;
         rp.admin.recordPhoneSignal({
           admin,
           phone: name,
-          signal: args.signal,
+          signal: signal.signal,
           rpId,
           ...(userHandle ? { userHandle } : {}),
-          removedCredentialIds: removed.map((c) => toBase64url(c.id)),
-          details: { origin, removed: removed.map(tombstone), updatedCredentialIds: updated.map((c) => toBase64url(c.id)) },
+          removedCredentialIds: removed,
+          details: { origin, removed: removed.map((id) => tombstone(before.get(id)!)), updatedCredentialIds: updated },
         });
       }
-      const result: PhoneSignalResult = { phone: name, signal: args.signal, removed: removed.map((c) => toBase64url(c.id)), updated: updated.map((c) => toBase64url(c.id)) };
+      const result: PhoneSignalResult = { phone: name, signal: signal.signal, removed, updated };
       return result;
     },
     // The options are checked for shape only at the boundary (a JSON object); core/client validates
