@@ -1,6 +1,7 @@
 import { builtInProfiles, describeProfile, parseProfile, profileJsonSchema, resolveProfile, type StoredCredential } from '../../authenticator/index.js';
 import { HarnessError } from '../../errors.js';
 import { browserFor, FAULTS } from '../../journey/index.js';
+import { applySignal } from '../../phone/index.js';
 import { fromBase64url, toBase64url, type PublicKeyCredentialCreationOptionsJSON, type PublicKeyCredentialRequestOptionsJSON } from '../../webauthn/index.js';
 import type { ChannelArgs, HarnessImplementation } from '../channels.js';
 import type { PhoneRecord } from '../phoneRegistry.js';
