@@ -118,22 +118,30 @@ async function chromiumPeer(iterations: number): Promise<number> {
   }
 }
 
+const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
+
 export async function run(): Promise<Section> {
-  const ours = await inProcessEnrolLoginRate(300);
-  const peer1 = await plainComposition(300);
-  const oursAgain = await inProcessEnrolLoginRate(300);
-  const best = Math.max(ours, oursAgain);
-  const notes = [`ours = in-process enrol+login (RP + SQLite file + node:crypto phone), best of 2 runs bracketing peer (1).`];
+  // Interleaved rounds, best of each: a noisy neighbour on the shared CPU then skews both alike.
+  let best = 0;
+  let peer1 = 0;
+  for (let round = 0; round < 2; round++) {
+    best = Math.max(best, await inProcessEnrolLoginRate(300));
+    peer1 = Math.max(peer1, await plainComposition(300));
+  }
+  best = Math.max(best, await inProcessEnrolLoginRate(300));
+  const notes = [`ours = in-process enrol+login (RP + SQLite file + node:crypto phone); ours and peer (1) best of interleaved rounds (3 and 2).`];
+  const ratio1 = best / peer1;
   const rows: (string | number)[][] = [
-    ['ours: in-process enrol + login', Math.round(best), 1, '—'],
-    ['peer (1): @simplewebauthn/server + minimal node:crypto authenticator, no store', Math.round(peer1), Number((best / peer1).toFixed(2)), '≥ 1×'],
+    ['ours: in-process enrol + login', Math.round(best), 1, '—', '—'],
+    ['peer (1): @simplewebauthn/server + minimal node:crypto authenticator, no store', Math.round(peer1), Number(ratio1.toFixed(2)), '≥ 1.3×', verdict(ratio1 >= 1.3)],
   ];
   try {
     const peer2 = await chromiumPeer(40);
-    rows.push(['peer (2): Chromium + CDP virtual authenticator, same server flow (40 iterations)', Number(peer2.toFixed(1)), Number((best / peer2).toFixed(1)), '≥ 20×']);
+    const ratio2 = best / peer2;
+    rows.push(['peer (2): Chromium + CDP virtual authenticator, same server flow (40 iterations)', Number(peer2.toFixed(1)), Number(ratio2.toFixed(1)), '≥ 20×', verdict(ratio2 >= 20)]);
   } catch (error) {
     notes.push(`peer (2) not measured: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
   }
-  notes.push('ours ÷ peer = how many times faster ours is; goals: ≥ 1× peer (1), ≥ 20× peer (2).');
-  return { title: 'Peers: enrolment + login per second, same run', columns: ['flow', 'enrol+login/s', 'ours ÷ peer', 'goal'], rows, notes };
+  notes.push('ours ÷ peer = how many times faster ours is; goals (issue 15): ≥ 1.3× peer (1), ≥ 20× peer (2).');
+  return { title: 'Peers: enrolment + login per second, same run', columns: ['flow', 'enrol+login/s', 'ours ÷ peer', 'goal', 'verdict'], rows, notes };
 }
