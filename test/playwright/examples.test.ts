@@ -37,5 +37,5 @@ describe('examples/playwright', () => {
     const report = JSON.parse(readFileSync(reportFile, 'utf8')) as PlaywrightReport;
     expect(report.errors).toEqual([]);
     expect(report.stats, failures(report)).toMatchObject({ expected: 5, unexpected: 0, flaky: 0, skipped: 0 });
-  }, 120_000);
+  }, 180_000);
 });
