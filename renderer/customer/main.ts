@@ -2,7 +2,12 @@ import { createApp } from 'vue';
 import { createI18n } from 'vue-i18n';
 import App from './App.vue';
 import { en, ja } from './messages.js';
+import { installPhoneFrameBridge, phoneFrameParams } from './phoneFrameBridge.js';
 import './style.css';
+
+// In a console phone frame (another origin than the console), the page carries the phone's navigator.credentials itself.
+const phoneFrame = phoneFrameParams(window);
+if (phoneFrame) installPhoneFrameBridge(window, phoneFrame);
 
 const requested = new URLSearchParams(location.search).get('lang');
 const stored = (() => {
