@@ -31,9 +31,10 @@ export interface Prepared {
  * store), with accounts already past password login and the email step-up, so a measurement
  * covers only the passkey ceremonies. scrypt cost 1024, as in the tests.
  */
-export async function inProcessRp(opts: { backend?: CryptoBackend } = {}) {
+export async function inProcessRp(opts: { backend?: CryptoBackend; before?: (store: Store) => void } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'pkh-bench-'));
   const store: Store = openStore({ path: join(dir, 'bench.sqlite') });
+  opts.before?.(store);
   const rp = createRelyingParty({ store, rpId: 'localhost', rpName: 'bench', origins: [ORIGIN], policy: { scryptCost: 1024 } });
   const backend = opts.backend ?? nodeBackend;
   let n = 0;
@@ -81,8 +82,8 @@ export async function inProcessRp(opts: { backend?: CryptoBackend } = {}) {
 }
 
 /** Enrol + login per second in process (options → create → verify → store, then login), warm. */
-export async function inProcessEnrolLoginRate(count = 300, backend?: CryptoBackend): Promise<number> {
-  const fixture = await inProcessRp({ backend });
+export async function inProcessEnrolLoginRate(count = 300, backend?: CryptoBackend, before?: (store: Store) => void): Promise<number> {
+  const fixture = await inProcessRp({ backend, ...(before ? { before } : {}) });
   try {
     const warm = await fixture.prepare(30);
     for (const u of warm) {
