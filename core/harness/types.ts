@@ -4,8 +4,7 @@ import type { PasskeySummary, RegistrationInfoRow, Rp } from '../rp/index.js';
 import type { RunReport, StepResult } from '../scenario/index.js';
 import type { AdminRole } from './channels.js';
 import type { VaultKeyInfo } from './resolveVaultSecret.js';
-import type { MdsListEntry } from '../mds/openMds.js';
-import type { BrokenBlob } from '../mds/types.js';
+import type { BrokenBlob, MdsListEntry } from '../mds/types.js';
 
 /**
  * Result shapes of the harness channels. Everything here is JSON-safe (bytes are base64url
@@ -39,7 +38,8 @@ export interface RegistrationInfoDisplayRow {
 }
 
 /** core/rp's `PasskeySummary` made JSON-safe for support views: times as ISO strings, the login ID beside it. */
-export interface PasskeyView extends Pick<PasskeySummary, 'credentialId' | 'name' | 'aaguid' | 'authenticatorName' | 'transports' | 'backupEligible' | 'backupState'> {
+/** `attestation`: what the RP decided at registration (format, trust path, the model's MDS description/icon/status), null for older passkeys. */
+export interface PasskeyView extends Pick<PasskeySummary, 'credentialId' | 'name' | 'aaguid' | 'authenticatorName' | 'transports' | 'backupEligible' | 'backupState' | 'attestation'> {
   username: string;
   /** core/rp's `counter`. */
   signCount: number;

@@ -93,7 +93,7 @@ export async function issueCertificate(options: IssueOptions): Promise<Uint8Arra
     new x509.KeyUsagesExtension(options.ca ? x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign : x509.KeyUsageFlags.digitalSignature, true),
     await x509.SubjectKeyIdentifierExtension.create(keys.publicKey, false, crypto),
     ...(options.issuer ? [await x509.AuthorityKeyIdentifierExtension.create(issuerKeys.publicKey, false, crypto)] : []),
-    ...(options.extensions ?? []).map((e) => new x509.Extension(e.oid, false, e.value)),
+    ...(options.extensions ?? []).map((e) => new x509.Extension(e.oid, false, new Uint8Array(e.value))),
   ];
   const cert = await x509.X509CertificateGenerator.create(
     {

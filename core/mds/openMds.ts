@@ -8,21 +8,11 @@ import { memoryMdsState } from './mdsState.js';
 import { LEGAL_HEADER, metadataStatementFor } from './metadataStatementFor.js';
 import { signJws } from './signJws.js';
 import type { TrustMaterial } from './trustFile.js';
-import { isAuthenticatorStatus, type AuthenticatorStatus, type BrokenBlob, type MDSJWTPayload, type MetadataBLOBPayloadEntry, type StatusReport } from './types.js';
+import { isAuthenticatorStatus, type AuthenticatorStatus, type BrokenBlob, type MDSJWTPayload, type MetadataBLOBPayloadEntry, type StatusReport, type MdsListEntry } from './types.js';
 
 const DAY = 24 * 3600_000;
 const ORG = 'Passkey Harness';
 
-export interface MdsListEntry {
-  aaguid: string;
-  profile: string | null;
-  description: string;
-  /** The report in force now (effectiveDate ≤ today), else null. */
-  status: AuthenticatorStatus | null;
-  effectiveDate: string | null;
-  timeOfLastStatusChange: string;
-  reports: number;
-}
 
 export interface Mds {
   /** The MDS root an RP pins to trust this BLOB (DER and PEM). */

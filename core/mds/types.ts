@@ -39,3 +39,15 @@ export type BrokenBlob = (typeof BROKEN_BLOBS)[number];
 export function isAuthenticatorStatus(value: unknown): value is AuthenticatorStatus {
   return typeof value === 'string' && (AUTHENTICATOR_STATUSES as readonly string[]).includes(value);
 }
+
+/** One model as `pkh mds list` shows it. */
+export interface MdsListEntry {
+  aaguid: string;
+  profile: string | null;
+  description: string;
+  /** The report in force now (effectiveDate ≤ today), else null. */
+  status: AuthenticatorStatus | null;
+  effectiveDate: string | null;
+  timeOfLastStatusChange: string;
+  reports: number;
+}

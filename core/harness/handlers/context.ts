@@ -67,6 +67,7 @@ export function toPasskeyView(username: string, p: PasskeySummary, ctx?: Pick<Ha
     transports: [...p.transports],
     backupEligible: p.backupEligible,
     backupState: p.backupState,
+    attestation: p.attestation,
     signCount: p.counter,
     createdAt: iso(p.createdAt),
     lastUsedAt: isoOrNull(p.lastUsedAt),

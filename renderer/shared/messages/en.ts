@@ -31,7 +31,7 @@ export const en = {
     signal: '{signal}: {removed} removed, {updated} updated', noChange: '{signal}: nothing to change', hint: 'Click an entry to open it in the ceremony inspector.',
   },
   mail: { copy: 'Copy code', copied: 'Copied', masked: 'Codes are hidden from viewers', hiddenCode: 'Verification code (hidden)', body: 'Message' },
-  passkey: { status: 'Status', statusRevoked: 'Revoked', revokeReason: 'Revocation reason', revokedBy: 'Revoked by', none: 'No passkeys.', name: 'Name', aaguid: 'AAGUID', transports: 'Transports', backup: 'Backup (BE/BS)', counter: 'Counter', created: 'Created', lastUsed: 'Last used', revoked: 'Revoked at', active: 'Active', credentialId: 'Credential ID' },
+  passkey: { status: 'Status', statusRevoked: 'Revoked', revokeReason: 'Revocation reason', revokedBy: 'Revoked by', none: 'No passkeys.', name: 'Name', aaguid: 'AAGUID', attestation: 'Attestation (trust path, model status at registration)', transports: 'Transports', backup: 'Backup (BE/BS)', counter: 'Counter', created: 'Created', lastUsed: 'Last used', revoked: 'Revoked at', active: 'Active', credentialId: 'Credential ID' },
   inspector: {
     title: 'Ceremony inspector', options: 'Options the page passed', response: 'Response JSON (RegistrationResponseJSON or AuthenticationResponseJSON)', expectedChallenge: 'Expected challenge (base64url, optional)',
     expectedOrigin: 'Expected origin', rpId: 'RP ID', inspect: 'Decode and check', useLast: 'Use last ceremony', clientData: 'clientDataJSON', authData: 'Authenticator data',

@@ -33,7 +33,7 @@ export const ja: Messages = {
     signal: '{signal}: 削除 {removed} 件・更新 {updated} 件', noChange: '{signal}: 変更なし', hint: '項目をクリックするとセレモニー検査で開きます。',
   },
   mail: { copy: 'コードをコピー', copied: 'コピーしました', masked: '閲覧者にはコードを表示しません', hiddenCode: '認証コード（非表示）', body: '本文' },
-  passkey: { status: '状態', statusRevoked: '失効済み', revokeReason: '失効理由', revokedBy: '失効した担当者', none: 'パスキーはありません。', name: '名前', aaguid: 'AAGUID', transports: 'トランスポート', backup: 'バックアップ (BE/BS)', counter: 'カウンタ', created: '登録日時', lastUsed: '最終利用', revoked: '失効日時', active: '有効', credentialId: 'クレデンシャルID' },
+  passkey: { status: '状態', statusRevoked: '失効済み', revokeReason: '失効理由', revokedBy: '失効した担当者', none: 'パスキーはありません。', name: '名前', aaguid: 'AAGUID', attestation: 'アテステーション (信頼パス・登録時の認定状態)', transports: 'トランスポート', backup: 'バックアップ (BE/BS)', counter: 'カウンタ', created: '登録日時', lastUsed: '最終利用', revoked: '失効日時', active: '有効', credentialId: 'クレデンシャルID' },
   inspector: {
     title: 'セレモニー検査', options: 'ページが渡したオプション', response: 'レスポンス JSON（RegistrationResponseJSON / AuthenticationResponseJSON）', expectedChallenge: '期待するチャレンジ（base64url・任意）',
     expectedOrigin: '期待するオリジン', rpId: 'RP ID', inspect: 'デコードして検証', useLast: '直近のセレモニー', clientData: 'clientDataJSON', authData: '認証器データ',
