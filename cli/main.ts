@@ -318,21 +318,26 @@ export function buildProgram(state: RunState, io: Required<MainIo>): Command {
     .description('Print the signed metadata BLOB (compact JWS; also GET /mds/blob on pkh serve)')
     .option('--output <file>', 'write to a file instead of stdout')
     .addOption(new Option('--broken <mode>', 'spoil this copy on purpose').choices(['expired', 'bad-signature', 'unknown-root', 'lower-no']))
+    .addHelpText('after', tryLines(['pkh mds blob --output blob.jwt', 'pkh mds blob --broken bad-signature']))
     .action(act(async () => (await import('./commands/trust.js')).mdsBlob));
   mds.command('root')
     .description('Print the MDS root an RP pins to trust the BLOB')
     .option('--output <file>', 'write to a file instead of stdout')
     .addOption(new Option('--format <format>', 'PEM text or DER bytes').choices(['pem', 'der']).default('pem'))
+    .addHelpText('after', tryLines(['pkh mds root --output mds-root.pem']))
     .action(act(async () => (await import('./commands/trust.js')).mdsRoot));
   mds.command('status <aaguid> <status>')
     .description('Append a status report for a model (REVOKED, ATTESTATION_KEY_COMPROMISE, FIDO_CERTIFIED_L1, …) and bump the BLOB number')
     .option('--effective <date>', 'YYYY-MM-DD the status takes effect (default today)')
+    .addHelpText('after', tryLines(['pkh mds status cb69481e-8ff7-4039-93ec-0a2729a154a8 REVOKED', 'pkh mds status cb69481e-8ff7-4039-93ec-0a2729a154a8 ATTESTATION_KEY_COMPROMISE --effective 2026-12-24']))
     .action(act(async () => (await import('./commands/trust.js')).mdsStatus));
   mds.command('list')
     .description('Models in the local MDS with the status in force today')
+    .addHelpText('after', tryLines(['pkh mds list', 'pkh mds list --json']))
     .action(act(async () => (await import('./commands/trust.js')).mdsList));
   mds.command('serve <mode>')
     .description('Which BLOB the harness serves from now on: good, expired, bad-signature, unknown-root or lower-no')
+    .addHelpText('after', tryLines(['pkh mds serve expired', 'pkh mds serve good']))
     .action(act(async () => (await import('./commands/trust.js')).mdsServe));
 
   const admin = program.command('admin').description('Support console: inspect, revoke, reset, audit').addHelpText('after', tryLines(['pkh admin passkeys alice', 'pkh admin audit --user alice']));
