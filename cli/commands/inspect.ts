@@ -30,13 +30,23 @@ export async function inspect(ctx: CommandContext, file: string, opts: { challen
     throw new CliError('INVALID_INPUT', `${file}: ${(error as Error).message}`);
   }
   if (!response || typeof response !== 'object' || Array.isArray(response)) throw new CliError('INVALID_INPUT', `${file}: expected a RegistrationResponseJSON or AuthenticationResponseJSON object`);
-  const result = await (await ctx.harness())['inspect.ceremony']({
-    response: response as Record<string, unknown>,
-    // Unset → the harness's own RP ID and origin (also a --server's).
-    ...(ctx.config.sources.rpId === 'default' ? {} : { rpId: ctx.config.rpId }),
-    ...(ctx.config.origin ? { origin: ctx.config.origin } : {}),
-    ...(opts.challenge ? { challenge: opts.challenge } : {}),
-  });
+  const challenge = opts.challenge ? { challenge: opts.challenge } : {};
+  // Without --server nothing needs a database: the same core function the inspect.ceremony channel runs,
+  // with the harness's defaults (RP ID localhost, origin http://<rpId>:8787).
+  const result = ctx.config.server
+    ? await (await ctx.harness())['inspect.ceremony']({
+        response: response as Record<string, unknown>,
+        // Unset → the server's own RP ID and origin.
+        ...(ctx.config.sources.rpId === 'default' ? {} : { rpId: ctx.config.rpId }),
+        ...(ctx.config.origin ? { origin: ctx.config.origin } : {}),
+        ...challenge,
+      })
+    : (await import('../../core/inspect/index.js')).inspectCeremony({
+        response: response as Record<string, unknown>,
+        rpId: ctx.config.rpId,
+        expectedOrigin: ctx.config.origin ?? `http://${ctx.config.rpId}:8787`,
+        ...(opts.challenge ? { expectedChallenge: opts.challenge } : {}),
+      });
   printData(ctx.io, result, human);
   return result.steps.some((s) => s.status === 'fail') ? EXIT.FAILURE : EXIT.OK;
 }

@@ -23,8 +23,21 @@ export async function create(ctx: CommandContext, name: string, opts: { profile:
   printData(ctx.io, await (await ctx.harness())['phones.create']({ name, profile }), summary);
 }
 
+/**
+ * Profiles, the profile schema and the fault table are the harness's static data: without --server
+ * they come from core directly, so asking for them opens no database and creates no vault.
+ */
+const local = {
+  profiles: async () => {
+    const { builtInProfiles, describeProfile } = await import('../../core/authenticator/index.js');
+    return Object.values(builtInProfiles).map((p) => describeProfile(p, true));
+  },
+  profileSchema: async () => (await import('../../core/authenticator/index.js')).profileJsonSchema(),
+  faults: async () => (await import('../../core/journey/faults.js')).FAULTS.map((f) => ({ ...f, ceremonies: [...f.ceremonies] })),
+};
+
 export async function profiles(ctx: CommandContext) {
-  const rows = await (await ctx.harness())['phones.profiles']({});
+  const rows = ctx.config.server ? await (await ctx.harness())['phones.profiles']({}) : await local.profiles();
   printData(ctx.io, rows, (list) =>
     table(
       list.map((p) => ({
@@ -44,11 +57,11 @@ export async function profiles(ctx: CommandContext) {
 
 export async function profileSchema(ctx: CommandContext) {
   // JSON either way: the schema is the output.
-  ctx.io.stdout.write(`${JSON.stringify(await (await ctx.harness())['phones.profileSchema']({}), null, 2)}\n`);
+  ctx.io.stdout.write(`${JSON.stringify((ctx.config.server ? await (await ctx.harness())['phones.profileSchema']({}) : await local.profileSchema()), null, 2)}\n`);
 }
 
 export async function faults(ctx: CommandContext) {
-  const list = await (await ctx.harness())['phones.faults']({});
+  const list = ctx.config.server ? await (await ctx.harness())['phones.faults']({}) : await local.faults();
   printData(ctx.io, list, (rows) => rows.map((f) => `${f.name}  (${f.ceremonies.join(', ')})\n  does:     ${f.effect}\n  expected: ${f.expected}`).join('\n\n'));
 }
 

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createPhone } from '../../core/phone/index.js';
@@ -20,6 +20,8 @@ describe('pkh knobs', () => {
     const human = cli(['phone', 'profiles'], { home });
     expect(human.stdout).toMatch(/^id\s+aaguid\s+algorithms\s+attestation\s+BE\/BS\s+counter\s+transports\s+uv/i);
     expect(human.stdout).toMatch(/iphone-icloud\s+fbfc3007-154e-4ecc-8c0b-6e020557d7bd\s+ES256\s+none\s+1\/1\s+zero/);
+    // Static data: nothing is opened or created to print it.
+    expect(existsSync(join(home, 'passkey-harness'))).toBe(false);
   }, SLOW);
 
   it('phone create --profile-file: a custom profile validated by the published schema, named by its label', () => {
