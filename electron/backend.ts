@@ -10,6 +10,8 @@ export interface Backend {
   phones: PhoneRegistry;
   /** `http://localhost:PORT`: the app's only origin (console at /console/, customer pages at /). */
   url: string;
+  /** The phone frames' origin (customer pages only, no console, no harness API): see startServer. */
+  phoneFrameUrl?: string;
   /** `${url}/console/#token=…`: the console page with an operator token in the fragment (never sent to the server). */
   consoleUrl: string;
   close(): Promise<void>;
@@ -31,5 +33,5 @@ export async function startBackend({ dataDir, staticDir, host = '127.0.0.1' }: {
     // One local user: no read-only token to hand out.
     viewerToken: false,
   });
-  return { harness: server.harness, phones: server.phones, url: server.url, consoleUrl: server.operator.consoleUrl, close: () => server.close() };
+  return { harness: server.harness, phones: server.phones, url: server.url, ...(server.phoneFrameUrl ? { phoneFrameUrl: server.phoneFrameUrl } : {}), consoleUrl: server.operator.consoleUrl, close: () => server.close() };
 }

@@ -14,19 +14,21 @@ import { guardWebContents, isTrustedSender, lockDownSession, windowOptions } fro
 
 /**
  * The desktop shell: one window over the console, served by the app's own loopback HTTP
- * server so the console and the customer pages it frames share one origin (the console
- * injects the simulated phone's navigator.credentials into those frames). Everything the
+ * server; the customer pages in its phone frames come from a second loopback port (another
+ * origin, so they cannot reach the console's bridge) and forward ceremonies by postMessage. Everything the
  * window may do is decided in security.ts; every IPC call goes through ipcHandlers.ts.
  */
 const here = fileURLToPath(new URL('.', import.meta.url));
 let backend: Backend | undefined;
 let appOrigin = 'app://unset';
+/** The phone frames' origin (startServer's second loopback port: customer pages only), once the backend runs. */
+let frameOrigin: string | undefined;
 /** Sessions of phone windows (electron/phoneWindow.ts): their pages may browse the web; everything else stays on the app origin. */
 const phoneSessions = new Set<Session>();
 
 app.enableSandbox();
 app.on('web-contents-created', (_event, contents) =>
-  phoneSessions.has(contents.session) ? guardPhoneContents(contents, () => appOrigin) : guardWebContents(contents, () => appOrigin),
+  phoneSessions.has(contents.session) ? guardPhoneContents(contents, () => appOrigin) : guardWebContents(contents, () => appOrigin, () => frameOrigin),
 );
 app.on('window-all-closed', () => app.quit());
 app.on('before-quit', () => {
@@ -35,9 +37,10 @@ app.on('before-quit', () => {
 
 async function start(): Promise<void> {
   await app.whenReady();
-  lockDownSession(session.defaultSession);
+  lockDownSession(session.defaultSession, () => ({ app: appOrigin, ...(frameOrigin ? { frames: frameOrigin } : {}) }));
   backend = await startBackend({ dataDir: app.getPath('userData'), staticDir: join(here, '../renderer') });
   appOrigin = new URL(backend.url).origin;
+  frameOrigin = backend.phoneFrameUrl;
 
   const window = new BrowserWindow(windowOptions({ preload: join(here, '../preload/preload.cjs') }));
   // One sender check for both channel maps (guardSender): the console window's top frame on the app origin.

@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 
 vi.mock('electron', () => ({}));
 
-import { CONTENT_SECURITY_POLICY, denyWindowOpen, guardWebContents, isAllowedNavigation, lockDownSession, windowOptions, withCsp } from '../../electron/security.js';
+import { CONTENT_SECURITY_POLICY, cspFor, denyWindowOpen, guardWebContents, isAllowedNavigation, lockDownSession, windowOptions, withCsp } from '../../electron/security.js';
 
 const APP_ORIGIN = 'http://localhost:43123';
 
@@ -66,6 +66,36 @@ describe('electron window security', () => {
     const inside = event();
     contents.emit('will-navigate', inside, `${APP_ORIGIN}/?slot=p1`);
     expect(inside.preventDefault).not.toHaveBeenCalled();
+  });
+
+  // Issue 11 item 8: phone frames load the customer pages from a second loopback port, so a page cannot reach the bridge.
+  const FRAME_ORIGIN = 'http://localhost:43124';
+
+  it('lets only subframes load the phone-frame origin; the window itself stays on the app origin', () => {
+    const contents = Object.assign(new EventEmitter(), { setWindowOpenHandler: vi.fn() });
+    guardWebContents(contents as never, () => APP_ORIGIN, () => FRAME_ORIGIN);
+    const event = (url: string, isMainFrame: boolean) => ({ preventDefault: vi.fn(), url, isMainFrame });
+    const phoneFrame = event(`${FRAME_ORIGIN}/?slot=p1`, false);
+    contents.emit('will-frame-navigate', phoneFrame);
+    expect(phoneFrame.preventDefault).not.toHaveBeenCalled();
+    const topToFrames = event(`${FRAME_ORIGIN}/`, true);
+    contents.emit('will-frame-navigate', topToFrames);
+    expect(topToFrames.preventDefault).toHaveBeenCalled();
+    const navigate = { preventDefault: vi.fn() };
+    contents.emit('will-navigate', navigate, `${FRAME_ORIGIN}/`);
+    expect(navigate.preventDefault).toHaveBeenCalled();
+    const elsewhere = event('http://localhost:9999/', false);
+    contents.emit('will-frame-navigate', elsewhere);
+    expect(elsewhere.preventDefault).toHaveBeenCalled();
+  });
+
+  it('the console may frame the phone-frame origin, whose pages only the console may frame', () => {
+    const origins = { app: APP_ORIGIN, frames: FRAME_ORIGIN };
+    expect(cspFor(`${APP_ORIGIN}/console/`, origins)).toContain(`frame-src 'self' ${FRAME_ORIGIN};`);
+    expect(cspFor(`${APP_ORIGIN}/console/`, origins)).toContain("frame-ancestors 'self'");
+    expect(cspFor(`${FRAME_ORIGIN}/?slot=p1`, origins)).toContain(`frame-ancestors ${APP_ORIGIN};`);
+    expect(cspFor(`${FRAME_ORIGIN}/?slot=p1`, origins)).toContain("frame-src 'self';");
+    expect(cspFor(`${APP_ORIGIN}/console/`, { app: APP_ORIGIN })).toBe(CONTENT_SECURITY_POLICY);
   });
 
   it('denies every permission request and check, and installs the CSP hook', () => {
