@@ -11,23 +11,35 @@ interface ServeOptions {
   host?: string;
 }
 
-function waitForSignal(): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    const done = (signal: NodeJS.Signals) => {
-      process.off('SIGINT', done);
-      process.off('SIGTERM', done);
-      resolve(signal);
-    };
-    process.on('SIGINT', done);
-    process.on('SIGTERM', done);
-  });
+/**
+ * Ctrl-C / SIGTERM from now on: `signal` resolves with the first one. Installed before the first
+ * line is printed (a supervisor or test that signals as soon as it sees output must never hit
+ * Node's default action, which kills the process: exit null), and kept until `dispose` (after the
+ * server closed), so a second Ctrl-C during shutdown cannot kill it half-closed either.
+ */
+function stopSignal(): { signal: Promise<NodeJS.Signals>; dispose(): void } {
+  let resolveSignal: (signal: NodeJS.Signals) => void = () => {};
+  const signal = new Promise<NodeJS.Signals>((resolve) => (resolveSignal = resolve));
+  const onSignal = (name: NodeJS.Signals) => resolveSignal(name);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    signal,
+    dispose: () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
 }
 
-export async function serve(ctx: CommandContext, opts: ServeOptions, focus: 'server' | 'console' = 'server') {
+/** `preface`: a line to print first (once Ctrl-C is handled), e.g. `start`'s browser-mode note. */
+export async function serve(ctx: CommandContext, opts: ServeOptions, focus: 'server' | 'console' = 'server', preface?: string) {
   if (ctx.config.server) throw new CliError('USAGE', 'serve starts the embedded server; it cannot be combined with --server');
   const host = opts.host ?? ctx.config.host;
   const port = opts.port === undefined ? ctx.config.port : Number(opts.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError('USAGE', `--port must be 0–65535, got "${opts.port}"`);
+  const stop = stopSignal();
+  if (preface) message(ctx.io, preface);
   const { startServer } = await import('../../core/harness/index.js');
   const { config } = ctx;
   let server;
@@ -35,6 +47,7 @@ export async function serve(ctx: CommandContext, opts: ServeOptions, focus: 'ser
     server = await startServer({ dbPath: config.db, vaultPath: config.vault, passphrase: config.passphrase, rpId: config.rpId, origin: config.origin, seed: config.seed, host, port, actor: config.actor, attestation: config.attestation as never });
   } catch (error) {
     const cause = error instanceof Error ? (error.cause as NodeJS.ErrnoException | undefined) : undefined;
+    stop.dispose();
     if (cause?.code === 'EADDRINUSE') throw new CliError('SERVER_UNAVAILABLE', `port ${port} on ${host} is in use (try --port 0)`);
     throw error;
   }
@@ -68,8 +81,10 @@ export async function serve(ctx: CommandContext, opts: ServeOptions, focus: 'ser
     message(ctx.io, `vault key: ${vault.keyFile}${vault.keyFileCreated ? ' (created now)' : ''}; the phones' private keys in ${vault.path} cannot be decrypted without it (or set PASSKEY_HARNESS_VAULT_PASSPHRASE)`);
   }
   message(ctx.io, 'listening; press Ctrl-C to stop');
-  const signal = await waitForSignal();
+  // A signal that came while the server started is already here: it stops at once.
+  const signal = await stop.signal;
   await server.close();
+  stop.dispose();
   message(ctx.io, `stopped (${signal})`);
   return EXIT.OK;
 }
@@ -92,9 +107,8 @@ function electronBinary(): string | undefined {
 export async function start(ctx: CommandContext, opts: ServeOptions) {
   const binary = electronBinary();
   if (!binary) {
-    message(ctx.io, 'Electron is not installed here; starting browser mode instead.');
     // The README's first command lands here: show every URL a first-time user needs, not just the console.
-    return serve(ctx, opts, 'server');
+    return serve(ctx, opts, 'server', 'Electron is not installed here; starting browser mode instead.');
   }
   const root = fileURLToPath(new URL('../../..', import.meta.url));
   const child = spawn(binary, [root], { stdio: 'inherit' });

@@ -17,10 +17,11 @@ import { launchChromium, type LaunchedBrowser } from '../support/browser.js';
  * lifecycle scripts (preinstall … prepare … postprepare), then `npm start` as written.
  */
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const readme = readFileSync(join(root, 'README.md'), 'utf8');
+/** The repository cloned (default: this one); another lets the test be watched failing on a broken commit. */
+const source = process.env.PASSKEY_HARNESS_FIRST_RUN_REPO ?? root;
 
 /** The first line of the README's first ```sh block and the sample output block after it. */
-function readmeFirstRun(): { command: string; sample: string } {
+function readmeFirstRun(readme: string): { command: string; sample: string } {
   const blocks = [...readme.matchAll(/```(\w*)\n([\s\S]*?)```/g)];
   const sh = blocks.find((b) => b[1] === 'sh');
   const sample = blocks.find((b) => b.index! > sh!.index! && b[1] === '');
@@ -59,12 +60,12 @@ afterAll(async () => {
 
 describe('first run on a fresh clone (README: npm ci && npm start)', () => {
   it('builds in the clone, prints the README sample, and serves rendered customer and console pages', async () => {
-    const { command, sample } = readmeFirstRun();
+    const clone = join(work, 'repo');
+    const git = spawnSync('git', ['clone', '--quiet', '--no-hardlinks', source, clone], { encoding: 'utf8' });
+    expect(git.status, git.stderr).toBe(0);
+    const { command, sample } = readmeFirstRun(readFileSync(join(clone, 'README.md'), 'utf8'));
     expect(command).toBe('npm ci && npm start');
 
-    const clone = join(work, 'repo');
-    const git = spawnSync('git', ['clone', '--quiet', '--no-hardlinks', root, clone], { encoding: 'utf8' });
-    expect(git.status, git.stderr).toBe(0);
     expect(existsSync(join(clone, 'out')), 'a clone has no prebuilt renderer').toBe(false);
     expect(existsSync(join(clone, 'dist')), 'a clone has no prebuilt CLI').toBe(false);
     symlinkSync(join(root, 'node_modules'), join(clone, 'node_modules'), 'dir');
