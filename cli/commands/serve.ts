@@ -40,7 +40,7 @@ export async function serve(ctx: CommandContext, opts: ServeOptions, focus: 'ser
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError('USAGE', `--port must be 0–65535, got "${opts.port}"`);
   const stop = stopSignal();
   if (preface) message(ctx.io, preface);
-  const { startServer } = await import('../../core/harness/index.js');
+  const { startServer, testScryptCost } = await import('../../core/harness/index.js');
   const { config } = ctx;
   let server;
   try {
@@ -76,6 +76,12 @@ export async function serve(ctx: CommandContext, opts: ServeOptions, focus: 'ser
   );
   if (demo) message(ctx.io, `demo customer created: login ID ${demo.username}, password ${demo.password} (${demo.email})`);
   message(ctx.io, 'PASSKEY_HARNESS_TOKEN=<operator token> lets `pkh --server URL ...` act on this server; the tokens change at every start');
+  // Issue 11: a seed must never be mistaken for making secrets predictable (or reproducible).
+  if (config.seed !== undefined) {
+    message(ctx.io, 'seed: phones\' keys, credential IDs and signatures are reproducible; tokens, session IDs, step-up codes, challenges and server secrets still come from the OS CSPRNG');
+  }
+  const lowCost = testScryptCost(ctx.env);
+  if (lowCost !== undefined) message(ctx.io, `warning: PASSKEY_HARNESS_TEST=1 — customer passwords are hashed with the test-only scrypt cost ${lowCost}, not 2^17`);
   const vault = server.phones.vault;
   if (vault?.keyFile) {
     message(ctx.io, `vault key: ${vault.keyFile}${vault.keyFileCreated ? ' (created now)' : ''}; the phones' private keys in ${vault.path} cannot be decrypted without it (or set PASSKEY_HARNESS_VAULT_PASSPHRASE)`);

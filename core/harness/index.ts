@@ -13,3 +13,4 @@ export { createDemoCustomer, DEMO_CUSTOMER } from './createDemoCustomer.js';
 export { openPhoneRegistry, phoneVaultPath } from './openPhoneRegistry.js';
 export { resolveVaultSecret, vaultKeyPath, type VaultKeyInfo, type VaultSecret } from './resolveVaultSecret.js';
 export { startServer, type RunningServer, type ServerAccess, type StartServerOptions } from './startServer.js';
+export { testScryptCost } from './testScryptCost.js';

@@ -21,7 +21,10 @@ export interface StartServerOptions {
   rpId?: string;
   /** Default `http://{rpId}:{port}`, with the port actually used. */
   origin?: string;
-  /** Makes the harness's randomness reproducible. */
+  /**
+   * Makes what phones make reproducible (keys, credential IDs, signatures). Never secrets: tokens,
+   * session IDs, step-up codes, challenges and server secrets always come from the OS CSPRNG.
+   */
   seed?: string;
   /** Default `127.0.0.1`. */
   host?: string;
@@ -37,6 +40,8 @@ export interface StartServerOptions {
   /** Also mint a read-only token for support staff (default true; the desktop app has one local user). */
   viewerToken?: boolean;
   clock?: Clock;
+  /** How often expired sessions, challenges and codes are purged (also once at start-up); default 5 minutes. */
+  purgeIntervalMs?: number;
   /** The RP's attestation settings (`--attestation-policy`, config file, environment). */
   attestation?: AttestationSettings;
 }
@@ -81,6 +86,8 @@ const viewerOf = (actor: HarnessCaller): HarnessCaller => ({ name: actor.role ==
  * (store + RP), fresh tokens, the demo customer on a fresh database, the HTTP server listening.
  * Anything that fails after the harness opened closes it again, so no file stays locked.
  */
+const PURGE_INTERVAL_MS = 5 * 60_000;
+
 export async function startServer(options: StartServerOptions): Promise<RunningServer> {
   const { dbPath, vaultPath, passphrase, rpId = 'localhost', seed, host = '127.0.0.1', staticDir, actor, viewerToken = true, clock = systemClock } = options;
   const port = options.port ? options.port : await pickFreePort(host);
@@ -100,6 +107,15 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     const operator = mint(operatorOf(actor));
     const viewer = viewerToken ? mint(viewerOf(actor)) : undefined;
     const demoCustomer = await createDemoCustomer(harness.as(operator.caller));
+    // Issue 11: no stale bearer material lingers in the database — purged at start-up and then on a timer.
+    const purgeQuietly = () => {
+      try {
+        harness.rp.purgeExpired();
+      } catch {
+        // STORE_BUSY or a closing store: the next tick tries again.
+      }
+    };
+    purgeQuietly();
     const pages = staticDir === undefined ? {} : { staticDir };
     const listening = await createHttpServer({
       rp: harness.rp,
@@ -118,6 +134,9 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
             throw error;
           })
       : undefined;
+    const purge = setInterval(purgeQuietly, options.purgeIntervalMs ?? PURGE_INTERVAL_MS);
+    // Housekeeping must never keep the process alive on its own.
+    purge.unref();
     const access = ({ caller, token }: { caller: HarnessCaller; token: string }): ServerAccess => ({ caller, token, consoleUrl: `${listening.url}/console/#token=${token}` });
     return {
       harness,
@@ -130,6 +149,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       ...(demoCustomer ? { demoCustomer } : {}),
       ...(frames ? { phoneFrameUrl: frames.url } : {}),
       close: async () => {
+        clearInterval(purge);
         await Promise.all([listening.close(), frames?.close()]);
         await harness.close();
       },
