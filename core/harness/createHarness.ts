@@ -1,6 +1,6 @@
 import { systemClock, type Clock } from '../clock.js';
 import { HarnessError } from '../errors.js';
-import { dirname } from 'node:path';
+import { basename, dirname, extname } from 'node:path';
 import { createWorld, type AttestationSettings } from '../journey/index.js';
 import { openHarnessTrust, openScenarioTrust, type HarnessTrust } from '../mds/index.js';
 import type { Mailer } from '../mail/index.js';
@@ -62,7 +62,7 @@ export interface CreateHarnessOptions {
   /** The RP's attestation settings (`--attestation-policy`, config, scenario): conveyance, policy, unattested, revokedModelAtLogin. */
   attestation?: AttestationSettings;
   /**
-   * The attestation CA and MDS. Default: the installation's (`trust.json` + `mds.json` beside the
+   * The attestation CA and MDS. Default: the database's (`<vault>.trust.json` + `<vault>.mds.json` beside the
    * vault, sealed with the vault passphrase) for a file database; the seed-derived scenario CA for memory.
    */
   trust?: HarnessTrust;
@@ -100,11 +100,15 @@ export async function createHarness(options: CreateHarnessOptions = {}): Promise
   const phones = options.phones ?? openPhoneRegistry({ dbPath, vaultPath: options.vaultPath, passphrase: options.passphrase, clock });
   const vaultPath = phoneVaultPath({ dbPath, vaultPath: options.vaultPath });
   const trust = options.trust ?? (vaultPath === ':memory:' ? await openScenarioTrust({ clock, random }) : await openInstallationTrust());
-  /** trust.json beside the vault, sealed with the vault's secret (a random key file needs no key stretching). */
+  /**
+   * `<vault>.trust.json` / `<vault>.mds.json` beside the vault (each database has its own vault, so its own
+   * trust), sealed with the vault's secret (a random key file needs no key stretching).
+   */
   async function openInstallationTrust() {
     try {
       const secret = resolveVaultSecret({ vaultPath, passphrase: options.passphrase });
-      return await openHarnessTrust({ dir: dirname(vaultPath), passphrase: secret.passphrase, clock, ...(secret.keySource === 'key-file' ? { scryptCost: 2 ** 10 } : {}) });
+      const stem = basename(vaultPath, extname(vaultPath));
+      return await openHarnessTrust({ dir: dirname(vaultPath), stem, passphrase: secret.passphrase, clock, ...(secret.keySource === 'key-file' ? { scryptCost: 2 ** 10 } : {}) });
     } catch (error) {
       phones.close();
       throw error;

@@ -21,6 +21,8 @@ export interface OpenHarnessTrustOptions {
    * certificates) and `mds.json` (statuses, serial number). Omitted: nothing on disk.
    */
   dir?: string | null;
+  /** File-name stem in `dir`: `<stem>.trust.json` / `<stem>.mds.json` (each vault its own trust); default `trust.json` / `mds.json`. */
+  stem?: string;
   /** Seals trust.json: the vault passphrase. */
   passphrase?: string;
   /** Without `dir`: derive everything from this seed (scenarios replay the same keys). */
@@ -33,13 +35,14 @@ export interface OpenHarnessTrustOptions {
 
 /** Opens the installation's trust: attestation CA and MDS, persistent when `dir` is given. */
 export async function openHarnessTrust(options: OpenHarnessTrustOptions = {}): Promise<HarnessTrust> {
-  const { dir, passphrase = '', seed, clock = systemClock, random = systemRandom, backend, scryptCost } = options;
+  const { dir, stem, passphrase = '', seed, clock = systemClock, random = systemRandom, backend, scryptCost } = options;
+  const file = (name: string): string => join(dir!, stem ? `${stem}.${name}` : name);
   const material = dir
-    ? openTrustFile({ path: join(dir, 'trust.json'), passphrase, clock, random, scryptCost })
+    ? openTrustFile({ path: file('trust.json'), passphrase, clock, random, scryptCost })
     : seed !== undefined
       ? seededTrust(seed)
       : memoryTrust({ random, clock });
   const ca = await openHarnessCa({ material, backend });
-  const mds = await openMds({ material, attestationRoot: ca.rootCertificate, state: dir ? fileMdsState(join(dir, 'mds.json')) : memoryMdsState(), clock, random });
+  const mds = await openMds({ material, attestationRoot: ca.rootCertificate, state: dir ? fileMdsState(file('mds.json')) : memoryMdsState(), clock, random });
   return { material, ca, mds };
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -29,6 +29,19 @@ describe('harness trust channels: ca.export and mds.* over one installation', ()
     }
   });
 
+  it('two databases in one folder keep their own trust, each sealed with its own vault key file', async () => {
+    const one = await createHarness({ dbPath: join(dir, 'one.sqlite') });
+    const rootOne = (await one['ca.export']({})).pem;
+    await one.close();
+    const two = await createHarness({ dbPath: join(dir, 'two.sqlite') });
+    try {
+      expect((await two['ca.export']({})).pem).not.toBe(rootOne);
+    } finally {
+      await two.close();
+    }
+    expect(existsSync(join(dir, 'one.phones.trust.json')) && existsSync(join(dir, 'two.phones.trust.json'))).toBe(true);
+  });
+
   it('a REVOKED status refuses enrolment under the metadata policy (AUTHENTICATOR_STATUS_REJECTED); viewers read but cannot change the MDS', async () => {
     const dbPath = join(dir, 'policy.sqlite');
     const setup = await createHarness({ dbPath, passphrase: 'pass phrase' });
@@ -44,7 +57,7 @@ describe('harness trust channels: ca.export and mds.* over one installation', ()
     expect(blob.blob.split('.')).toHaveLength(3);
     await setup.close();
 
-    // Another process on the same installation sees the status (mds.json beside the vault).
+    // Another process on the same installation sees the status (<vault>.mds.json beside the vault).
     const strict = await createHarness({ dbPath, passphrase: 'pass phrase', attestation: { attestationPolicy: 'metadata' } });
     try {
       await expect(strict.enroll({ username: 'alice', phone: 'key', attestation: 'direct' })).rejects.toMatchObject({ code: 'AUTHENTICATOR_STATUS_REJECTED', message: expect.stringContaining('REVOKED') });
