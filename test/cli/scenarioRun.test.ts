@@ -85,7 +85,7 @@ describe('scenario run for CI: progress, errors, JUnit', () => {
     const bars = writes.filter((w) => /^\[[#.]{30}\] \d+\/10/.test(w));
     expect(bars.length).toBeGreaterThanOrEqual(10);
     expect(bars[0]).toMatch(/^\[\.{30}\] 0\/10 · /);
-    const clears = writes.filter((w) => w === '\r\u001b[2K');
+    const clears: string[] = writes.filter((w) => w === '\r\u001b[2K');
     expect(clears.length).toBe(bars.length);
     const text = writes.filter((w) => !bars.includes(w) && !clears.includes(w)).join('');
     expect(text.split('\n').filter((l) => l.startsWith('✔ '))).toHaveLength(10);
