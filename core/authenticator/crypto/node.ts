@@ -33,7 +33,7 @@ function toBytes(buffer: Buffer): Uint8Array {
  * encodes the result as PKCS#8.
  */
 export function generateRsaKeyMaterial(seed: Uint8Array): KeyMaterial {
-  const k = deterministicRsaKey(seed);
+  const k = deterministicRsaKey(seed, 2048, (candidate) => nodeCrypto().checkPrimeSync(candidate));
   const b = (value: bigint) => toBase64url(bigIntToBytes(value));
   const privateKey = nodeCrypto().createPrivateKey({
     key: { kty: 'RSA', n: b(k.n), e: b(k.e), d: b(k.d), p: b(k.p), q: b(k.q), dp: b(k.dp), dq: b(k.dq), qi: b(k.qi) },

@@ -1,7 +1,7 @@
 import { createPublicKey, createPrivateKey, sign, verify } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { generateRsaKeyMaterial } from '../../../../core/authenticator/crypto/node.js';
-import { deterministicRsaKey, hmacDrbg } from '../../../../core/authenticator/crypto/rsa.js';
+import { bigIntToBytes, deterministicRsaKey, hmacDrbg } from '../../../../core/authenticator/crypto/rsa.js';
 import { bytesToHex, coseKeyToSpki } from '../../../../core/webauthn/index.js';
 
 const seed = (text: string) => new TextEncoder().encode(text.padEnd(48, '.'));
@@ -36,7 +36,9 @@ describe('deterministic RSA keygen', () => {
     const signature = sign('sha256', data, privateKey);
     const publicKey = createPublicKey({ key: Buffer.from(coseKeyToSpki(key.publicKey)), format: 'der', type: 'spki' });
     expect(verify('sha256', data, publicKey, signature)).toBe(true);
+    // The pure-JS Miller–Rabin path judges the DRBG's candidates as OpenSSL does: the same key.
     const p = deterministicRsaKey(seed('valid'));
+    expect(bytesToHex(bigIntToBytes(p.n))).toBe(bytesToHex(key.publicKey.kty === 3 ? key.publicKey.n : new Uint8Array()));
     expect(p.p * p.q).toBe(p.n);
     expect((p.d * p.e) % (p.p - 1n)).toBe(1n);
   });
