@@ -1,7 +1,8 @@
 import type { BrowserContext } from 'playwright-core';
-import type { Authenticator } from '../authenticator/index.js';
+import type { Authenticator, CredentialStore } from '../authenticator/index.js';
 import { createClient } from '../client/index.js';
 import { HarnessError, type HarnessErrorCode } from '../errors.js';
+import { applySignal, type RpSignal, type SignalResult } from '../phone/index.js';
 import type { PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequestOptionsJSON } from '../webauthn/index.js';
 import { SHIM_BINDING, shimScript } from './shimScript.js';
 
@@ -11,6 +12,28 @@ export interface ShimCeremony {
   ok: boolean;
   credentialId?: string;
   error?: { code: string; message: string };
+}
+
+const text = (value: unknown, what: string): string => {
+  if (typeof value !== 'string' || value.length === 0 || value.length > 1024) throw new HarnessError('INVALID_INPUT', `${what} must be a non-empty string`);
+  return value;
+};
+
+/** A page's Signal API call is untrusted input: only the three documented shapes pass (WebAuthn L3 §5.1.10). */
+function parseSignal(payload: unknown): RpSignal {
+  const p = (payload ?? {}) as Record<string, unknown>;
+  const rpId = text(p.rpId, 'rpId');
+  if (p.signal === 'unknownCredential') return { signal: 'unknownCredential', rpId, credentialId: text(p.credentialId, 'credentialId') };
+  if (p.signal === 'allAcceptedCredentials') {
+    const ids = p.allAcceptedCredentialIds;
+    if (!Array.isArray(ids) || ids.length > 10_000) throw new HarnessError('INVALID_INPUT', 'allAcceptedCredentialIds must be an array');
+    return { signal: 'allAcceptedCredentials', rpId, userId: text(p.userId, 'userId'), allAcceptedCredentialIds: ids.map((id) => text(id, 'allAcceptedCredentialIds[]')) };
+  }
+  if (p.signal === 'currentUserDetails') {
+    const str = (v: unknown) => (typeof v === 'string' ? v.slice(0, 1024) : '');
+    return { signal: 'currentUserDetails', rpId, userId: text(p.userId, 'userId'), name: str(p.name), displayName: str(p.displayName) };
+  }
+  throw new HarnessError('INVALID_INPUT', 'unknown signal');
 }
 
 /**
@@ -25,10 +48,27 @@ export async function installShim(options: {
   /** Origins the shim serves (e.g. the URL under test's origin); empty = every origin. */
   origins: readonly string[];
   onCeremony?: (record: ShimCeremony) => void;
+  /**
+   * The phone's credential store: the page's Signal API calls act on it (core/phone's applySignal).
+   * Without it the phone ignores signals, as a provider may.
+   */
+  credentials?: CredentialStore;
+  /** Each Signal API call the phone honoured. */
+  onSignal?: (result: SignalResult) => void;
 }): Promise<void> {
-  const { context, authenticator, origins, onCeremony } = options;
+  const { context, authenticator, origins, onCeremony, credentials, onSignal } = options;
   await context.exposeBinding(SHIM_BINDING, async (source, ceremony: unknown, publicKey: unknown) => {
     const origin = new URL(source.frame.url()).origin;
+    if (ceremony === 'signal') {
+      try {
+        if (origins.length > 0 && !origins.includes(origin)) throw new HarnessError('SECURITY_ERROR', `the shim does not serve ${origin}`);
+        const signal = parseSignal(publicKey);
+        if (credentials) onSignal?.(applySignal(credentials, signal, { origin }));
+        return { ok: true };
+      } catch (cause) {
+        return { ok: false, error: { code: cause instanceof HarnessError ? cause.code : 'INTERNAL', message: cause instanceof Error ? cause.message : String(cause) } };
+      }
+    }
     try {
       if (origins.length > 0 && !origins.includes(origin)) throw new HarnessError('SECURITY_ERROR', `the shim does not serve ${origin}`);
       const client = createClient({ authenticator, origin });

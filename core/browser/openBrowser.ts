@@ -10,6 +10,7 @@ import type { CdpSend } from './cdpTypes.js';
 import { describeCdpLimits, type CdpLimit } from './describeCdpLimits.js';
 import type { ImportCdpCredentialsResult } from './importCdpCredentials.js';
 import { installShim, type ShimCeremony } from './installShim.js';
+import { toBase64url } from '../webauthn/index.js';
 import { loadVirtualAuthenticator, type LoadVirtualAuthenticatorResult } from './loadVirtualAuthenticator.js';
 import { syncVirtualAuthenticator } from './syncVirtualAuthenticator.js';
 
@@ -30,6 +31,11 @@ export interface BrowserSession {
   limits: CdpLimit[];
   /** Shim mode: every ceremony served so far. */
   ceremonies: ShimCeremony[];
+  /**
+   * WebAuthn Signal API calls the phone honoured: shim mode as they happen; cdp mode as syncs
+   * find credentials Chromium's virtual authenticator dropped (`removed`, signal unknown to CDP).
+   */
+  signals: { signal: string; origin?: string; removed: string[]; updated: string[] }[];
   /** Writes back now without closing (CDP mode; shim mode persists as it goes); returns the running total. */
   sync(): Promise<ImportCdpCredentialsResult | undefined>;
   /** Syncs (CDP mode), closes the browser and removes its profile directory. Idempotent. */
@@ -88,6 +94,9 @@ export async function openBrowser(options: {
   };
   const page = context.pages()[0] ?? (await context.newPage());
   const ceremonies: ShimCeremony[] = [];
+  const signals: BrowserSession['signals'] = [];
+  // What the virtual authenticator starts with: a loaded credential it no longer holds was dropped in the session (Signal API).
+  let loadedIds: string[] = [];
   let send: CdpSend | undefined;
   let virtualAuthenticator: LoadVirtualAuthenticatorResult | undefined;
   try {
@@ -95,6 +104,7 @@ export async function openBrowser(options: {
       const cdp = await context.newCDPSession(page);
       send = (method, params) => cdp.send(method as never, params as never);
       virtualAuthenticator = await loadVirtualAuthenticator({ send, profile, credentials: credentials.list(), enableUI: !headless });
+      loadedIds = credentials.list().map((c) => toBase64url(c.id));
     } else {
       const authenticator = options.authenticator ?? createAuthenticator({ profile, credentials, clock });
       await installShim({
@@ -105,6 +115,8 @@ export async function openBrowser(options: {
           ceremonies.push(record);
           options.onCeremony?.(record);
         },
+        credentials,
+        onSignal: (result) => signals.push(result),
       });
     }
     await page.goto(url);
@@ -122,7 +134,10 @@ export async function openBrowser(options: {
   const totals = (): ImportCdpCredentialsResult => ({ added: [...added], updated: [...updated].filter((id) => !added.has(id)), unchanged });
   const sync = async () => {
     if (!send || !virtualAuthenticator) return undefined;
-    const result = await syncVirtualAuthenticator({ send, authenticatorId: virtualAuthenticator.authenticatorId, store: credentials, clock });
+    const result = await syncVirtualAuthenticator({ send, authenticatorId: virtualAuthenticator.authenticatorId, store: credentials, clock, loadedIds });
+    if (result.removed.length) signals.push({ signal: 'removed-in-browser', removed: result.removed, updated: [] });
+    // The phone now holds what Chromium holds: a later drop of any of these is a drop from the phone.
+    loadedIds = [...loadedIds.filter((id) => !result.removed.includes(id)), ...result.added.filter((id) => !loadedIds.includes(id))];
     for (const id of result.added) added.add(id);
     for (const id of result.updated) updated.add(id);
     unchanged = result.unchanged;
@@ -136,6 +151,7 @@ export async function openBrowser(options: {
     virtualAuthenticator,
     limits: mode === 'cdp' ? describeCdpLimits(profile) : [],
     ceremonies,
+    signals,
     sync,
     close() {
       closing ??= (async () => {

@@ -7,8 +7,10 @@ export const SHIM_BINDING = '__passkeyHarnessWebAuthn';
  * WebAuthn JSON (BufferSources → base64url, as `PublicKeyCredential.toJSON` would), the binding
  * runs the ceremony on the harness's authenticator in Node, and the answer comes back as a
  * PublicKeyCredential look-alike built in the page's realm (same shape as
- * renderer/console/webauthnShim.ts `toPageCredential`). Kept as plain ES2017 text so no
- * bundler helper can leak into it.
+ * renderer/console/webauthnShim.ts `toPageCredential`). The WebAuthn Signal API
+ * (`PublicKeyCredential.signalUnknownCredential` / `signalAllAcceptedCredentials` /
+ * `signalCurrentUserDetails`, as Chrome ships them) reaches the phone through the same binding.
+ * Kept as plain ES2017 text so no bundler helper can leak into it.
  */
 export function shimScript(options: { origins: readonly string[]; platform: boolean }): string {
   return `(() => {
@@ -67,6 +69,16 @@ export function shimScript(options: { origins: readonly string[]; platform: bool
   if (window.PublicKeyCredential) {
     Object.defineProperty(window.PublicKeyCredential, 'isUserVerifyingPlatformAuthenticatorAvailable', { configurable: true, value: () => Promise.resolve(PLATFORM) });
     Object.defineProperty(window.PublicKeyCredential, 'isConditionalMediationAvailable', { configurable: true, value: () => Promise.resolve(false) });
+    const signal = (method, kind, fields) => Object.defineProperty(window.PublicKeyCredential, method, { configurable: true, writable: true, value: async (options) => {
+      if (!options || typeof options !== 'object') throw new TypeError(method + ' needs an options object');
+      const payload = { signal: kind };
+      for (const f of fields) payload[f] = options[f];
+      const reply = await window[BINDING]('signal', payload);
+      if (!reply || !reply.ok) { const e = (reply && reply.error) || { code: 'INVALID_INPUT', message: 'the signal was refused' }; if (e.code === 'SECURITY_ERROR') throw new DOMException(e.message, 'SecurityError'); throw new TypeError(e.message); }
+    } });
+    signal('signalUnknownCredential', 'unknownCredential', ['rpId', 'credentialId']);
+    signal('signalAllAcceptedCredentials', 'allAcceptedCredentials', ['rpId', 'userId', 'allAcceptedCredentialIds']);
+    signal('signalCurrentUserDetails', 'currentUserDetails', ['rpId', 'userId', 'name', 'displayName']);
   }
 })();`;
 }
