@@ -27,6 +27,7 @@ describe('scenario run for CI: progress, errors, JUnit', () => {
     let running = true;
     void exited.then(() => (running = false));
     // The first time the file holds a finished scenario's line: was the child still running, and was the summary still unwritten?
+    // (If nothing shows before the child exits, the exit settles it: a buffering CLI fails here instead of timing out.)
     const firstSight = await new Promise<{ text: string; running: boolean }>((resolve) => {
       const watcher = watch(outPath, () => {
         const text = readFileSync(outPath, 'utf8');
@@ -34,6 +35,10 @@ describe('scenario run for CI: progress, errors, JUnit', () => {
           watcher.close();
           resolve({ text, running });
         }
+      });
+      void exited.then(() => {
+        watcher.close();
+        resolve({ text: readFileSync(outPath, 'utf8'), running: false });
       });
     });
     expect(firstSight.running).toBe(true);
