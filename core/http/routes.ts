@@ -56,6 +56,7 @@ export const routes: readonly RouteDef[] = [
   route({ method: 'POST', path: '/api/passkeys/registration/verify', auth: 'customer', body: s.registrationVerifyBody, limit: 'account', handle: ({ rp, sessionId, body }) => rp.finishRegistration({ sessionId, ...body }) }),
   route({ method: 'GET', path: '/api/passkeys', auth: 'customer', handle: ({ rp, sessionId }) => rp.listPasskeys({ sessionId }) }),
   // What the pages pass to the WebAuthn Signal API (signalAllAcceptedCredentials / signalCurrentUserDetails) after sign-in.
+  route({ method: 'POST', path: '/api/passkeys/delete', auth: 'customer', body: s.deletePasskeyBody, limit: 'account', handle: ({ rp, sessionId, body }) => rp.deletePasskey({ sessionId, ...body }) }),
   route({ method: 'GET', path: '/api/passkeys/signals', auth: 'customer', handle: ({ rp, sessionId }) => rp.listSignalData({ sessionId }) }),
   // ログイン (パスキー)
   route({ method: 'POST', path: '/api/passkeys/login/options', auth: 'public', body: s.loginOptionsBody, limit: 'login', handle: ({ rp, body }) => rp.startLogin(body) }),

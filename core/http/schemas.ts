@@ -56,6 +56,7 @@ export const registrationVerifyBody = z.object({
   response: registrationResponseJson,
   name: z.string().min(1).max(64).optional(),
 });
+export const deletePasskeyBody = z.object({ credentialId: z.string().min(1).max(1024) });
 export const loginOptionsBody = z.object({ loginId: z.string().min(1).max(128).optional() });
 export const loginVerifyBody = z.object({ ceremonyId: z.string().min(1).max(128), response: authenticationResponseJson });
 

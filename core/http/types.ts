@@ -26,6 +26,7 @@ export interface HttpRp {
   finishRegistration(opts: { sessionId: string; ceremonyId?: string; response: unknown; name?: string }): unknown;
   listPasskeys(opts: { sessionId: string }): unknown;
   listSignalData(opts: { sessionId: string }): unknown;
+  deletePasskey(opts: { sessionId: string; credentialId: string }): unknown;
   startLogin(opts: { loginId?: string }): unknown;
   finishLogin(opts: { ceremonyId: string; response: unknown }): Promise<{ sessionId: string } & Record<string, unknown>> | ({ sessionId: string } & Record<string, unknown>);
 }

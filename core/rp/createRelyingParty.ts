@@ -10,6 +10,7 @@ import { listEmails } from './account/listEmails.js';
 import { listMail } from './account/listMail.js';
 import { listPasskeys } from './account/listPasskeys.js';
 import { listSignalData } from './account/listSignalData.js';
+import { deletePasskey } from './account/deletePasskey.js';
 import { createAdmin } from './admin/createAdmin.js';
 import { endSessions } from './admin/endSessions.js';
 import { findPasskey } from './admin/findPasskey.js';
@@ -107,6 +108,7 @@ export function createRelyingParty({ store, rpId, rpName, origins, clock = syste
     finishRegistration: bind(ctx, finishRegistration),
     listPasskeys: bind(ctx, listPasskeys),
     listSignalData: bind(ctx, listSignalData),
+    deletePasskey: bind(ctx, deletePasskey),
     startLogin: bind(ctx, startLogin),
     finishLogin: bind(ctx, finishLogin),
     listMail: bind(ctx, listMail),
