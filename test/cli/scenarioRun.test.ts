@@ -105,4 +105,18 @@ describe('scenario run for CI: progress, errors, JUnit', () => {
     expect(plain.some((w) => w.includes('\r'))).toBe(false);
     expect(plain.join('').split('\n').filter((l) => l.startsWith('✔ '))).toHaveLength(10);
   }, 60_000);
+
+  it('--json: the report on stdout, one JSON event per finished scenario on stderr', async () => {
+    let stdout = '';
+    let stderr = '';
+    const code = await main(['node', 'pkh', '--json', 'scenario', 'run', join(examples, '01-email-step-up-happy.yaml'), '--repeat', '2', '--seed', 'j'], {
+      stdout: { write: (t: string) => (stdout += t) },
+      stderr: { write: (t: string) => (stderr += t) },
+      env: { NO_COLOR: '1' },
+    });
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ total: 2, passed: 2, seed: 'j' });
+    const events = stderr.trimEnd().split('\n').map((line) => JSON.parse(line));
+    expect(events).toEqual([1, 2].map((done) => expect.objectContaining({ event: 'scenario', status: 'passed', done, total: 2 })));
+  }, 60_000);
 });
