@@ -18,6 +18,14 @@ let frame: Frame;
 
 const TOKEN_KEY = 'passkey-harness.token';
 
+/** The browser globals the page scripts below use (this project's tsconfig has no DOM library). */
+interface PageGlobals {
+  sessionStorage: { getItem(key: string): string | null };
+  parent: PageGlobals & { document: { documentElement: { outerHTML: string } }; location: { href: string }; harness?: unknown; postMessage(message: unknown, targetOrigin: string): void };
+  top: PageGlobals | null;
+  fetch(url: string, init?: Record<string, unknown>): Promise<{ status: number; text(): Promise<string> }>;
+}
+
 beforeAll(async () => {
   requireBuiltRenderer('console');
   requireBuiltRenderer('customer');
@@ -47,12 +55,13 @@ describe("the console's phone frames are another origin (browser mode, as pkh se
     expect(new URL(frame.url()).origin).toBe(server.phoneFrameUrl);
     expect(new URL(frame.url()).origin).not.toBe(new URL(page.url()).origin);
     // The console holds its token (positive control: there is something to steal).
-    expect(await page.evaluate((key) => sessionStorage.getItem(key), TOKEN_KEY)).toBe(server.operator.token);
+    expect(await page.evaluate((key) => (globalThis as unknown as PageGlobals).sessionStorage.getItem(key), TOKEN_KEY)).toBe(server.operator.token);
   });
 
   it("a script in the framed customer page cannot read the token, reach the console's window or bridge, or call the harness API", async () => {
     const loot = await frame.evaluate(
       async ({ key, consoleOrigin }) => {
+        const window = globalThis as unknown as PageGlobals;
         const out: Record<string, unknown> = {};
         const attempt = (name: string, fn: () => unknown) => {
           try {
@@ -61,22 +70,22 @@ describe("the console's phone frames are another origin (browser mode, as pkh se
             out[name] = `threw ${(error as Error).name}`;
           }
         };
-        attempt('ownStorage', () => sessionStorage.getItem(key));
+        attempt('ownStorage', () => window.sessionStorage.getItem(key));
         attempt('parentStorage', () => window.parent.sessionStorage.getItem(key));
-        attempt('topStorage', () => (window.top as Window).sessionStorage.getItem(key));
+        attempt('topStorage', () => window.top!.sessionStorage.getItem(key));
         attempt('parentDocument', () => window.parent.document.documentElement.outerHTML.length);
-        attempt('parentBridge', () => typeof (window.parent as unknown as { harness?: unknown }).harness);
+        attempt('parentBridge', () => typeof window.parent.harness);
         attempt('parentLocation', () => window.parent.location.href);
         attempt('parentFetch', () => typeof window.parent.fetch);
-        const fetchAttempt = async (name: string, url: string, init: RequestInit) => {
+        const fetchAttempt = async (name: string, url: string, init: Record<string, unknown>) => {
           try {
-            const res = await fetch(url, init);
+            const res = await window.fetch(url, init);
             out[name] = `${res.status} ${await res.text()}`;
           } catch (error) {
             out[name] = `threw ${(error as Error).name}`;
           }
         };
-        const post: RequestInit = { method: 'POST', credentials: 'include', headers: { 'content-type': 'application/json', 'x-harness-csrf': '1' }, body: '{}' };
+        const post = { method: 'POST', credentials: 'include', headers: { 'content-type': 'application/json', 'x-harness-csrf': '1' }, body: '{}' };
         await fetchAttempt('ownHarnessApi', '/api/harness/users.list', post);
         await fetchAttempt('consoleHarnessApi', `${consoleOrigin}/api/harness/users.list`, post);
         await fetchAttempt('consolePage', `${consoleOrigin}/console/`, { credentials: 'include' });
@@ -122,7 +131,7 @@ describe("the console's phone frames are another origin (browser mode, as pkh se
 
   it("a page cannot make the phone answer without QA: a forged ceremony message waits for the console's device prompt", async () => {
     await frame.evaluate((consoleOrigin) => {
-      window.parent.postMessage(
+      (globalThis as unknown as PageGlobals).parent.postMessage(
         { protocol: 'passkey-harness/phone-frame@1', kind: 'ceremony', id: 999, ceremony: 'get', decision: 'approve', options: { challenge: 'AAAAAAAAAAAAAAAAAAAAAA', rpId: 'localhost', userVerification: 'preferred' } },
         consoleOrigin,
       );

@@ -31,7 +31,7 @@ export function userHandlers(ctx: HandlerContext): Pick<HarnessImplementation, U
   /**
    * The harness speaks as a support tool, not as the customer-facing RP (whose HTTP answers keep
    * unknown, locked and wrong-password alike): an unknown user is ACCOUNT_NOT_FOUND and a locked
-   * one ACCOUNT_LOCKED, for enroll and login alike, before any ceremony starts.
+   * one ACCOUNT_LOCKED, for enroll, login and the OTP service's 申込 alike, before any ceremony starts.
    */
   async function requireUsable(username: string) {
     const account = await findAccount(ctx, username);
@@ -97,6 +97,7 @@ export function userHandlers(ctx: HandlerContext): Pick<HarnessImplementation, U
     async 'otp.enroll'({ username, password }) {
       // The customer's way in (DESIGN §1, 申込): a fresh email step-up for 'otp-enrollment',
       // then the RP issues the secret and the "app" confirms with its first code.
+      await requireUsable(username);
       await seatUser(ctx, username, password);
       const user = await passwordLogin(world, username, password);
       const sent = await sendEmailCode(world, user, undefined, 'otp-enrollment');
