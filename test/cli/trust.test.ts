@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cli, ensureBuilt, tempDir } from './support.js';
@@ -28,7 +28,7 @@ describe('pkh ca / pkh mds (issue 13 acceptance)', () => {
     expect(cli(['ca', 'export', '--format', 'der', '--output', der], { home }).code).toBe(0);
     expect(openssl('x509', '-inform', 'DER', '-in', der)).toBe(first.stdout);
     expect(cli(['ca', 'export', '--chain', 'nope'], { home }).stderr).toMatch(/PROFILE_UNKNOWN/);
-  });
+  }, 180_000);
 
   it('mds blob is a three-part JWS whose header x5c chains to pkh mds root', () => {
     const home = tempDir();
@@ -46,7 +46,7 @@ describe('pkh ca / pkh mds (issue 13 acceptance)', () => {
     // The attestation root does not anchor the BLOB: the MDS has its own root.
     writeFileSync(join(home, 'att.pem'), cli(['ca', 'export'], { home }).stdout);
     expect(() => openssl('verify', '-CAfile', join(home, 'att.pem'), signer)).toThrow();
-  });
+  }, 180_000);
 
   it('mds status REVOKED, then --attestation-policy metadata enroll --attestation direct exits 6 with AUTHENTICATOR_STATUS_REJECTED', () => {
     const home = tempDir();
@@ -70,6 +70,5 @@ describe('pkh ca / pkh mds (issue 13 acceptance)', () => {
     expect(cli(['--attestation-policy', 'nonsense', 'mds', 'list'], { home }).code).toBe(2);
     writeFileSync(join(home, 'bad.json'), JSON.stringify({ attestationPolicy: 'sometimes' }));
     expect(cli(['--config', join(home, 'bad.json'), 'mds', 'list'], { home }).code).toBe(4);
-    void readFileSync;
-  });
+  }, 300_000);
 });
