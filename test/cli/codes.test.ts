@@ -10,7 +10,7 @@ function jsonError(stderr: string): { code: string; message: string } {
 }
 
 describe('stable codes and --json errors', () => {
-  it('login and enroll of an unknown user answer ACCOUNT_NOT_FOUND (exit 5); a locked user ACCOUNT_LOCKED for both', () => {
+  it('login and enroll of an unknown user answer ACCOUNT_NOT_FOUND (exit 5); a locked user ACCOUNT_LOCKED for login, enroll and otp enroll', () => {
     const home = tempDir();
     expect(cli(['phone', 'create', 'p'], { home }).code).toBe(0);
     for (const args of [['login', 'nobody', '--phone', 'p'], ['enroll', 'nobody', '--phone', 'p']]) {
@@ -21,7 +21,7 @@ describe('stable codes and --json errors', () => {
     expect(cli(['user', 'create', 'alice'], { home }).code).toBe(0);
     expect(cli(['enroll', 'alice', '--phone', 'p'], { home }).code).toBe(0);
     expect(cli(['user', 'lock', 'alice', '--reason', 'suspected takeover'], { home }).code).toBe(0);
-    for (const args of [['login', 'alice', '--phone', 'p'], ['enroll', 'alice', '--phone', 'p']]) {
+    for (const args of [['login', 'alice', '--phone', 'p'], ['enroll', 'alice', '--phone', 'p'], ['otp', 'enroll', 'alice', '--no-qr']]) {
       const run = cli(args, { home });
       expect(run.code, args.join(' ')).toBe(6);
       expect(run.stderr).toMatch(/^ACCOUNT_LOCKED: customer alice is locked/);
