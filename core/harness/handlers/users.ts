@@ -1,4 +1,5 @@
 import { enrollFlow, enterCode, passkeyLogin, passwordLogin, readCode, sendEmailCode, totpNow } from '../../journey/index.js';
+import { resolveProfile } from '../../authenticator/index.js';
 import { HarnessError } from '../../errors.js';
 import type { HarnessImplementation } from '../channels.js';
 import { registrationInfoRows } from '../registrationInfoLabels.js';
@@ -112,7 +113,13 @@ export function userHandlers(ctx: HandlerContext): Pick<HarnessImplementation, U
       if (faults?.counterRegression || faults?.replayChallenge) throw new HarnessError('INVALID_INPUT', 'counterRegression and replayChallenge are login faults');
       await requireUsable(username);
       await seatUser(ctx, username, password);
-      seatPhone(ctx, phone).faults = { ...faults };
+      const seated = seatPhone(ctx, phone);
+      seated.faults = { ...faults };
+      // A fault that silently does nothing is a trap: fmt none carries no signature to corrupt.
+      const { attestation: fmt, label } = resolveProfile(seated.profile);
+      if (faults?.corruptSignature && (fmt === 'none' || attestation === 'none')) {
+        throw new HarnessError('INVALID_INPUT', `corruptSignature at registration needs a signed attestation statement: ask for attestation direct from a profile that has one (${label} attests ${fmt})`);
+      }
       const { steps, passkey } = await enrollFlow(world, { username, password, phone, stepUp, email, decision, passkeyName, attestation });
       return { username, phone, stepUp, steps, passkey: toPasskeyView(username, passkey, ctx) };
     },

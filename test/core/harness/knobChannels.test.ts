@@ -33,6 +33,8 @@ describe('harness channels for every knob (issue 12)', () => {
     // §7.1 step 19: the packed statement's signature no longer verifies.
     expect(await codeOf(h.enroll({ username: 'alice', phone: 'key', attestation: 'direct', faults: { corruptSignature: true } }))).toBe('SIGNATURE_INVALID');
     expect(await codeOf(h.enroll({ username: 'alice', phone: 'key', faults: { counterRegression: true } }))).toBe('INVALID_INPUT');
+    // fmt none has no signature to corrupt: refused rather than silently ignored.
+    expect(await codeOf(h.enroll({ username: 'alice', phone: 'key', attestation: 'none', faults: { corruptSignature: true } }))).toBe('INVALID_INPUT');
     const enrolled = await h.enroll({ username: 'alice', phone: 'key', attestation: 'direct' });
     expect((await h['admin.inspect']({ credentialId: enrolled.passkey.credentialId })).fmt).toBe('packed');
     expect(await codeOf(h.login({ username: 'alice', phone: 'key', faults: { wrongOrigin: true } }))).toBe('ORIGIN_MISMATCH');
