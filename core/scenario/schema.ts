@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { deviceProfileSchema, LOCAL_AUTH_DECISIONS } from '../authenticator/index.js';
 import { AUTHENTICATOR_STATUSES, BROKEN_BLOBS } from '../mds/types.js';
-import { FAULT_NAMES, type FaultName } from '../journey/index.js';
+import { FAULT_NAMES, FAULTS, type FaultName } from '../journey/index.js';
 
 /**
  * Scenario files (YAML). The runner and `scenario schema` (JSON Schema for editors) both come
@@ -134,7 +134,7 @@ export const stepSchema = z.discriminatedUnion('do', [
   }),
   step('injectFault', 'Arm an authenticator/client fault on a phone for its next ceremonies', {
     phone: z.string().min(1),
-    fault: z.enum(FAULT_NAMES),
+    fault: z.enum(FAULT_NAMES).describe(FAULTS.map((f) => `${f.name}: ${f.effect}`).join('; ')),
     enabled: z.boolean().default(true),
   }),
   step('clonePhone', 'Copy a phone (credentials and counters) to a new phone, as a cloned authenticator would be', {
