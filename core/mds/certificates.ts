@@ -1,7 +1,7 @@
 import { X509Certificate, createPrivateKey, createPublicKey, hkdfSync, webcrypto } from 'node:crypto';
 import type * as X509 from '@peculiar/x509';
 import { p256 } from '@noble/curves/nist.js';
-import { nobleBackend } from '../authenticator/index.js';
+import { nobleBackend, nodeBackend } from '../authenticator/index.js';
 import { COSEAlg } from '../webauthn/index.js';
 
 /** FIDO id-fido-gen-ce-aaguid (WebAuthn §8.2.1): the certificate names the model it attests. */
@@ -28,7 +28,7 @@ export function deriveBytes(secret: Uint8Array, label: string, length: number): 
 }
 
 export function deriveKey(secret: Uint8Array, label: string): DerivedKey {
-  return { label, pkcs8: nobleBackend.generateKeyPair(COSEAlg.ES256, deriveBytes(secret, `key ${label}`, 48)).pkcs8 };
+  return { label, pkcs8: nodeBackend.generateKeyPair(COSEAlg.ES256, deriveBytes(secret, `key ${label}`, 48)).pkcs8 };
 }
 
 async function webKeys(pkcs8: Uint8Array): Promise<KeyPair> {
