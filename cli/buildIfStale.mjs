@@ -3,7 +3,7 @@
 // prepare on every npx call) land here: build the CLI (tsc → dist/) and the renderer
 // (electron-vite → out/) only when a source is newer than the last successful build, so a fresh
 // clone gets both and an up-to-date tree pays one directory walk (~20 ms), not a rebuild.
-// Usage: node scripts/buildIfStale.mjs [cli] [renderer]   (default: both)
+// Usage: node cli/buildIfStale.mjs [cli] [renderer]   (default: both)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';

@@ -15,7 +15,7 @@ const root = fileURLToPath(new URL('../../../', import.meta.url));
  * has a bin of that name, npm installs that folder into its npx cache (~/.npm/_npx/<hash>) and
  * loads the project's whole node_modules tree with arborist on every call; the first call in a
  * checkout also runs the project's `prepare` (was `tsc -p tsconfig.cli.json`, a full type-check:
- * seconds even when nothing changed; now scripts/buildIfStale.mjs, a directory walk when the build
+ * seconds even when nothing changed; now cli/buildIfStale.mjs, a directory walk when the build
  * is current). In a project that depends on passkey-harness, npx finds node_modules/.bin/passkey-harness
  * and only npm's own start-up is added. So the rows: node's floor, the CLI itself, npm's floor
  * (`npx --version`), npx in a consumer project, npx inside this repository.
