@@ -6,7 +6,7 @@ import type { Section } from '../section.js';
 const USERS = 200;
 /** RSS run: enrol + login over HTTP in batches against one server, its RSS read from /proc after each. */
 const RSS_BATCHES = Number(process.env.BENCH_RSS_BATCHES ?? 4);
-const RSS_BATCH_USERS = Number(process.env.BENCH_RSS_BATCH_USERS ?? 500);
+const RSS_BATCH_USERS = Number(process.env.BENCH_RSS_BATCH_USERS ?? 250);
 
 function rssMb(pid: number): number {
   const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
