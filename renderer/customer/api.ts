@@ -31,6 +31,13 @@ export interface EmailChoice {
   address: string;
   masked: string;
 }
+export interface CustomerPasskey {
+  credentialId: string;
+  name: string;
+  authenticatorName: string;
+  createdAt: number;
+  lastUsedAt: number | null;
+}
 export interface SessionInfo {
   accountId: number;
   loginId: string;
@@ -81,6 +88,8 @@ export const api = {
   registrationOptions: () => call<{ ceremonyId: string; options: Record<string, unknown> }>('POST', '/api/passkeys/registration/options', {}),
   registrationVerify: (ceremonyId: string, response: unknown) =>
     call<{ passkey: { name: string } }>('POST', '/api/passkeys/registration/verify', { ceremonyId, response }),
+  passkeys: () => call<{ passkeys: CustomerPasskey[] }>('GET', '/api/passkeys'),
+  deletePasskey: (credentialId: string) => call<{ credentialId: string }>('POST', '/api/passkeys/delete', { credentialId }),
   signalData: () => call<{ rpId: string; userId: string; name: string; displayName: string; acceptedCredentialIds: string[] }>('GET', '/api/passkeys/signals'),
   loginOptions: (loginId?: string) => call<{ ceremonyId: string; options: Record<string, unknown> }>('POST', '/api/passkeys/login/options', loginId ? { loginId } : {}),
   loginVerify: (ceremonyId: string, response: unknown) => call<SessionInfo>('POST', '/api/passkeys/login/verify', { ceremonyId, response }),

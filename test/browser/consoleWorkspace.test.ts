@@ -269,6 +269,34 @@ describe('Signal API round trip (shim mode)', () => {
   });
 });
 
+describe('Signal API round trip after the customer deletes a passkey', () => {
+  it('the customer deletes a passkey on パスキーの管理; the page signals it unknown; the phone drops it', async () => {
+    await page.getByTestId('phone-add-name').fill('android-taro');
+    await page.getByTestId('phone-add-profile').selectOption('android-gpm');
+    await page.getByTestId('phone-add').click();
+    await harness.enroll({ username: 'taro', phone: 'android-taro' });
+    const [held] = await harness['phones.credentials']({ name: 'android-taro' });
+    const phone = phoneFrame('android-taro');
+    await logIn(phone, 'taro');
+    await phone.getByTestId('passkey-manage').click();
+    await phone.getByTestId('screen-passkeys').waitFor();
+    expect(await phone.getByTestId('customer-passkey').count()).toBe(2);
+    const row = phone.locator(`[data-testid="customer-passkey"][data-credential-id="${held!.credentialId}"]`);
+    await row.getByTestId('customer-passkey-delete').click();
+    await row.getByTestId('customer-passkey-delete-confirm').click();
+    await phone.getByTestId('passkeys-notice').waitFor();
+    expect(await phone.getByTestId('customer-passkey').count()).toBe(1);
+    const removed = phoneCard('android-taro').locator(`[data-testid="phone-credential"][data-credential-id="${held!.credentialId}"]`);
+    await expect.poll(() => removed.getAttribute('data-removed')).toBe('signal');
+    expect(await removed.getByTestId('credential-removed-by-signal').textContent()).toContain('unknownCredential');
+    await phoneCard('android-taro').scrollIntoViewIfNeeded();
+    await shot('6c-customer-delete-ja');
+    // Support sees who deleted it and why.
+    const view = await harness['users.account']({ username: 'taro' });
+    expect(view.passkeys.find((p) => p.credentialId === held!.credentialId)).toMatchObject({ revokeReason: 'deleted by the customer', revokedBy: 'customer:taro' });
+  });
+});
+
 describe('viewer and audit log', () => {
   it('a viewer sees no Run button and no step-up codes', async () => {
     const viewer = await browser.context.newPage();

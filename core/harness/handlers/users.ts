@@ -10,7 +10,7 @@ import { findAccount, iso, isoOrNull, seatPhone, seatUser, toPasskeyView, toUser
 type UserChannels = 'users.create' | 'users.list' | 'users.show' | 'users.account' | 'users.endSessions' | 'users.lock' | 'users.unlock' | 'otp.enroll' | 'enroll' | 'login';
 
 /** Audit actions that revoke passkeys, and the lock: who did it is read back from their rows. */
-const REVOKING = new Set(['admin.revokePasskey', 'admin.resetPasskeys']);
+const REVOKING = new Set(['admin.revokePasskey', 'admin.resetPasskeys', 'passkey.delete']);
 
 /**
  * Customers: the back office's account actions (create, list, show, lock / unlock through
