@@ -107,7 +107,7 @@ function mutations(signature: Uint8Array, alg: number): Uint8Array[] {
   const out: Uint8Array[] = [signature];
   for (let i = 0; i < signature.length; i += Math.max(1, Math.floor(signature.length / 24))) {
     const flipped = signature.slice();
-    flipped[i] ^= 0x01 << (i % 8);
+    flipped[i] = flipped[i]! ^ (0x01 << (i % 8));
     out.push(flipped);
   }
   for (const n of [0, 1, 8, signature.length - 1]) out.push(signature.slice(0, n));
