@@ -29,6 +29,8 @@ describe('start/serve and SIGINT', () => {
     expect({ code: exited.code, signal: exited.signal }).toEqual({ code: 0, signal: null });
     expect(exited.stderr().split('\n')[0]).toBe('Electron is not installed here; starting browser mode instead.');
     expect(exited.stderr()).toContain('stopped (SIGINT)');
+    // Issue 11 item 3: a first start says where it created the vault's random key.
+    expect(exited.stderr()).toMatch(/^vault key: \/\S+\.phones\.key \(created now\); /m);
   }, 60_000);
 
   it('a second SIGINT while it shuts down does not kill it half-closed', async () => {
