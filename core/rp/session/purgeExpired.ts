@@ -2,8 +2,8 @@ import type { RpContext } from '../context.js';
 
 /**
  * Housekeeping: deletes sessions idle past `sessionIdleMs` or older than `sessionMaxMs` (their codes
- * and challenges go with them), challenges past expiry, and expired step-up codes once they no longer
- * count towards the send rate limit — so the database keeps no stale bearer material. One transaction.
+ * and challenges go with them), challenges and step-up codes past expiry — so the database keeps no
+ * stale bearer material. One transaction. (The send rate limit counts audit rows, which stay.)
  * The server runs it at start-up and on a timer (core/harness startServer).
  */
 export function purgeExpired(ctx: RpContext, opts: { now?: number } = {}): { sessions: number; challenges: number; codes: number } {
@@ -12,6 +12,6 @@ export function purgeExpired(ctx: RpContext, opts: { now?: number } = {}): { ses
   return ctx.store.transaction(() => ({
     sessions: ctx.store.sessions.deleteExpired({ idleBefore: now - policy.sessionIdleMs, createdBefore: now - policy.sessionMaxMs }),
     challenges: ctx.store.challenges.deleteExpired(now),
-    codes: ctx.store.stepUp.deleteExpired({ now, sentBefore: now - Math.max(policy.sendWindowMs, policy.codeTtlMs) }),
+    codes: ctx.store.stepUp.deleteExpired(now),
   }));
 }

@@ -27,7 +27,9 @@ export async function sendStepUpEmail(
   }
   const now = ctx.clock.now();
   const last = ctx.store.stepUp.lastSentAt(session.id);
-  const recent = ctx.store.stepUp.sentSince(account.id, now - ctx.policy.sendWindowMs);
+  // Counted from the audit log, not from the codes: those go with their session (logout, purge), and a
+  // logout must not reset the per-account limit (issue 11 review).
+  const recent = ctx.store.audit.countSince({ accountId: account.id, action: 'stepup.send', outcome: 'success', since: now - ctx.policy.sendWindowMs });
   if ((last !== null && now - last < ctx.policy.resendIntervalMs) || recent >= ctx.policy.maxSendsPerWindow) {
     audit(ctx, { actor, action: 'stepup.send', outcome: 'failure', code: 'RATE_LIMITED', accountId: account.id });
     throw new HarnessError('RATE_LIMITED', 'too many codes sent; wait before asking for another');

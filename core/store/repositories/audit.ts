@@ -193,6 +193,12 @@ export function auditRepository(db: SqliteDriver, anchor: AuditAnchor) {
         writeSidecarNow(checkpoint);
       }
     },
+    /** How many rows of `action` with `outcome` an account has since `since` (e.g. step-up mails sent: rate limits that survive logout). */
+    countSince(q: { accountId: number; action: string; outcome: 'success' | 'failure'; since: number }): number {
+      return num(
+        db.prepare('SELECT COUNT(*) AS n FROM audit_log WHERE account_id = @accountId AND action = @action AND outcome = @outcome AND at >= @since').get(q)?.n,
+      );
+    },
     list(q: { accountId?: number; afterId?: number; limit?: number } = {}): AuditRow[] {
       const params = { accountId: q.accountId ?? null, afterId: q.afterId ?? 0, limit: q.limit ?? 100 };
       return db

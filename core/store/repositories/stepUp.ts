@@ -49,12 +49,9 @@ export function stepUpRepository(db: SqliteDriver) {
     markUsed(id: number, now: number, maxTries = Number.MAX_SAFE_INTEGER): boolean {
       return db.prepare('UPDATE step_up_codes SET used_at = @now WHERE id = @id AND used_at IS NULL AND voided_at IS NULL AND tries < @maxTries').run({ id, now, maxTries }).changes === 1;
     },
-    /** Purge: expired codes sent before `sentBefore` (newer ones still count towards the send rate limit). */
-    deleteExpired(q: { now: number; sentBefore: number }): number {
-      return db.prepare('DELETE FROM step_up_codes WHERE expires_at < @now AND created_at < @sentBefore').run(q).changes;
-    },
-    sentSince(accountId: number, since: number): number {
-      return num(db.prepare('SELECT COUNT(*) AS n FROM step_up_codes WHERE account_id = @accountId AND created_at >= @since').get({ accountId, since })?.n);
+    /** Purge: expired codes (the send rate limit counts audit rows, not codes). */
+    deleteExpired(now: number): number {
+      return db.prepare('DELETE FROM step_up_codes WHERE expires_at < @now').run({ now }).changes;
     },
     lastSentAt(sessionId: number): number | null {
       return numOrNull(db.prepare('SELECT MAX(created_at) AS t FROM step_up_codes WHERE session_id = @sessionId').get({ sessionId })?.t);
