@@ -19,6 +19,7 @@ import {
   userOf,
   type World,
 } from '../journey/index.js';
+import { applySignal } from '../phone/index.js';
 import type { ScenarioStep } from './schema.js';
 
 /** A code that is certainly not `code`: each digit shifted by one. */
@@ -113,6 +114,18 @@ export async function executeStep(world: World, step: ScenarioStep): Promise<voi
       const target = step.passkey === 'last' ? passkeys[passkeys.length - 1] : step.passkey === 'first' ? passkeys[0] : passkeys[step.passkey];
       if (!target) throw new HarnessError('PASSKEY_NOT_FOUND', `${step.user} has no passkey ${String(step.passkey)}`);
       await world.rp.admin.revokePasskey({ admin: world.admin, passkeyId: target.passkeyId, reason: step.reason, ticket: step.ticket ?? 'SCENARIO' });
+      return;
+    }
+    case 'signalAccepted': {
+      // What the customer pages do at 登録情報照会 (renderer/customer/webauthn.ts signalAccepted), played on the phone.
+      const { sessionId } = await passwordLogin(world, step.user, step.password);
+      const data = world.rp.listSignalData({ sessionId: sessionId! });
+      const phone = phoneOf(world, step.phone);
+      const accepted = applySignal(phone.credentials, { signal: 'allAcceptedCredentials', rpId: data.rpId, userId: data.userId, allAcceptedCredentialIds: data.acceptedCredentialIds }, { origin: world.origin });
+      applySignal(phone.credentials, { signal: 'currentUserDetails', rpId: data.rpId, userId: data.userId, name: data.name, displayName: data.displayName }, { origin: world.origin });
+      if (accepted.removed.length) {
+        world.rp.admin.recordPhoneSignal({ admin: world.admin, phone: step.phone, signal: 'allAcceptedCredentials', rpId: data.rpId, userHandle: data.userId, removedCredentialIds: accepted.removed, details: { origin: world.origin } });
+      }
       return;
     }
     case 'adminReset': {

@@ -147,6 +147,11 @@ export const stepSchema = z.discriminatedUnion('do', [
     reason: z.string().default('scenario'),
     ticket: z.string().optional(),
   }),
+  step('signalAccepted', "After sign-in the customer's pages tell the phone which passkeys the RP still accepts and the user's name (WebAuthn Signal API: signalAllAcceptedCredentials + signalCurrentUserDetails); the phone drops the rest", {
+    user,
+    phone: z.string().min(1),
+    password: z.string().default('password'),
+  }),
   step('adminReset', 'Operator revokes every passkey of a user', { user, reason: z.string().default('scenario'), ticket: z.string().optional() }),
   step('advanceClock', 'Move the scenario clock forward', {
     seconds: z.number().min(0).optional(),
