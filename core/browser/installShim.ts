@@ -2,7 +2,7 @@ import type { BrowserContext } from 'playwright-core';
 import type { Authenticator, CredentialStore } from '../authenticator/index.js';
 import { createClient } from '../client/index.js';
 import { HarnessError, type HarnessErrorCode } from '../errors.js';
-import { applySignal, type RpSignal, type SignalResult } from '../phone/index.js';
+import { applySignal, parseSignal, type SignalResult } from '../phone/index.js';
 import type { PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequestOptionsJSON } from '../webauthn/index.js';
 import { SHIM_BINDING, shimScript } from './shimScript.js';
 
@@ -12,28 +12,6 @@ export interface ShimCeremony {
   ok: boolean;
   credentialId?: string;
   error?: { code: string; message: string };
-}
-
-const text = (value: unknown, what: string): string => {
-  if (typeof value !== 'string' || value.length === 0 || value.length > 1024) throw new HarnessError('INVALID_INPUT', `${what} must be a non-empty string`);
-  return value;
-};
-
-/** A page's Signal API call is untrusted input: only the three documented shapes pass (WebAuthn L3 §5.1.10). */
-function parseSignal(payload: unknown): RpSignal {
-  const p = (payload ?? {}) as Record<string, unknown>;
-  const rpId = text(p.rpId, 'rpId');
-  if (p.signal === 'unknownCredential') return { signal: 'unknownCredential', rpId, credentialId: text(p.credentialId, 'credentialId') };
-  if (p.signal === 'allAcceptedCredentials') {
-    const ids = p.allAcceptedCredentialIds;
-    if (!Array.isArray(ids) || ids.length > 10_000) throw new HarnessError('INVALID_INPUT', 'allAcceptedCredentialIds must be an array');
-    return { signal: 'allAcceptedCredentials', rpId, userId: text(p.userId, 'userId'), allAcceptedCredentialIds: ids.map((id) => text(id, 'allAcceptedCredentialIds[]')) };
-  }
-  if (p.signal === 'currentUserDetails') {
-    const str = (v: unknown) => (typeof v === 'string' ? v.slice(0, 1024) : '');
-    return { signal: 'currentUserDetails', rpId, userId: text(p.userId, 'userId'), name: str(p.name), displayName: str(p.displayName) };
-  }
-  throw new HarnessError('INVALID_INPUT', 'unknown signal');
 }
 
 /**

@@ -14,6 +14,7 @@ export {
   type PromptRequest,
 } from './createPhone.js';
 export { applySignal, type RpSignal, type SignalResult } from './applySignal.js';
+export { parseSignal } from './parseSignal.js';
 export { openPhone, type OpenPhoneOptions, type PersistentPhone, type VaultLocation } from './openPhone.js';
 export { builtInProfiles, openVault, type AuthenticatorFaults, type DeviceProfile, type Vault } from '../authenticator/index.js';
 export { HarnessError, type HarnessErrorCode } from '../errors.js';

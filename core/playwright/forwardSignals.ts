@@ -1,6 +1,6 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { HarnessError } from '../errors.js';
-import type { Phone, RpSignal, SignalResult } from '../phone/index.js';
+import { parseSignal, type Phone, type SignalResult } from '../phone/index.js';
 
 /** Name of the binding the page-side Signal API calls. */
 export const SIGNAL_BINDING = '__passkeyHarnessSignal';
@@ -32,30 +32,6 @@ export function signalScript(): string {
   define('signalCurrentUserDetails', 'currentUserDetails', ['rpId', 'userId', 'name', 'displayName']);
   Object.defineProperty(PKC, '__passkeyHarnessSignals', { value: true });
 })();`;
-}
-
-const text = (value: unknown, what: string): string => {
-  if (typeof value !== 'string' || value.length === 0 || value.length > 1024) throw new HarnessError('INVALID_INPUT', `${what} must be a non-empty string`);
-  return value;
-};
-
-/** The page's word is untrusted: only the three documented shapes pass. */
-function parseSignal(payload: unknown): RpSignal {
-  const p = (payload ?? {}) as Record<string, unknown>;
-  const rpId = text(p.rpId, 'rpId');
-  if (p.signal === 'unknownCredential') return { signal: 'unknownCredential', rpId, credentialId: text(p.credentialId, 'credentialId') };
-  if (p.signal === 'allAcceptedCredentials') {
-    const ids = p.allAcceptedCredentialIds;
-    if (!Array.isArray(ids) || ids.length > 10_000) throw new HarnessError('INVALID_INPUT', 'allAcceptedCredentialIds must be an array');
-    return { signal: 'allAcceptedCredentials', rpId, userId: text(p.userId, 'userId'), allAcceptedCredentialIds: ids.map((id) => text(id, 'allAcceptedCredentialIds[]')) };
-  }
-  if (p.signal === 'currentUserDetails') {
-    const name = typeof p.name === 'string' ? p.name : '';
-    const displayName = typeof p.displayName === 'string' ? p.displayName : '';
-    if (name.length > 1024 || displayName.length > 1024) throw new HarnessError('INVALID_INPUT', 'name and displayName are at most 1024 characters');
-    return { signal: 'currentUserDetails', rpId, userId: text(p.userId, 'userId'), name, displayName };
-  }
-  throw new HarnessError('INVALID_INPUT', 'unknown signal');
 }
 
 /**
