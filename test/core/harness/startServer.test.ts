@@ -46,7 +46,8 @@ describe('startServer (serve, start and the desktop app)', () => {
     const server = await start({ dbPath, actor: { name: 'cli:tester', role: 'operator' } });
     expect(server.url).toBe(`http://localhost:${server.port}`);
     expect(server.origin).toBe(`http://localhost:${server.port}`);
-    expect(existsSync(join(dir, 'nested', 'phones.sqlite'))).toBe(true);
+    expect(existsSync(join(dir, 'nested', 'server.phones.sqlite'))).toBe(true);
+    expect(existsSync(join(dir, 'nested', 'server.phones.key'))).toBe(true);
     expect(server.demoCustomer).toEqual(DEMO_CUSTOMER);
     expect(server.operator.caller).toEqual({ name: 'cli:tester', role: 'operator' });
     expect(server.viewer?.caller).toEqual({ name: 'cli:tester:viewer', role: 'viewer' });
