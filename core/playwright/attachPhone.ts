@@ -16,49 +16,7 @@ import type { Phone, PhoneCredentialInfo, PhoneFaults, PhonePrompt, PromptDecisi
 import { fromBase64url } from '../webauthn/index.js';
 import { forwardSignals, signalScript } from './forwardSignals.js';
 import { GATE_BINDING, gateScript } from './gateScript.js';
-
-export type AttachMode = 'shim' | 'cdp';
-
-/** One ceremony a page ran against the phone. */
-export type PageCeremony = ShimCeremony;
-
-export interface AttachPhoneOptions {
-  /**
-   * `shim` (default): the harness's own authenticator answers `navigator.credentials` — the
-   * profile is exact (AAGUID, attestation, counter policy), faults work.
-   * `cdp`: Chromium's own WebAuthn stack with a CDP virtual authenticator loaded with the
-   * phone's keys — Chromium builds clientData; see `limits` for what differs.
-   */
-  mode?: AttachMode;
-  /** Shim mode: origins served (default: every origin; the RP ID must still fit the page's origin). */
-  origins?: string[];
-  /** Answers the phone's prompts while attached (queued `nextPrompt` decisions win). */
-  prompt?: PhonePrompt;
-}
-
-export interface AttachedPhone {
-  readonly mode: AttachMode;
-  readonly phone: Phone;
-  readonly context: BrowserContext;
-  /** The page a cdp-mode phone lives in (a virtual authenticator belongs to one tab); the given page in shim mode. */
-  readonly page: Page | undefined;
-  /** What Chromium's virtual authenticator cannot express for this profile (cdp mode; empty in shim mode). */
-  readonly limits: readonly CdpLimit[];
-  /** Ceremonies pages ran against the phone, in order. */
-  readonly ceremonies: readonly PageCeremony[];
-  /** Signal API calls pages made (`PublicKeyCredential.signal*`), with what each removed or renamed on the phone. */
-  readonly signals: readonly SignalResult[];
-  /** The phone's credentials now (cdp mode reads Chromium's first). */
-  credentials(): Promise<PhoneCredentialInfo[]>;
-  /** Queues answers for the next prompts: 'approve' | 'deny' | 'timeout' | 'uv-unavailable'. */
-  nextPrompt(...decisions: PromptDecision[]): void;
-  /** Shim mode only: cdp mode throws NOT_SUPPORTED (Chromium signs for itself). */
-  readonly faults: PhoneFaults;
-  /** cdp mode: writes Chromium's credentials and counters back to the phone's store now. */
-  sync(): Promise<{ added: string[]; updated: string[]; unchanged: number } | undefined>;
-  /** Syncs (cdp), detaches the phone (later ceremonies get NotAllowedError) and restores the phone's prompt. Idempotent. */
-  close(): Promise<{ synced?: { added: string[]; updated: string[]; unchanged: number } }>;
-}
+import type { AttachedPhone, AttachMode, AttachPhoneOptions, GatePayload, PageCeremony } from './types.js';
 
 /**
  * Puts a harness phone into a Playwright page or context (playwright-core or @playwright/test).
@@ -189,22 +147,23 @@ async function attachCdp(parts: AttachParts & { page: Page }): Promise<AttachedP
     if (!isClosed()) await setOpen(false).catch(() => undefined);
   };
 
-  await page.exposeBinding(GATE_BINDING, async (source, kind: unknown, payload: any) => {
+  await page.exposeBinding(GATE_BINDING, async (source, kind: unknown, raw: unknown) => {
+    const payload: GatePayload = raw !== null && typeof raw === 'object' ? raw : {};
     const origin = new URL(source.frame.url()).origin;
     if (kind === 'done') {
-      if (inFlight && payload?.id === inFlight.id) {
+      if (inFlight && payload.id === inFlight.id) {
         await finish(Boolean(payload.ok), payload.ok ? { credentialId: String(payload.credentialId ?? '') } : { error: { code: String(payload.name ?? 'Error'), message: String(payload.message ?? '') } });
       }
       return null;
     }
-    const ceremony: 'create' | 'get' = payload?.ceremony === 'create' ? 'create' : 'get';
+    const ceremony: 'create' | 'get' = payload.ceremony === 'create' ? 'create' : 'get';
     const refuse = (code: string, message: string) => {
       ceremonies.push({ ceremony, origin, ok: false, error: { code, message } });
       return { ok: false, message: `${message} (${code})` };
     };
     if (isClosed()) return refuse('NOT_ALLOWED', 'the phone was detached from this browser');
     if (inFlight) return refuse('NOT_ALLOWED', 'the phone is already answering another request');
-    const userVerification = payload?.userVerification === 'required' || payload?.userVerification === 'discouraged' ? payload.userVerification : 'preferred';
+    const userVerification = payload.userVerification === 'required' || payload.userVerification === 'discouraged' ? payload.userVerification : 'preferred';
     let decision: PromptDecision;
     try {
       // Same prompt semantics as in-process: queued decisions, then the prompt callback.
@@ -214,7 +173,7 @@ async function attachCdp(parts: AttachParts & { page: Page }): Promise<AttachedP
           asked = await phone.decide(request);
           return asked;
         },
-        { ceremony, rpId: String(payload?.rpId ?? ''), ...(payload?.userName ? { userName: String(payload.userName) } : {}), userVerification, profile },
+        { ceremony, rpId: String(payload.rpId ?? ''), ...(payload.userName ? { userName: String(payload.userName) } : {}), userVerification, profile },
       );
       decision = asked;
     } catch (error) {

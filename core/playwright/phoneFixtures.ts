@@ -1,7 +1,8 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { DeviceProfile } from '../authenticator/index.js';
 import { createPhone, openPhone, type Phone, type PhonePrompt, type VaultLocation } from '../phone/index.js';
-import { attachPhone, type AttachedPhone, type AttachMode } from './attachPhone.js';
+import { attachPhone } from './attachPhone.js';
+import type { AttachedPhone, AttachMode } from './types.js';
 
 export interface PhoneFixtureOptions {
   /** Built-in profile id or your own profile. Default `iphone-icloud`. */

@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import type { Row, SqliteDriver } from '../driver.js';
 import type { AuditRow } from '../rows.js';
 import { parseSignedHead, serializeSignedHead, type AuditAnchor, type AuditHead, type SignedAuditHead } from '../auditAnchor.js';
 import { num, numOrNull, strOrNull } from './columns.js';
+import { canonicalAuditRow, chainHash } from './auditChain.js';
 
 export const AUDIT_GENESIS = '0'.repeat(64);
 /** Meta key of the signed checkpoint `{ id, hash, mac }` of the newest row. */
@@ -37,15 +37,6 @@ export interface AuditEntryInput {
   code?: string | null;
   accountId?: number | null;
   details?: Record<string, unknown>;
-}
-
-/** The bytes a row's hash covers: every column but the hashes, in a fixed order. */
-function canonicalAuditRow(r: { id: number; at: number; actor: string; action: string; outcome: string; code: string | null; accountId: number | null; details: string }): string {
-  return JSON.stringify([r.id, r.at, r.actor, r.action, r.outcome, r.code, r.accountId, r.details]);
-}
-
-function chainHash(prevHash: string, canonical: string): string {
-  return createHash('sha256').update(prevHash).update(canonical).digest('hex');
 }
 
 /**
