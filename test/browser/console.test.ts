@@ -9,6 +9,7 @@ import { createHarness } from '../../core/harness/createHarness.js';
 import { createHarnessMount } from '../../core/harness/createHarnessMount.js';
 import { createHttpServer } from '../../core/http/index.js';
 import { launchChromium, requireBuiltRenderer, SCREENSHOT_DIR, type LaunchedBrowser } from '../support/browser.js';
+import { latestMailedCode, logInOnPhone } from '../support/phoneFrameFlows.js';
 
 /**
  * Browser mode end to end: the built console in Chromium, over HTTP, against the real core
@@ -41,22 +42,6 @@ async function addPhone(name: string, profile: string): Promise<FrameLocator> {
   return page.frameLocator(`[data-testid="phone-frame-${name}"]`);
 }
 
-async function logIn(phone: FrameLocator, username: string): Promise<void> {
-  await phone.getByTestId('login-id').fill(username);
-  await phone.getByTestId('login-password').fill('password');
-  await phone.getByTestId('login-submit').click();
-  await phone.locator('[data-testid="screen-info"], [data-testid="screen-welcome"]').first().waitFor();
-  if (await phone.getByTestId('screen-welcome').isVisible()) await phone.getByTestId('welcome-next').click();
-  await phone.getByTestId('screen-info').waitFor();
-}
-
-async function latestCode(to: string): Promise<string> {
-  const [mail] = await harness['mailbox.list']({ to, limit: 1 });
-  const code = mail?.text.match(/\b(\d{6})\b/)?.[1];
-  if (!code) throw new Error(`no step-up code mailed to ${to}`);
-  return code;
-}
-
 /** 登録 → (メール認証 → 認証コード入力 | ワンタイムパスワード) → 確認 → 登録, up to the device prompt. */
 async function startRegistration(phone: FrameLocator, { email, totpSecret, label }: { email?: string; totpSecret?: string; label: string }): Promise<void> {
   await phone.getByTestId('passkey-register').click();
@@ -66,7 +51,7 @@ async function startRegistration(phone: FrameLocator, { email, totpSecret, label
     await shot(`${label}-1-email`);
     await phone.getByTestId('email-send').click();
     await phone.getByTestId('screen-code').waitFor();
-    await phone.getByTestId('code-input').fill(await latestCode(email));
+    await phone.getByTestId('code-input').fill(await latestMailedCode(harness, email));
   } else {
     await phone.getByTestId('screen-code').waitFor();
     const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(totpSecret!), digits: 6, period: 30 });
@@ -130,7 +115,7 @@ describe('console in browser mode (real core over HTTP)', () => {
     expect(await page.getByTestId('api-mode').textContent()).toContain('ブラウザモード');
     const phone = await addPhone('iphone-hanako', 'iphone-icloud');
     await shot('email-0-phone-added');
-    await logIn(phone, 'hanako');
+    await logInOnPhone(phone, 'hanako');
     await expect.poll(() => phone.getByTestId('passkey-status').textContent()).toContain('未登録');
     await startRegistration(phone, { email: 'hanako@example.jp', label: 'email' });
     expect(await page.getByTestId('prompt-method-face').isVisible()).toBe(true);
@@ -148,7 +133,7 @@ describe('console in browser mode (real core over HTTP)', () => {
   it('registers a passkey through a simulated Android with the TOTP branch (no email screen)', async () => {
     const { secret } = await harness['otp.enroll']({ username: 'taro' });
     const phone = await addPhone('android-taro', 'android-gpm');
-    await logIn(phone, 'taro');
+    await logInOnPhone(phone, 'taro');
     await startRegistration(phone, { totpSecret: secret, label: 'totp' });
     expect(await page.getByTestId('prompt-method-fingerprint').isVisible()).toBe(true);
     await page.getByTestId('prompt-approve').click();
@@ -160,7 +145,7 @@ describe('console in browser mode (real core over HTTP)', () => {
 
   it('a denied device prompt leaves the passkey 未登録', async () => {
     const phone = await addPhone('iphone-jiro', 'iphone-icloud');
-    await logIn(phone, 'jiro');
+    await logInOnPhone(phone, 'jiro');
     await startRegistration(phone, { email: 'jiro@example.jp', label: 'deny' });
     await page.getByTestId('prompt-deny').click();
     await phone.getByTestId('error').waitFor();
@@ -236,7 +221,7 @@ describe('console in browser mode (real core over HTTP)', () => {
     const phone = page.frameLocator('[data-testid="phone-frame-iphone-hanako"]');
     await page.getByTestId('phone-iphone-hanako').getByTestId('phone-reload').click();
     await phone.locator('[data-testid="screen-welcome"], [data-testid="screen-info"], [data-testid="screen-login"]').first().waitFor();
-    if (await phone.getByTestId('screen-login').isVisible()) await logIn(phone, 'hanako');
+    if (await phone.getByTestId('screen-login').isVisible()) await logInOnPhone(phone, 'hanako');
     if (await phone.getByTestId('screen-welcome').isVisible()) await phone.getByTestId('welcome-next').click();
     await expect.poll(() => phone.getByTestId('passkey-status').textContent()).toContain('未登録');
     await shot('support-4-customer-unregistered');

@@ -8,6 +8,7 @@ import { createHarness, type Harness } from '../../core/harness/createHarness.js
 import { createHarnessMount } from '../../core/harness/createHarnessMount.js';
 import { createHttpServer } from '../../core/http/index.js';
 import { launchChromium, requireBuiltRenderer, SCREENSHOT_DIR, type LaunchedBrowser } from '../support/browser.js';
+import { latestMailedCode, logInOnPhone } from '../support/phoneFrameFlows.js';
 
 /**
  * The console as QA and support use it, at 1280×800 (a laptop), in Chromium over HTTP against
@@ -32,25 +33,6 @@ async function shot(name: string, target: Page = page): Promise<void> {
 const phoneFrame = (name: string): FrameLocator => page.frameLocator(`[data-testid="phone-frame-${name}"]`);
 const phoneCard = (name: string) => page.getByTestId(`phone-${name}`);
 
-async function logIn(phone: FrameLocator, username: string): Promise<void> {
-  await phone.locator('[data-testid="screen-login"], [data-testid="screen-info"], [data-testid="screen-welcome"]').first().waitFor();
-  if (await phone.getByTestId('screen-login').isVisible()) {
-    await phone.getByTestId('login-id').fill(username);
-    await phone.getByTestId('login-password').fill('password');
-    await phone.getByTestId('login-submit').click();
-  }
-  await phone.locator('[data-testid="screen-info"], [data-testid="screen-welcome"]').first().waitFor();
-  if (await phone.getByTestId('screen-welcome').isVisible()) await phone.getByTestId('welcome-next').click();
-  await phone.getByTestId('screen-info').waitFor();
-}
-
-async function latestCode(to: string): Promise<string> {
-  const [mail] = await harness['mailbox.list']({ to, limit: 1 });
-  const code = mail?.text.match(/\b(\d{6})\b/)?.[1];
-  if (!code) throw new Error(`no step-up code mailed to ${to}`);
-  return code;
-}
-
 /** 登録 → メール認証 → 認証コード入力 → 確認, leaving the customer on the confirm screen. */
 async function toConfirm(phone: FrameLocator, email: string): Promise<void> {
   await phone.getByTestId('passkey-register').click();
@@ -58,7 +40,7 @@ async function toConfirm(phone: FrameLocator, email: string): Promise<void> {
   await phone.getByTestId('email-option-0').check();
   await phone.getByTestId('email-send').click();
   await phone.getByTestId('screen-code').waitFor();
-  await phone.getByTestId('code-input').fill(await latestCode(email));
+  await phone.getByTestId('code-input').fill(await latestMailedCode(harness, email));
   await phone.getByTestId('code-submit').click();
   await phone.getByTestId('screen-confirm').waitFor();
 }
@@ -101,7 +83,7 @@ describe('phone workspace at 1280×800', () => {
     await page.getByTestId('phone-add-name').fill('iphone-hanako');
     await page.getByTestId('phone-add').click();
     const phone = phoneFrame('iphone-hanako');
-    await logIn(phone, 'hanako');
+    await logInOnPhone(phone, 'hanako');
     expect(await phoneCard('iphone-hanako').getByTestId('phone-count').getAttribute('data-count')).toBe('0');
     await toConfirm(phone, 'hanako@example.jp');
     await phone.getByTestId('confirm-register').click();
@@ -244,8 +226,10 @@ describe('Signal API round trip (shim mode)', () => {
     await page.getByTestId('tab-phones').click();
     const phone = phoneFrame('iphone-hanako');
     await phoneCard('iphone-hanako').getByTestId('phone-reload').click();
-    // The revoke ended the customer's sessions: sign in again; 登録情報照会 signals the accepted passkeys.
-    await logIn(phone, 'hanako');
+    // The revoke ended the customer's sessions: wait for the reloaded page's ログイン (the old page may still
+    // show 登録情報照会 for a moment), sign in again; 登録情報照会 signals the accepted passkeys.
+    await phone.getByTestId('screen-login').waitFor();
+    await logInOnPhone(phone, 'hanako');
     const removed = phoneCard('iphone-hanako').locator(`[data-testid="phone-credential"][data-credential-id="${revokedId}"]`);
     await expect.poll(() => removed.getAttribute('data-removed')).toBe('signal');
     expect(await removed.getByTestId('credential-removed-by-signal').textContent()).toContain('allAcceptedCredentials');
@@ -277,7 +261,7 @@ describe('Signal API round trip after the customer deletes a passkey', () => {
     await harness.enroll({ username: 'taro', phone: 'android-taro' });
     const [held] = await harness['phones.credentials']({ name: 'android-taro' });
     const phone = phoneFrame('android-taro');
-    await logIn(phone, 'taro');
+    await logInOnPhone(phone, 'taro');
     await phone.getByTestId('passkey-manage').click();
     await phone.getByTestId('screen-passkeys').waitFor();
     expect(await phone.getByTestId('customer-passkey').count()).toBe(2);
@@ -371,7 +355,7 @@ describe('customer page without a phone', () => {
       await plain.getByTestId('passkey-register').click();
       await plain.getByTestId('email-option-0').check();
       await plain.getByTestId('email-send').click();
-      await plain.getByTestId('code-input').fill(await latestCode('taro@example.jp'));
+      await plain.getByTestId('code-input').fill(await latestMailedCode(harness, 'taro@example.jp'));
       await plain.getByTestId('code-submit').click();
       await plain.getByTestId('confirm-register').click();
       await plain.getByTestId('error-code').or(plain.getByTestId('device-prompt')).first().waitFor();
