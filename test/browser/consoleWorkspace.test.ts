@@ -258,6 +258,8 @@ describe('Signal API round trip after the customer deletes a passkey', () => {
     await page.getByTestId('phone-add-name').fill('android-taro');
     await page.getByTestId('phone-add-profile').selectOption('android-gpm');
     await page.getByTestId('phone-add').click();
+    // The click only sends phones.create: wait for the phone to exist before enrolling on it.
+    await phoneCard('android-taro').waitFor();
     await harness.enroll({ username: 'taro', phone: 'android-taro' });
     const [held] = await harness['phones.credentials']({ name: 'android-taro' });
     const phone = phoneFrame('android-taro');
