@@ -1,6 +1,7 @@
 import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { FAULTS, type FaultName } from '../core/journey/faults.js';
 import { CliError, errorCodeOf } from './cliError.js';
+import { markDashOperands, unmarkOperand } from './dashOperands.js';
 import { EXIT, EXIT_CODES_HELP, exitCodeFor } from './exitCodes.js';
 
 /**
@@ -56,7 +57,7 @@ export function buildProgram(state: RunState, io: Required<MainIo>): Command {
     (load: () => Promise<Handler>) =>
     async (...args: unknown[]): Promise<void> => {
       const command = args[args.length - 1] as Command;
-      const positional = args.slice(0, -2);
+      const positional = args.slice(0, -2).map(unmarkOperand);
       const globals = command.optsWithGlobals() as Record<string, unknown>;
       const { createContext } = await import('./context.js');
       const ctx = await createContext(globals, io);
@@ -438,7 +439,7 @@ export async function main(argv: string[], options: MainIo = {}): Promise<number
   const state: RunState = { exitCode: EXIT.OK, debug: argv.includes('--debug'), json: argv.includes('--json') };
   const program = buildProgram(state, io);
   try {
-    await program.parseAsync(argv);
+    await program.parseAsync(markDashOperands(argv, program));
     return state.exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {

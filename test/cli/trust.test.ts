@@ -65,6 +65,7 @@ describe('pkh ca / pkh mds (issue 13 acceptance)', () => {
     expect(enrolled.code, enrolled.stderr).toBe(0);
     const credentialId = (JSON.parse(enrolled.stdout) as { passkey: { credentialId: string } }).passkey.credentialId;
     const inspected = cli(['admin', 'inspect', credentialId], { home });
+    expect(inspected.code, inspected.stderr).toBe(0);
     expect(inspected.stdout).toMatch(/attestation\s+packed basic, trust path trusted \(policy metadata\)/);
     expect(inspected.stdout).toMatch(/model\s+YubiKey 5 NFC: FIDO_CERTIFIED_L2/);
     expect(cli(['--attestation-policy', 'nonsense', 'mds', 'list'], { home }).code).toBe(2);
