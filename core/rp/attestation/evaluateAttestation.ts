@@ -1,11 +1,11 @@
 import { X509Certificate } from 'node:crypto';
 import type { MetadataBLOBPayloadEntry } from '@simplewebauthn/server';
-import { validateCertificatePath } from '@simplewebauthn/server/helpers';
 import { HarnessError } from '../../errors.js';
 import type { RpContext } from '../context.js';
 import type { CheckedStatement } from './checkAttestationStatement.js';
 import { currentMetadata, currentStatus, today, type MetadataView } from './currentMetadata.js';
 import type { PasskeyAttestation } from './types.js';
+import { validateChainOnce } from './validateChainOnce.js';
 
 /** MDS3 §3.1.4: statuses after which an RP should no longer trust the model. */
 export const REJECTED_STATUSES = ['REVOKED', 'USER_VERIFICATION_BYPASS', 'ATTESTATION_KEY_COMPROMISE', 'USER_KEY_REMOTE_COMPROMISE', 'USER_KEY_PHYSICAL_COMPROMISE'];
@@ -30,7 +30,7 @@ function anchorSubject(chain: Uint8Array[], roots: string[]): string | null {
 async function chainReaches(chain: Uint8Array[], roots: string[]): Promise<string | null> {
   if (roots.length === 0) return null;
   try {
-    await validateCertificatePath(chain.map((c) => pem(c)), roots);
+    await validateChainOnce(chain.map((c) => pem(c)), roots);
     return anchorSubject(chain, roots) ?? 'configured root';
   } catch {
     return null;

@@ -1,8 +1,8 @@
 import { X509Certificate, verify } from 'node:crypto';
 import type { MDSJWTPayload } from '@simplewebauthn/server';
-import { validateCertificatePath } from '@simplewebauthn/server/helpers';
 import { HarnessError } from '../../errors.js';
 import { fromBase64url } from '../../webauthn/base64url.js';
+import { validateChainOnce } from './validateChainOnce.js';
 
 export interface VerifiedMetadata {
   payload: MDSJWTPayload;
@@ -40,7 +40,7 @@ export async function verifyMetadataBlob(options: { blob: string; roots: readonl
   const chain = (header.x5c as string[]).map(pem);
   // §3.1.8 step 4: "ignore the file if the chain cannot be verified".
   try {
-    await validateCertificatePath(chain, [...roots]);
+    await validateChainOnce(chain, roots);
   } catch (cause) {
     fail('its certificate chain does not reach a pinned MDS root', cause);
   }
