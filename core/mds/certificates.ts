@@ -117,11 +117,22 @@ export function derToPem(der: Uint8Array): string {
   return `-----BEGIN CERTIFICATE-----\n${body}\n-----END CERTIFICATE-----\n`;
 }
 
+/** Pairs already found to match (a scenario world opens the same MDS certificates every time). */
+const matchingPairs = new Set<string>();
+const MATCHING_PAIRS_MAX = 64;
+
 /** The certificate's SubjectPublicKeyInfo equals this key's: a cached certificate still belongs to the secret. */
 export function certificateMatchesKey(der: Uint8Array, key: DerivedKey): boolean {
+  const pair = `${Buffer.from(der).toString('base64')}|${Buffer.from(key.pkcs8).toString('base64')}`;
+  if (matchingPairs.has(pair)) return true;
   try {
     const fromCert = new X509Certificate(Buffer.from(der)).publicKey.export({ format: 'der', type: 'spki' });
-    return Buffer.compare(fromCert, publicSpki(key)) === 0;
+    const matches = Buffer.compare(fromCert, publicSpki(key)) === 0;
+    if (matches) {
+      if (matchingPairs.size >= MATCHING_PAIRS_MAX) matchingPairs.delete(matchingPairs.values().next().value!);
+      matchingPairs.add(pair);
+    }
+    return matches;
   } catch {
     return false;
   }
