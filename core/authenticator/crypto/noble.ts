@@ -3,8 +3,20 @@ import { ed25519 } from '@noble/curves/ed25519.js';
 import { HarnessError } from '../../errors.js';
 import { concatBytes, COSEAlg } from '../../webauthn/index.js';
 import type { CryptoBackend } from './backend.js';
-import { deriveEcKey, secretFromPkcs8 } from './keys.js';
+import { deriveEcKey, deriveP256Secret, p256CoseKey, p256Pkcs8, secretFromPkcs8 } from './keys.js';
 import { generateRsaKeyMaterial, nodeImport, nodeSign, nodeVerify } from './node.js';
+
+/**
+ * The P-256 public point of a secret. Under Node, OpenSSL does the scalar multiplication (the
+ * same bytes, ≈ 20× faster: keygen was ≈ 10 % of a scenario run); in a renderer, noble does.
+ */
+function p256PublicPoint(secret: Uint8Array): Uint8Array {
+  const crypto = globalThis.process?.getBuiltinModule?.('node:crypto') as typeof import('node:crypto') | undefined;
+  if (!crypto) return p256.getPublicKey(secret, false);
+  const ecdh = crypto.createECDH('prime256v1');
+  ecdh.setPrivateKey(Buffer.from(secret.buffer, secret.byteOffset, secret.byteLength));
+  return new Uint8Array(ecdh.getPublicKey());
+}
 
 /**
  * @noble/curves: pure JS (runs in a renderer), deterministic RFC 6979 ECDSA and RFC 8032
@@ -14,6 +26,11 @@ export const nobleBackend: CryptoBackend = {
   name: 'noble',
   generateKeyPair(alg, seed) {
     if (alg === COSEAlg.RS256) return generateRsaKeyMaterial(seed);
+    if (alg === COSEAlg.ES256) {
+      const secret = deriveP256Secret(seed);
+      const uncompressed = p256PublicPoint(secret);
+      return { alg, pkcs8: p256Pkcs8(secret, uncompressed), publicKey: p256CoseKey(uncompressed), handle: { alg, backend: 'noble', inner: secret } };
+    }
     const { secret, pkcs8, publicKey } = deriveEcKey(alg, seed);
     return { alg, pkcs8, publicKey, handle: { alg, backend: 'noble', inner: secret } };
   },
