@@ -28,11 +28,31 @@ function toBytes(buffer: Buffer): Uint8Array {
 }
 
 /**
+ * A 2048-bit prime search costs ≈ 10–100 ms; seeded runs (every scenario replay, every
+ * `--seed` phone) ask for the same key again and again. Bounded, oldest first out.
+ */
+const rsaKeysBySeed = new Map<string, KeyMaterial>();
+const RSA_KEYS_MAX = 32;
+
+/**
  * RS256 keys for either backend (2048-bit, e = 65537), reproducible from the seed: the primes come
  * from an HMAC-DRBG over it (rsa.ts; node:crypto cannot seed its keygen), and OpenSSL only
  * encodes the result as PKCS#8.
  */
 export function generateRsaKeyMaterial(seed: Uint8Array): KeyMaterial {
+  const id = toBase64url(seed);
+  let made = rsaKeysBySeed.get(id);
+  if (!made) {
+    made = makeRsaKeyMaterial(seed);
+    if (rsaKeysBySeed.size >= RSA_KEYS_MAX) rsaKeysBySeed.delete(rsaKeysBySeed.keys().next().value!);
+    rsaKeysBySeed.set(id, made);
+  }
+  // Copies: the caller owns what it gets.
+  const { n, e } = made.publicKey as { n: Uint8Array; e: Uint8Array };
+  return { alg: made.alg, pkcs8: made.pkcs8.slice(), publicKey: { ...made.publicKey, n: n.slice(), e: e.slice() } as CoseKey };
+}
+
+function makeRsaKeyMaterial(seed: Uint8Array): KeyMaterial {
   const k = deterministicRsaKey(seed, 2048, (candidate) => nodeCrypto().checkPrimeSync(candidate));
   const b = (value: bigint) => toBase64url(bigIntToBytes(value));
   const privateKey = nodeCrypto().createPrivateKey({
