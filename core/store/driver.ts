@@ -212,6 +212,10 @@ class BetterSqliteDriver extends BaseDriver {
   protected pragmaRaw(statement: string): unknown {
     return this.db.pragma(statement, { simple: true });
   }
+  /** The whole database as bytes (SQLite's serialization), for `openBetterSqliteImage`. */
+  serialize(): Buffer {
+    return this.db.serialize();
+  }
   close(): void {
     if (this.db.open) this.db.close();
   }
@@ -261,6 +265,18 @@ class NodeSqliteDriver extends BaseDriver {
 export function openBetterSqlite(path: string): SqliteDriver {
   const Database = require('better-sqlite3') as typeof import('better-sqlite3');
   return new BetterSqliteDriver(new Database(path));
+}
+
+/** A new in-memory database that starts as a copy of `image` (a `serialize()` of another). */
+export function openBetterSqliteImage(image: Buffer): SqliteDriver {
+  const Database = require('better-sqlite3') as typeof import('better-sqlite3');
+  return new BetterSqliteDriver(new Database(image));
+}
+
+/** A fresh in-memory better-sqlite3 database with its serializer (for building an image). */
+export function openBetterSqliteMemory(): SqliteDriver & { serialize(): Buffer } {
+  const Database = require('better-sqlite3') as typeof import('better-sqlite3');
+  return new BetterSqliteDriver(new Database(':memory:'));
 }
 
 /** Needs Node ≥ 22.5 (Electron 40 ships Node 24); throws STORE_FAILED on Node 20. */
