@@ -9,7 +9,7 @@ import { checkAuthData, checkClientData, checkCredentialIds, consumeWithSuccess,
 import { audit, type RpContext } from '../context.js';
 import { b64, base64urlChars, requireObject } from '../input.js';
 import { requireSession } from '../session/requireSession.js';
-import { sendRegistrationNotice } from './sendRegistrationNotice.js';
+import { queueRegistrationNotice, sendRegistrationNotice } from './sendRegistrationNotice.js';
 
 const TRANSPORTS = new Set(['ble', 'cable', 'hybrid', 'internal', 'nfc', 'smart-card', 'usb']);
 
@@ -89,8 +89,10 @@ export async function finishRegistration(
     const transports = Array.isArray(inner.transports) ? inner.transports.filter((t): t is string => typeof t === 'string' && TRANSPORTS.has(t)) : [];
     const name = typeof opts.name === 'string' && opts.name.trim() !== '' ? opts.name.trim().slice(0, 64) : `パスキー ${ctx.store.passkeys.listForAccount(account.id, { includeRevoked: true }).length + 1}`;
     const now = ctx.clock.now();
-    // One transaction: the challenge is consumed, the credential stored and the success audited together.
-    const passkey = ctx.store.transaction(() => {
+    // One transaction: the challenge is consumed, the credential stored, the success audited and
+    // (with the outbox) the notice queued together.
+    const notice = { accountId: account.id, displayName: account.displayName, passkeyName: name, actor };
+    const { passkey, queued } = ctx.store.transaction(() => {
       consumeWithSuccess(ctx, ceremony, now);
       const passkeyId = ctx.store.passkeys.insert({
         accountId: account.id,
@@ -130,9 +132,9 @@ export async function finishRegistration(
           authenticatorStatus: trust.metadata?.status ?? null,
         },
       });
-      return ctx.store.passkeys.byId(passkeyId)!;
+      return { passkey: ctx.store.passkeys.byId(passkeyId)!, queued: queueRegistrationNotice(ctx, notice) };
     });
-    await sendRegistrationNotice(ctx, { accountId: account.id, displayName: account.displayName, passkeyName: passkey.name, actor });
+    if (!queued) await sendRegistrationNotice(ctx, notice);
     return { passkey: toPasskeySummary(passkey) };
   } catch (error) {
     failCeremony(ctx, pending, error, { actor, action: 'registration.finish', accountId: account.id, details: { ceremonyId: ceremonyId ?? null } });
