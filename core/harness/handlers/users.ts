@@ -131,8 +131,7 @@ export function userHandlers(ctx: HandlerContext): Pick<HarnessImplementation, U
       seated.faults = { ...faults };
       const { result, steps } = await passkeyLogin(world, { username, phone, mode, decision, replay: faults?.replayChallenge === true });
       const used = await rp.admin.inspectPasskey({ admin, passkeyId: result.passkeyId });
-      // core/rp's login result does not say whether UV was performed; this channel has always answered true.
-      return { username: result.loginId, mode, credentialId: used.credentialId, userVerified: true, signCount: result.counter, steps };
+      return { username: result.loginId, mode, credentialId: used.credentialId, userVerified: result.userVerified, signCount: result.counter, steps };
     },
   };
 }

@@ -16,7 +16,7 @@ import { forgetPublicKey, verifyAssertionSignature } from './verifyAssertionSign
 export async function finishLogin(
   ctx: RpContext,
   opts: { ceremonyId: string; response: AuthenticationResponseJSON },
-): Promise<{ sessionId: string; accountId: number; loginId: string; displayName: string; passkeyId: number; counter: number }> {
+): Promise<{ sessionId: string; accountId: number; loginId: string; displayName: string; passkeyId: number; counter: number; userVerified: boolean }> {
   let actor = 'anonymous';
   let accountId: number | null = null;
   let passkey: PasskeyRow | undefined;
@@ -107,7 +107,7 @@ export async function finishLogin(
         audit(ctx, { actor, action: 'login.authenticator-warning', outcome: 'success', code: 'AUTHENTICATOR_STATUS_REJECTED', accountId: account.id, details: { passkeyId: pk.id, aaguid: pk.aaguid, status: model.status } });
       }
     });
-    return { sessionId, accountId: account.id, loginId: account.loginId, displayName: account.displayName, passkeyId: pk.id, counter: next };
+    return { sessionId, accountId: account.id, loginId: account.loginId, displayName: account.displayName, passkeyId: pk.id, counter: next, userVerified: authData.flags.uv };
   } catch (error) {
     failCeremony(ctx, pending, error, { actor, action: 'login.passkey', accountId, details: { ceremonyId: typeof opts.ceremonyId === 'string' ? opts.ceremonyId : null, passkeyId: passkey?.id ?? null } });
   }

@@ -38,7 +38,9 @@ describe('harness channels for every knob (issue 12)', () => {
     const enrolled = await h.enroll({ username: 'alice', phone: 'key', attestation: 'direct' });
     expect((await h['admin.inspect']({ credentialId: enrolled.passkey.credentialId })).fmt).toBe('packed');
     expect(await codeOf(h.login({ username: 'alice', phone: 'key', faults: { wrongOrigin: true } }))).toBe('ORIGIN_MISMATCH');
-    expect((await h.login({ username: 'alice', phone: 'key' })).signCount).toBe(2);
+    const clean = await h.login({ username: 'alice', phone: 'key' });
+    expect(clean.signCount).toBe(2);
+    expect(clean.userVerified).toBe(true);
     expect(await codeOf(h.login({ username: 'alice', phone: 'key', faults: { clearUp: true } }))).toBe('USER_PRESENCE_REQUIRED');
     // The phone counted 3 for the refused login; the server holds 2; the regression goes to 1.
     expect(await codeOf(h.login({ username: 'alice', phone: 'key', faults: { counterRegression: true } }))).toBe('COUNTER_REGRESSION');
@@ -55,6 +57,15 @@ describe('harness channels for every knob (issue 12)', () => {
     expect((await h['admin.passkeys']({ username: 'alice' }))[0]!.backupState).toBe(false);
     const audit = await h['admin.audit']({ username: 'alice' });
     expect(audit.filter((e) => e.action === 'passkey.backup-state')).toHaveLength(1);
+  });
+
+  it('login reports whether the phone verified the user (UV flag), as the RP accepted it', async () => {
+    const h = await fresh();
+    await h['phones.create']({ name: 'iphone' });
+    await h.enroll({ username: 'alice', phone: 'iphone' });
+    expect((await h.login({ username: 'alice', phone: 'iphone' })).userVerified).toBe(true);
+    // userVerification is "preferred": a login without UV is accepted, and must not be reported as verified.
+    expect((await h.login({ username: 'alice', phone: 'iphone', faults: { clearUv: true } })).userVerified).toBe(false);
   });
 
   it('phones.create takes a custom profile object, checked against the published schema', async () => {
