@@ -17,6 +17,8 @@ interface RunState {
   debug: boolean;
   /** `--json` anywhere: errors go to stderr as `{"code","message"}` too, so scripts never parse prose. */
   json: boolean;
+  /** Help text commander wrote as an error (a group run without a subcommand); under --json it becomes one JSON error. */
+  helpAsError?: string;
 }
 
 /** Prints an error the one way the run asked for: `CODE: message`, or one JSON line with `--json`. */
@@ -88,7 +90,7 @@ export function buildProgram(state: RunState, io: Required<MainIo>): Command {
     .exitOverride()
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
-      writeErr: (text) => io.stderr.write(text),
+      writeErr: (text) => (state.json ? (state.helpAsError = (state.helpAsError ?? '') + text) : io.stderr.write(text)),
       outputError: (text) => writeError(state, io.stderr, 'USAGE', text.replace(/^error: /, '').trimEnd()),
     })
     .addHelpText(
@@ -444,7 +446,14 @@ export async function main(argv: string[], options: MainIo = {}): Promise<number
   } catch (error) {
     if (error instanceof CommanderError) {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return EXIT.OK;
-      if (error.code === 'commander.help' || error.code === 'commander.executeSubCommandAsync') return error.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
+      if (error.code === 'commander.help' || error.code === 'commander.executeSubCommandAsync') {
+        if (error.exitCode === 0) return EXIT.OK;
+        if (state.helpAsError !== undefined) {
+          const usage = /^Usage: (.*)$/m.exec(state.helpAsError)?.[1]?.replace(/^passkey-harness/, 'pkh') ?? 'pkh';
+          writeError(state, io.stderr, 'USAGE', `${usage.replace(/ \[options\] \[command\]$/, '')} needs a command (run it with --help to list them)`);
+        }
+        return EXIT.USAGE;
+      }
       return EXIT.USAGE;
     }
     const code = errorCodeOf(error) ?? 'INTERNAL';
