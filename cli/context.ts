@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import type { HarnessApi } from '../core/harness/channels.js';
 import { shouldColor } from '../core/scenario/reporters/formatHuman.js';
 import { resolveConfig, type CliConfig, type GlobalFlags } from './config.js';
-import type { Io } from './output.js';
+import { message, type Io } from './output.js';
 
 export interface CommandContext {
   io: Io;
@@ -60,7 +60,7 @@ export async function createContext(
         opened = { api: harness, close: () => harness.close() };
         // First use made the vault's random key: say where it is, once (serve says it at every start).
         const { vault } = await harness['harness.info']({});
-        if (vault?.keyFileCreated) io.stderr.write(`created vault key ${vault.keyFile}: the phones' private keys in ${vault.path} cannot be decrypted without it\n`);
+        if (vault?.keyFileCreated) message(io, `created vault key ${vault.keyFile}: the phones' private keys in ${vault.path} cannot be decrypted without it`);
       }
       return opened.api;
     },

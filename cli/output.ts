@@ -16,8 +16,14 @@ export function printData<T>(io: Io, value: T, human: (value: T) => string): voi
   }
 }
 
+/** A note for the person (or, under --json, one `{"message"}` line, so stderr stays JSON lines like the errors). */
 export function message(io: Io, text: string): void {
-  io.stderr.write(`${text}\n`);
+  io.stderr.write(io.json ? `${JSON.stringify({ message: text })}\n` : `${text}\n`);
+}
+
+/** A failure verdict that is not an exception (exit code set by the caller): `CODE: text`, or `{"code","message"}`. */
+export function failureMessage(io: Io, code: string, text: string): void {
+  io.stderr.write(io.json ? `${JSON.stringify({ code, message: text })}\n` : `${code}: ${text}\n`);
 }
 
 /** Columns a terminal gives `text`: East Asian wide characters (山田, 登録済) take two, combining marks none. */

@@ -1,7 +1,7 @@
 import { CliError } from '../cliError.js';
 import type { CommandContext } from '../context.js';
 import { EXIT } from '../exitCodes.js';
-import { keyValues, message, printData, table } from '../output.js';
+import { failureMessage, keyValues, printData, table } from '../output.js';
 
 const passkeyColumns = ['credentialId', 'name', 'authenticatorName', 'aaguid', 'signCount', 'backupState', 'createdAt', 'lastUsedAt', 'revokedAt'];
 
@@ -55,7 +55,7 @@ export async function verifyAudit(ctx: CommandContext) {
     r.ok ? `audit chain intact (${r.entries} entries)` : [`audit chain BROKEN: ${summary(r)} (${r.entries} entries intact)`, ...r.problems.map((p) => `  - ${p}`)].join('\n'),
   );
   if (!result.ok) {
-    message(ctx.io, `AUDIT_TAMPERED: audit log tampered with: ${summary(result)}`);
+    failureMessage(ctx.io, 'AUDIT_TAMPERED', `audit log tampered with: ${summary(result)}`);
     return EXIT.FAILURE;
   }
   return EXIT.OK;

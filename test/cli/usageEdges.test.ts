@@ -23,3 +23,14 @@ it('output into a pipe that closes early (| head) ends quietly with exit 0, no E
   const run = spawnSync('sh', ['-c', `"${process.execPath}" "${bin}" scenario schema | true`], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', XDG_DATA_HOME: tempDir() } });
   expect(run.stderr).not.toMatch(/EPIPE|Unhandled|at /);
 });
+
+it('--json keeps stderr JSON lines on a first run too (the vault key notice is {"message"})', () => {
+  const home = tempDir();
+  const run = cli(['--json', 'user', 'create', 'alice', '--email', 'alice@example.test'], { home });
+  expect(run.code, run.stderr).toBe(0);
+  const lines = run.stderr.trimEnd().split('\n');
+  expect(lines.length).toBeGreaterThan(0);
+  for (const line of lines) expect(() => JSON.parse(line), line).not.toThrow();
+  expect(JSON.parse(lines[0]!)).toMatchObject({ message: expect.stringMatching(/^created vault key /) });
+  expect(JSON.parse(run.stdout)).toMatchObject({ username: 'alice' });
+});
