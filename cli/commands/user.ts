@@ -12,7 +12,7 @@ export async function create(ctx: CommandContext, username: string, opts: { pass
 
 export async function list(ctx: CommandContext, opts: { query?: string }) {
   const users = await (await ctx.harness())['users.list']({ query: opts.query });
-  printData(ctx.io, users, (rows) => table(rows as unknown as Record<string, unknown>[], ['username', 'displayName', 'emails', 'locked', 'otpEnrolled', 'passkeyCount']));
+  printData(ctx.io, users, (rows) => table(rows as unknown as Record<string, unknown>[], ['username', 'displayName', 'emails', 'locked', 'lockedUntil', 'otpEnrolled', 'passkeyCount']));
 }
 
 export async function show(ctx: CommandContext, username: string) {

@@ -25,6 +25,8 @@ export interface UserSummary {
   displayName: string;
   emails: string[];
   locked: boolean;
+  /** Until when the RP itself refuses logins (throttling after failures, step-up code lockout); null when it does not. */
+  lockedUntil: string | null;
   otpEnrolled: boolean;
   passkeyCount: number;
 }
@@ -111,9 +113,12 @@ export interface PhoneSignalResult {
 
 /** A support agent's view of one customer (`users.account`). */
 export interface AccountView extends UserSummary {
-  status: 'active' | 'locked';
+  /** locked: by support (until unlocked); throttled: by the RP for a while after failures (`lock.until`). */
+  status: 'active' | 'locked' | 'throttled';
+  /** Consecutive wrong passwords since the last success or unlock (throttling starts at 5). */
+  failedLogins: number;
   /** Why it is locked (the lock's audit row), when it is. */
-  lock: { reason: string | null; ticket: string | null; by: string; at: string } | null;
+  lock: { reason: string | null; ticket: string | null; by: string; at: string; until: string | null } | null;
   sessions: { sessionId: number; createdAt: string; lastSeenAt: string; stepUpAt: string | null; stepUpMethod: string | null }[];
   passkeys: (PasskeyView & { revokeReason: string | null; revokeTicket: string | null; revokedBy: string | null })[];
   audit: AuditEntry[];

@@ -208,6 +208,7 @@ describe('support', () => {
     await page.getByTestId('support-confirm').click();
     await expect.poll(() => page.getByTestId('support-account').getAttribute('data-status')).toBe('active');
   });
+
 });
 
 describe('Signal API round trip (shim mode)', () => {
@@ -371,5 +372,30 @@ describe('customer page without a phone', () => {
     } finally {
       await plain.close();
     }
+  });
+});
+
+// Last in the file: the phone and passkey it makes disturb no other test.
+describe('support: the RP\'s timed lock', () => {
+  it('shows the RP\'s own timed lock after five wrong passwords (一時ロック中, until when) and lets the operator lift it', async () => {
+    await harness['users.create']({ username: 'jiro', displayName: '佐藤 次郎', emails: ['jiro@example.jp'], password: 'right-pass' });
+    await harness['phones.create']({ name: 'jiro-phone' });
+    for (let i = 0; i < 5; i++) await harness.enroll({ username: 'jiro', password: 'wrong-pass', phone: 'jiro-phone' }).catch(() => undefined);
+    await page.bringToFront();
+    await setLocale('ja');
+    await page.getByTestId('tab-support').click();
+    await page.getByTestId('support-search').fill('jiro');
+    await page.getByTestId('support-search-button').click();
+    await page.locator('[data-testid="support-open"][data-username="jiro"]').click();
+    await page.getByTestId('support-account').waitFor();
+    expect(await page.getByTestId('account-status').textContent()).toBe('一時ロック中');
+    expect(await page.getByTestId('account-lock-reason').textContent()).toContain('パスワードの連続誤り 5 回');
+    expect(await page.getByTestId('account-locked-until').getAttribute('title')).toMatch(/UTC/);
+    await shot('11-support-throttled-ja');
+    await page.getByTestId('account-unlock').click();
+    await page.getByTestId('support-reason').fill('お客様ご本人と電話で確認');
+    await page.getByTestId('support-confirm').click();
+    await expect.poll(() => page.getByTestId('support-account').getAttribute('data-status')).toBe('active');
+    await harness.enroll({ username: 'jiro', password: 'right-pass', phone: 'jiro-phone' });
   });
 });

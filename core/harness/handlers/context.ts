@@ -42,7 +42,7 @@ export async function findAccount({ rp, caller }: HandlerContext, username: stri
 }
 
 export function toUserSummary(a: AccountMatch): UserSummary {
-  return { username: a.loginId, displayName: a.displayName, emails: [...a.emails], locked: a.locked, otpEnrolled: a.otp, passkeyCount: a.passkeyCount };
+  return { username: a.loginId, displayName: a.displayName, emails: [...a.emails], locked: a.locked, lockedUntil: a.lockedUntil === null ? null : new Date(a.lockedUntil).toISOString(), otpEnrolled: a.otp, passkeyCount: a.passkeyCount };
 }
 
 /**

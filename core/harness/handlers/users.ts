@@ -71,14 +71,27 @@ export function userHandlers(ctx: HandlerContext): Pick<HarnessImplementation, U
         return row?.actor ?? null;
       };
       const logins = new Map<number, string | null>([[accountId, username]]);
+      const summary = toUserSummary(account);
+      // Throttled: the newest refusal is when it began; the reason says what the customer did.
+      const throttledAt = history.find((e) => e.outcome === 'failure' && (e.action === 'login.password' || e.action === 'stepup.verify'));
+      const throttled = {
+        reason: account.failedLogins > 0 ? `too many failed logins (${account.failedLogins}); logins are refused until then` : 'too many wrong one-time codes; logins are refused until then',
+        ticket: null,
+        by: 'rp',
+        at: throttledAt ? iso(throttledAt.at) : '',
+        until: summary.lockedUntil,
+      };
       const view: AccountView = {
-        ...toUserSummary(account),
-        status: account.locked ? 'locked' : 'active',
+        ...summary,
+        status: account.locked ? 'locked' : summary.lockedUntil ? 'throttled' : 'active',
+        failedLogins: account.failedLogins,
         lock: account.locked
           ? lockRow
-            ? { reason: lockReason(lockRow), ticket: typeof lockRow.details.ticket === 'string' ? lockRow.details.ticket : null, by: lockRow.actor, at: iso(lockRow.at) }
-            : { reason: null, ticket: null, by: 'rp', at: '' }
-          : null,
+            ? { reason: lockReason(lockRow), ticket: typeof lockRow.details.ticket === 'string' ? lockRow.details.ticket : null, by: lockRow.actor, at: iso(lockRow.at), until: null }
+            : { reason: null, ticket: null, by: 'rp', at: '', until: null }
+          : summary.lockedUntil
+            ? throttled
+            : null,
         sessions: sessions.map((x) => ({ sessionId: x.sessionId, createdAt: iso(x.createdAt), lastSeenAt: iso(x.lastSeenAt), stepUpAt: isoOrNull(x.stepUpAt), stepUpMethod: x.stepUpMethod })),
         passkeys: passkeys.map((p) => {
           const revoked = p.revokedAt === null ? undefined : rp.admin.inspectPasskey({ admin, passkeyId: p.passkeyId });

@@ -14,6 +14,9 @@ export function searchAccounts(ctx: RpContext, opts: { admin: string; query: str
       displayName: a.displayName,
       emails: ctx.store.emails.list(a.id).map((e) => e.address),
       locked: a.locked,
+      // A timed lock the RP set itself (throttling after failed logins, or the step-up code lockout): until then every login is refused.
+      lockedUntil: a.lockedUntil > ctx.clock.now() ? a.lockedUntil : null,
+      failedLogins: a.failedLogins,
       passkeyCount: ctx.store.passkeys.countActive(a.id),
       otp: ctx.store.otp.get(a.id)?.status === 'active',
     })),
