@@ -3,6 +3,7 @@ import { verifyAuthenticationResponse } from '@simplewebauthn/server';
 import { HarnessError } from '../../errors.js';
 import type { PasskeyRow } from '../../store/index.js';
 import { concatBytes, decodeCoseKey, derChildren, derRead, equalBytes, toBase64url, type AuthenticationResponseJSON, type ClientData, type CoseKey } from '../../webauthn/index.js';
+import { checkTokenBinding } from '../ceremony/ceremonyChecks.js';
 import type { RpContext } from '../context.js';
 
 /**
@@ -130,14 +131,7 @@ export async function verifyAssertionSignature(
     requireUserVerification: boolean;
   },
 ): Promise<void> {
-  // CollectedClientData §5.8.1: tokenBinding, when present, is an object with a known status.
-  const tokenBinding = (opts.clientData as unknown as { tokenBinding?: unknown }).tokenBinding;
-  if (tokenBinding) {
-    const status = typeof tokenBinding === 'object' ? (tokenBinding as { status?: unknown }).status : undefined;
-    if (typeof tokenBinding !== 'object' || !['present', 'supported', 'notSupported'].includes(status as string)) {
-      throw new HarnessError('CLIENTDATA_MALFORMED', 'clientDataJSON.tokenBinding is not an object with a known status');
-    }
-  }
+  checkTokenBinding(opts.clientData, ['present', 'supported', 'notSupported']);
   const entry = publicKeyFor(ctx, opts.passkey);
   if (!entry) {
     let verified = false;

@@ -74,6 +74,21 @@ export function checkClientData(ctx: RpContext, clientDataJSON: Uint8Array, expe
   return clientData;
 }
 
+/**
+ * CollectedClientData §5.8.1: tokenBinding, when present (truthy), is an object with a known
+ * status. The status names differ between @simplewebauthn/server's registration
+ * ('not-supported', WebAuthn L1) and authentication ('notSupported') checks; each caller passes
+ * the list its library path accepts, so ours refuses exactly what the library would.
+ */
+export function checkTokenBinding(clientData: ClientData, statuses: readonly string[]): void {
+  const tokenBinding = (clientData as unknown as { tokenBinding?: unknown }).tokenBinding;
+  if (!tokenBinding) return;
+  const status = typeof tokenBinding === 'object' ? (tokenBinding as { status?: unknown }).status : undefined;
+  if (typeof tokenBinding !== 'object' || !statuses.includes(status as string)) {
+    throw new HarnessError('CLIENTDATA_MALFORMED', 'clientDataJSON.tokenBinding is not an object with a known status');
+  }
+}
+
 /** §7.1 steps 13–17 / §7.2 steps 15–18: rpIdHash, UP, UV, backup flags; then the strict parse. */
 export function checkAuthData(ctx: RpContext, authData: Uint8Array, opts: { requireUv: boolean }): ParsedAuthenticatorData {
   if (authData.length > ctx.policy.maxAttestationBytes) throw new HarnessError('PAYLOAD_TOO_LARGE', 'authenticatorData is too large');
