@@ -57,7 +57,7 @@ export async function startLoadServer(options: LoadServerOptions = {}): Promise<
   const channels = bindHarness({
     async 'users.create'({ username, password, displayName, emails }: { username: string; password: string; displayName?: string; emails: string[] }) {
       const created = await rp.createAccount({ loginId: username, password, tradingPassword: `${password}-trading`, displayName: displayName ?? username, emails });
-      return { username: created.loginId, displayName: displayName ?? username, emails, locked: false, otpEnrolled: false, passkeyCount: 0 };
+      return { username: created.loginId, displayName: displayName ?? username, emails, locked: false, lockedUntil: null, otpEnrolled: false, passkeyCount: 0 };
     },
     async 'mailbox.list'({ to, limit }: { to?: string; limit?: number }) {
       const { messages } = await rp.listMail(to === undefined ? {} : { to });
