@@ -5,6 +5,7 @@ import { systemRandom } from '../random.js';
 import { toBase64url } from '../webauthn/index.js';
 import type { RunReport, ScenarioResult, StepResult } from './report.js';
 import { runScenario } from './runScenario.js';
+import type { WorkerJob } from './worker.js';
 import type { LoadedScenario } from './validateScenarios.js';
 
 export interface RunScenariosOptions {
@@ -32,6 +33,8 @@ interface Job {
 const where = (job: Job) => ({ file: job.file, scenario: job.scenario.name, iteration: job.iteration });
 
 const workerFile = fileURLToPath(new URL('./worker.js', import.meta.url));
+/** Jobs a worker holds at once (one running, one queued behind it). */
+const IN_FLIGHT = 2;
 
 /**
  * Persistent worker pool, shared by every run in this process. Starting a worker costs an import of
@@ -78,31 +81,54 @@ export async function runScenarios({ scenarios, seed = toBase64url(systemRandom.
   const lanes = Math.max(1, Math.min(concurrency, jobs.length));
   let next = 0;
   if (useWorkers) {
+    /**
+     * Each worker holds up to IN_FLIGHT jobs, so it starts the next scenario while this thread is
+     * still taking the last result (one job at a time left a worker idle for every round trip).
+     */
+    const runLane = (worker: Worker): Promise<void> =>
+      new Promise((resolve, reject) => {
+        const inFlight = new Map<number, Job>();
+        const stop = () => {
+          worker.off('message', onMessage);
+          worker.off('error', onError);
+        };
+        const feed = () => {
+          while (inFlight.size < IN_FLIGHT && next < jobs.length) {
+            const job = jobs[next++]!;
+            inFlight.set(job.index, job);
+            const message: WorkerJob = { index: job.index, file: job.file, scenario: job.scenario, iteration: job.iteration, seed, ...(rpId === undefined ? {} : { rpId }), steps: onStep !== undefined };
+            worker.postMessage(message);
+          }
+          if (inFlight.size === 0) {
+            stop();
+            resolve();
+          }
+        };
+        const onMessage = (message: { type: 'step'; index: number; step: StepResult } | { type: 'result'; index: number; result: ScenarioResult }) => {
+          const job = inFlight.get(message.index);
+          if (!job) return;
+          if (message.type === 'step') return onStep?.(where(job), message.step);
+          inFlight.delete(message.index);
+          finish(job, message.result);
+          feed();
+        };
+        const onError = (error: unknown) => {
+          stop();
+          reject(error);
+        };
+        worker.on('message', onMessage);
+        worker.once('error', onError);
+        feed();
+      });
     await Promise.all(
       Array.from({ length: lanes }, async () => {
         const worker = acquireWorker();
         let healthy = true;
         try {
-          while (next < jobs.length) {
-            const job = jobs[next++]!;
-            const result = await new Promise<ScenarioResult>((resolve, reject) => {
-              const onError = (error: unknown) => {
-                healthy = false;
-                worker.off('message', onMessage);
-                reject(error);
-              };
-              const onMessage = (message: { type: 'step'; step: StepResult } | { type: 'result'; result: ScenarioResult }) => {
-                if (message.type === 'step') return onStep?.(where(job), message.step);
-                worker.off('message', onMessage);
-                worker.off('error', onError);
-                resolve(message.result);
-              };
-              worker.on('message', onMessage);
-              worker.once('error', onError);
-              worker.postMessage({ file: job.file, scenario: job.scenario, iteration: job.iteration, seed, rpId });
-            });
-            finish(job, result);
-          }
+          await runLane(worker);
+        } catch (error) {
+          healthy = false;
+          throw error;
         } finally {
           if (healthy) releaseWorker(worker);
           else await worker.terminate();
