@@ -28,9 +28,8 @@ function registrationNotices(ctx: RpContext, opts: NoticeOptions): MailMessage[]
  * mailer cannot (SMTP): then `sendRegistrationNotice` sends them after the commit.
  */
 export function queueRegistrationNotice(ctx: RpContext, opts: NoticeOptions): boolean {
-  const enqueue = ctx.mailer.enqueue;
-  if (!enqueue) return false;
-  for (const message of registrationNotices(ctx, opts)) enqueue(message);
+  if (!ctx.mailer.enqueue) return false;
+  for (const message of registrationNotices(ctx, opts)) ctx.mailer.enqueue(message);
   return true;
 }
 
