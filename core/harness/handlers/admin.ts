@@ -16,8 +16,8 @@ export function toAuditEntry(ctx: Pick<HandlerContext, 'store'>, e: AuditRead, l
   return { seq: e.id, at: iso(e.at), actor: e.actor, action: e.action, target: e.accountId === null ? null : String(e.accountId), targetLogin, outcome: e.outcome, details: { ...e.details, ...(e.code ? { code: e.code } : {}) } };
 }
 
-/** Asks core/rp for every row (it caps one read at 1000); `since` and `limit` are applied here. */
-const AUDIT_READ_ALL = 100_000;
+/** The most rows rp.admin.readAudit returns per call; `admin.audit` pages, applying `since` and `limit` itself. */
+const AUDIT_PAGE = 1000;
 
 /**
  * Support: passkeys by customer or credential ID, revoke one / reset all, and the audit log.
@@ -52,11 +52,20 @@ export function adminHandlers(ctx: HandlerContext): Pick<HarnessImplementation, 
     },
     async 'admin.audit'({ username, since, limit }) {
       const accountId = username === undefined ? undefined : (await findAccount(ctx, username)).accountId;
-      const { entries } = await rp.admin.readAudit({ admin, ...(accountId === undefined ? {} : { accountId }), limit: AUDIT_READ_ALL });
       const sinceMs = since === undefined ? undefined : Date.parse(since);
+      // rp reads at most AUDIT_PAGE rows a call, oldest first: page through the whole log (a log past
+      // the first page used to end there silently, so --limit showed old rows, not the newest), keeping
+      // only the newest `limit` as it goes.
+      let kept: AuditRead[] = [];
+      for (let afterId = 0; ; ) {
+        const { entries } = rp.admin.readAudit({ admin, ...(accountId === undefined ? {} : { accountId }), afterId, limit: AUDIT_PAGE });
+        kept.push(...entries.filter((e) => sinceMs === undefined || e.at >= sinceMs));
+        if (limit !== undefined && kept.length > limit) kept = kept.slice(-limit);
+        if (entries.length < AUDIT_PAGE) break;
+        afterId = entries[entries.length - 1]!.id;
+      }
       const logins = new Map<number, string | null>();
-      const out: AuditEntry[] = entries.filter((e) => sinceMs === undefined || e.at >= sinceMs).map((e) => toAuditEntry(ctx, e, logins));
-      return limit === undefined ? out : out.slice(-limit);
+      return kept.map((e) => toAuditEntry(ctx, e, logins));
     },
     async 'admin.auditSearch'({ actor, action, username, from, to, offset, limit }) {
       const accountId = username === undefined ? undefined : (await findAccount(ctx, username)).accountId;

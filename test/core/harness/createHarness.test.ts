@@ -136,6 +136,23 @@ describe('createHarness (in-process, memory database)', () => {
     ]);
   });
 
+  it('admin.audit reads past rp\'s 1000-row page: every row, oldest first, and limit keeps the newest', async () => {
+    const h = await fresh();
+    await h['users.create']({ username: 'erin' });
+    for (let i = 0; i < 550; i++) {
+      await h['users.lock']({ username: 'erin', reason: `drill ${i}` });
+      await h['users.unlock']({ username: 'erin', reason: `drill ${i}` });
+    }
+    const all = await h['admin.audit']({});
+    expect(all.length).toBeGreaterThan(1100);
+    expect(all.map((e) => e.seq)).toEqual([...all.map((e) => e.seq)].sort((a, b) => a - b));
+    const newest = await h['admin.audit']({ limit: 3 });
+    expect(newest.map((e) => e.seq)).toEqual(all.slice(-3).map((e) => e.seq));
+    expect(newest.at(-1)).toMatchObject({ action: 'admin.unlockAccount', details: { reason: 'drill 549' } });
+    const mine = await h['admin.audit']({ username: 'erin', limit: 2 });
+    expect(mine.map((e) => e.details.reason)).toEqual(['drill 549', 'drill 549']);
+  });
+
   it('users.lock without a reason is refused before anything changes', async () => {
     const h = await fresh();
     await h['users.create']({ username: 'erin' });
