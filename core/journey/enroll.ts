@@ -5,7 +5,7 @@ import type { AttestationConveyance } from '../rp/index.js';
 import { browserFor } from './browserFor.js';
 import { passwordLogin } from './login.js';
 import { openRegistrationInfo, tapRegister } from './registrationInfo.js';
-import type { FlowStep } from './steps.js';
+import type { CeremonyTrace, FlowStep } from './steps.js';
 import { enterCode, readCode, sendEmailCode, totpNow } from './stepUp.js';
 import { phoneOf, sessionOf, type World, type WorldUser } from './world.js';
 
@@ -22,7 +22,10 @@ export async function createPasskey(world: World, user: WorldUser, phoneName: st
   const phone = phoneOf(world, phoneName);
   phone.decision = decision;
   const { ceremonyId, options } = user.ceremony;
+  const trace: CeremonyTrace = { ceremony: 'create', phone: phoneName, origin: world.origin, rpId: world.rpId, options: options as unknown as Record<string, unknown> };
+  world.lastCeremony = trace;
   const response = await browserFor(world, phone).create(options);
+  trace.response = response as unknown as Record<string, unknown>;
   const { passkey } = await world.rp.finishRegistration({ sessionId: sessionOf(user), ceremonyId, response, name: name ?? phoneName });
   // The RP stored this count: the phone remembers it (counterRegression goes below it).
   phone.credentials.markAccepted(fromBase64url(response.rawId, 'rawId'), passkey.counter);

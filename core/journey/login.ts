@@ -2,7 +2,7 @@ import { HarnessError } from '../errors.js';
 import { fromBase64url } from '../webauthn/index.js';
 import type { LocalAuthDecision } from '../authenticator/index.js';
 import { browserFor } from './browserFor.js';
-import type { FlowStep } from './steps.js';
+import type { CeremonyTrace, FlowStep } from './steps.js';
 import { phoneOf, userOf, type World, type WorldUser } from './world.js';
 
 /** STEP0 ログイン: login ID + ログインパスワード; the user holds the new session. */
@@ -35,7 +35,10 @@ export async function passkeyLogin(world: World, opts: PasskeyLoginOptions) {
   if (opts.mode === 'username-first' && !loginId) throw new HarnessError('INVALID_INPUT', 'username-first login needs a username');
   const { ceremonyId, options } = await world.rp.startLogin(loginId === undefined ? {} : { loginId });
   steps.push({ step: 'LOGIN1', title: 'ログイン (パスキー): challenge', detail: loginId ? `username-first for ${loginId}` : 'discoverable (usernameless)' });
+  const trace: CeremonyTrace = { ceremony: 'get', phone: opts.phone, origin: world.origin, rpId: world.rpId, options: options as unknown as Record<string, unknown> };
+  world.lastCeremony = trace;
   const response = await browserFor(world, phone).get(options);
+  trace.response = response as unknown as Record<string, unknown>;
   steps.push({ step: 'LOGIN2', title: 'ローカル認証 → 署名', detail: `${opts.phone}: ${opts.decision}` });
   world.lastLogin = { ceremonyId, response };
   const result = await world.rp.finishLogin({ ceremonyId, response });

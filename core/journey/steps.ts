@@ -8,3 +8,17 @@ export interface FlowStep {
   detail: string;
   skipped?: boolean;
 }
+
+/**
+ * The last WebAuthn ceremony a journey step played: the options the RP issued and the response the
+ * phone sent (absent when the phone answered nothing, e.g. a denied prompt). The same shape as the
+ * console's ceremony records, so its inspector opens one as is.
+ */
+export interface CeremonyTrace {
+  ceremony: 'create' | 'get';
+  phone: string;
+  origin: string;
+  rpId: string;
+  options: Record<string, unknown>;
+  response?: Record<string, unknown>;
+}

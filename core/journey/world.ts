@@ -9,6 +9,7 @@ import { createRelyingParty, type Rp, type RpPolicy } from '../rp/index.js';
 import { openStore, type Store } from '../store/index.js';
 import type { AuthenticationResponseJSON, PublicKeyCredentialCreationOptionsJSON } from '../webauthn/index.js';
 import type { FaultName } from './faults.js';
+import type { CeremonyTrace } from './steps.js';
 
 /** A virtual phone inside one scenario: in-memory credentials, armed faults, next local-auth decision. */
 export interface WorldPhone {
@@ -49,6 +50,8 @@ export interface World {
   phones: Map<string, WorldPhone>;
   currentUser?: string;
   lastLogin?: { ceremonyId: string; response: AuthenticationResponseJSON };
+  /** The last ceremony a step played (the scenario runner attaches it to a failed or refused step). */
+  lastCeremony?: CeremonyTrace;
   close(): void;
 }
 

@@ -1,4 +1,5 @@
 import type { ErrorData } from '../errors.js';
+import type { CeremonyTrace } from '../journey/steps.js';
 
 /** What a run produces; every reporter (human, json, junit, tap) renders this one shape. */
 export interface StepResult {
@@ -10,6 +11,11 @@ export interface StepResult {
   status: 'passed' | 'failed' | 'skipped';
   durationMs: number;
   error?: ErrorData;
+  /**
+   * The WebAuthn ceremony this step played (options and the phone's response), on a step that
+   * failed or that ended in an error it expected: what the console's inspector and `pkh inspect` open.
+   */
+  ceremony?: CeremonyTrace;
 }
 
 export interface ScenarioResult {

@@ -3,7 +3,7 @@ import { checkExpectation } from './checkExpectation.js';
 import { executeStep } from './executeStep.js';
 import type { ScenarioResult, StepResult } from './report.js';
 import type { Scenario } from './schema.js';
-import { createWorld } from '../journey/index.js';
+import { createWorld, type CeremonyTrace, type World } from '../journey/index.js';
 
 /**
  * Password hashing cost inside a scenario's world. Its in-memory database dies with the run, so the
@@ -22,6 +22,11 @@ export interface RunScenarioOptions {
   now?: () => number;
   /** Called as each step is settled (passed, failed or skipped), for live progress. */
   onStep?: (step: StepResult) => void;
+}
+
+/** The step's ceremony, when the phone answered (a denied prompt has options but no response to inspect). */
+function ceremonyOf(world: World): { ceremony?: CeremonyTrace } {
+  return world.lastCeremony?.response ? { ceremony: world.lastCeremony } : {};
 }
 
 /**
@@ -48,6 +53,7 @@ export async function runScenario({ scenario, file, iteration = 1, seed, rpId, n
       }
       const stepStart = now();
       let error: ErrorData | undefined;
+      world.lastCeremony = undefined;
       try {
         await executeStep(world, step);
       } catch (caught) {
@@ -56,11 +62,12 @@ export async function runScenario({ scenario, file, iteration = 1, seed, rpId, n
       }
       try {
         await checkExpectation(world, step.expect, error);
-        settle({ index, name, action: step.do, status: 'passed', durationMs: now() - stepStart, ...(error ? { error } : {}) });
+        // A refusal the step expected keeps the response the RP refused, for inspection.
+        settle({ index, name, action: step.do, status: 'passed', durationMs: now() - stepStart, ...(error ? { error, ...ceremonyOf(world) } : {}) });
       } catch (caught) {
         const data = toErrorData(caught);
         const reported = data.code === 'INTERNAL' && caught instanceof Error ? { code: 'INTERNAL' as const, message: caught.message } : data;
-        settle({ index, name, action: step.do, status: 'failed', durationMs: now() - stepStart, error: reported });
+        settle({ index, name, action: step.do, status: 'failed', durationMs: now() - stepStart, error: reported, ...ceremonyOf(world) });
         failure = { step: name, index, code: reported.code, message: reported.message };
       }
     }

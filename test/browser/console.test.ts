@@ -274,4 +274,38 @@ describe('console in browser mode (real core over HTTP)', () => {
     expect(await page.locator('[data-testid="scenario-result"][data-status="passed"]').count()).toBe(2);
     await shot('scenarios-1-report');
   }, 90_000);
+
+  it('opens a failed step\'s ceremony in the inspector beside the result (the refused origin shows as the failing check)', async () => {
+    await page.getByTestId('scenario-repeat').fill('1');
+    await page.getByTestId('scenario-text').fill(`name: A phone on the wrong origin
+steps:
+  - do: createUser
+    user: eve
+  - do: createPhone
+    phone: p
+  - do: enroll
+    user: eve
+    phone: p
+  - do: injectFault
+    phone: p
+    fault: wrongOrigin
+  - name: log in (fails)
+    do: loginWithPasskey
+    user: eve
+    phone: p
+`);
+    await page.getByTestId('scenario-run').click();
+    await page.getByTestId('scenario-report').waitFor({ timeout: 60_000 });
+    await expect.poll(() => page.locator('[data-testid="scenario-result"]').getAttribute('data-status')).toBe('failed');
+    // Only the failed ceremony step offers it.
+    expect(await page.getByTestId('scenario-step-inspect').count()).toBe(1);
+    await page.getByTestId('scenario-step-inspect').click();
+    const inspector = page.getByTestId('scenario-inspector');
+    await inspector.waitFor();
+    expect(await inspector.getByTestId('inspector-record').getAttribute('data-ceremony')).toBe('get');
+    expect(await inspector.getByTestId('inspect-step-origin').getAttribute('data-status')).toBe('fail');
+    expect(await inspector.getByTestId('inspect-step-origin').textContent()).toContain('https://evil.example');
+    expect(await inspector.getByTestId('inspect-step-challenge').getAttribute('data-status')).toBe('pass');
+    await shot('scenarios-2-failed-step-inspector');
+  }, 90_000);
 });

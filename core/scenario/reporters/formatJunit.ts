@@ -83,7 +83,10 @@ function perStep(report: RunReport): { lines: string[]; tests: number; failures:
       else if (step.status === 'skipped') lines.push(`${open}>`, `      <skipped ${attrs({ message: 'an earlier step failed' })}/>`, '    </testcase>');
       else {
         const code = step.error?.code ?? 'FAILED';
-        lines.push(`${open}>`, `      <failure ${attrs({ message: `${code}: ${step.error?.message ?? ''}`, type: code })}>${escapeXml(failureBody(step))}</failure>`, '    </testcase>');
+        lines.push(`${open}>`, `      <failure ${attrs({ message: `${code}: ${step.error?.message ?? ''}`, type: code })}>${escapeXml(failureBody(step))}</failure>`);
+        // The ceremony the step played, as `pkh inspect` reads it: save it to a file and inspect it.
+        if (step.ceremony) lines.push(`      <system-out>${escapeXml(`WebAuthn ${step.ceremony.ceremony}() on ${step.ceremony.phone}, challenge ${String(step.ceremony.options.challenge)}, origin ${step.ceremony.origin}; response:\n${JSON.stringify(step.ceremony.response, null, 2)}`)}</system-out>`);
+        lines.push('    </testcase>');
       }
     }
     lines.push('  </testsuite>');

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { runScenarios } from '../../../core/scenario/runScenarios.js';
 import { loadScenarios } from '../../../core/scenario/validateScenarios.js';
+import { inspectCeremony } from '../../../core/inspect/index.js';
+import { formatJunit } from '../../../core/scenario/reporters/formatJunit.js';
 
 const enrol = `name: enrol
 steps:
@@ -72,4 +74,47 @@ describe('scenario runner', () => {
     expect(result!.failure).toMatchObject({ step: '1: loginWithPasskey', code: 'EXPECTATION_FAILED' });
     expect(result!.failure!.message).toContain('PHONE_NOT_FOUND');
   });
+
+  it('a failed or refused ceremony step carries its options and response, which the inspector opens; other steps carry none', async () => {
+    const text = `name: origin
+steps:
+  - do: createUser
+    user: eve
+  - do: createPhone
+    phone: p
+  - do: enroll
+    user: eve
+    phone: p
+  - do: injectFault
+    phone: p
+    fault: wrongOrigin
+  - name: refused as expected
+    do: loginWithPasskey
+    user: eve
+    phone: p
+    expect: { error: ORIGIN_MISMATCH }
+  - name: expected to pass, fails
+    do: loginWithPasskey
+    user: eve
+    phone: p
+`;
+    const report = await runScenarios({ scenarios: sources({ 'o.yaml': text }), seed: 's' });
+    const [result] = report.results;
+    const byName = new Map(result!.steps.map((s) => [s.name, s]));
+    expect(byName.get('3: enroll')!.ceremony).toBeUndefined();
+    for (const name of ['refused as expected', 'expected to pass, fails']) {
+      const step = byName.get(name)!;
+      expect(step.ceremony, name).toMatchObject({ ceremony: 'get', phone: 'p', rpId: 'localhost', origin: 'http://localhost:8787' });
+      const inspection = inspectCeremony({ response: step.ceremony!.response!, rpId: step.ceremony!.rpId, expectedOrigin: step.ceremony!.origin, expectedChallenge: step.ceremony!.options.challenge as string });
+      expect(inspection.steps.find((s) => s.id === 'origin')).toMatchObject({ status: 'fail', detail: 'https://evil.example' });
+      expect(inspection.steps.find((s) => s.id === 'challenge')?.status).toBe('pass');
+    }
+    expect(byName.get('expected to pass, fails')!.status).toBe('failed');
+    // JUnit carries it beside the failure, ready for `pkh inspect`.
+    const xml = formatJunit(report);
+    const failed = byName.get('expected to pass, fails')!.ceremony!;
+    expect(xml).toContain(`<system-out>WebAuthn get() on p, challenge ${String(failed.options.challenge)}, origin http://localhost:8787; response:`);
+    expect(xml).toContain(String(failed.response!.id));
+  });
 });
+
