@@ -38,9 +38,17 @@ export function gateScript(): string {
   });
   const text = (v) => (typeof v === 'string' ? v.slice(0, 256) : undefined);
   const MESSAGES = { deny: 'The user denied the request.', timeout: 'The request timed out waiting for the user.', 'uv-unavailable': 'User verification is unavailable.' };
+  // Conditional mediation (autofill) waits for a pick a harness phone never makes: asking main would
+  // hold the phone's one prompt open. Pages learn it is unavailable; one that asks anyway waits until
+  // it aborts, as with a user who never opens the autofill list (the same rule as core/playwright's gate).
+  const waitForAbort = (signal) => new Promise((resolve, reject) => {
+    const abort = () => reject(new DOMException('The operation was aborted.', 'AbortError'));
+    if (signal) { if (signal.aborted) abort(); else signal.addEventListener('abort', abort, { once: true }); }
+  });
   const gate = (ceremony) => async (request) => {
     const pk = request && request.publicKey;
     if (!pk) return originals[ceremony].call(container, request);
+    if (ceremony === 'get' && request.mediation === 'conditional') return waitForAbort(request.signal);
     const id = String(++next) + '-' + Math.random().toString(36).slice(2, 10);
     const selection = (ceremony === 'create' ? pk.authenticatorSelection : pk) || {};
     const ask = {
@@ -59,5 +67,8 @@ export function gateScript(): string {
   };
   Object.defineProperty(container, 'create', { configurable: true, writable: true, value: gate('create') });
   Object.defineProperty(container, 'get', { configurable: true, writable: true, value: gate('get') });
+  if (window.PublicKeyCredential) {
+    Object.defineProperty(window.PublicKeyCredential, 'isConditionalMediationAvailable', { configurable: true, value: () => Promise.resolve(false) });
+  }
 })();`;
 }

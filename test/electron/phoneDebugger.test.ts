@@ -134,6 +134,7 @@ describe('gate script (the page side), run in a fresh realm', () => {
       navigator: { credentials: Object.create(proto) },
       location: { hostname: 'example.test' },
       DOMException,
+      PublicKeyCredential: { isConditionalMediationAvailable: () => Promise.resolve(true) },
       [GATE_BINDING]: (payload: string) => void sentToMain.push(JSON.parse(payload)),
     };
     window.window = window;
@@ -163,6 +164,23 @@ describe('gate script (the page side), run in a fresh realm', () => {
     p.resolve(p.sentToMain[0]!.id as string, 'deny');
     await expect(pending).rejects.toMatchObject({ name: 'NotAllowedError' });
     expect(p.calls).toEqual([]);
+  });
+
+  it('conditional mediation (autofill) never asks main or reaches Chromium: unavailable, and a request waits for its abort', async () => {
+    const p = page();
+    const available = (p.window.PublicKeyCredential as { isConditionalMediationAvailable(): Promise<boolean> }).isConditionalMediationAvailable;
+    await expect(available()).resolves.toBe(false);
+    const controller = new AbortController();
+    const pending = p.credentials.get({ mediation: 'conditional', signal: controller.signal, publicKey: { rpId: 'example.test', challenge: new Uint8Array(8) } });
+    await settle();
+    expect(p.sentToMain).toEqual([]);
+    controller.abort();
+    await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
+    expect(p.calls).toEqual([]);
+    // A modal request afterwards still asks main.
+    void p.credentials.get({ publicKey: { rpId: 'example.test', challenge: new Uint8Array(8) } });
+    await settle();
+    expect(p.sentToMain).toEqual([expect.objectContaining({ type: 'ask', ceremony: 'get' })]);
   });
 
   it('the resolver cannot be replaced by the page', () => {
