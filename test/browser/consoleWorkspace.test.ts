@@ -358,6 +358,8 @@ describe('customer page without a phone', () => {
       await plain.getByTestId('passkey-register').click();
       await plain.getByTestId('email-option-0').check();
       await plain.getByTestId('email-send').click();
+      // The code screen shows once the server answered, i.e. once the mail exists (reading earlier raced it).
+      await plain.getByTestId('screen-code').waitFor();
       await plain.getByTestId('code-input').fill(await latestMailedCode(harness, 'taro@example.jp'));
       await plain.getByTestId('code-submit').click();
       await plain.getByTestId('confirm-register').click();
