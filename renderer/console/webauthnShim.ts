@@ -1,3 +1,4 @@
+import type { CeremonyTrace } from '../../core/journey/steps.js';
 import { fromBase64url, toBase64url } from '../../core/webauthn/index.js';
 import { describeError, type HarnessApi, type LocalAuthDecision } from '../shared/api.js';
 
@@ -17,13 +18,8 @@ export interface PromptRequest {
   userVerification: string;
 }
 
-export interface CeremonyRecord {
-  ceremony: 'create' | 'get';
-  phone: string;
-  origin: string;
-  rpId: string;
-  options: Record<string, unknown>;
-  response?: Record<string, unknown>;
+/** A ceremony on a console phone: core/journey's trace (what a scenario step keeps too), plus how it failed. */
+export interface CeremonyRecord extends CeremonyTrace {
   error?: { code: string; message: string };
 }
 
