@@ -307,5 +307,10 @@ steps:
     expect(await inspector.getByTestId('inspect-step-origin').textContent()).toContain('https://evil.example');
     expect(await inspector.getByTestId('inspect-step-challenge').getAttribute('data-status')).toBe('pass');
     await shot('scenarios-2-failed-step-inspector');
+    // A new run closes it: its rows reuse the keys, and the old step must not linger under them.
+    await page.getByTestId('scenario-run').click();
+    await expect.poll(() => page.getByTestId('scenario-inspector').count()).toBe(0);
+    await expect.poll(() => page.locator('[data-testid="scenario-result"]').getAttribute('data-status')).toBe('failed');
+    await page.getByTestId('scenario-report').waitFor({ timeout: 60_000 });
   }, 90_000);
 });
