@@ -2,6 +2,7 @@ import { X509Certificate, createPrivateKey, createPublicKey, hkdfSync, webcrypto
 import type * as X509 from '@peculiar/x509';
 import { p256 } from '@noble/curves/nist.js';
 import { nobleBackend, nodeBackend } from '../authenticator/index.js';
+import { setBounded } from '../boundedMap.js';
 import { COSEAlg } from '../webauthn/index.js';
 
 /** FIDO id-fido-gen-ce-aaguid (WebAuthn §8.2.1): the certificate names the model it attests. */
@@ -118,7 +119,7 @@ export function derToPem(der: Uint8Array): string {
 }
 
 /** Pairs already found to match (a scenario world opens the same MDS certificates every time). */
-const matchingPairs = new Set<string>();
+const matchingPairs = new Map<string, true>();
 const MATCHING_PAIRS_MAX = 64;
 
 /** The certificate's SubjectPublicKeyInfo equals this key's: a cached certificate still belongs to the secret. */
@@ -128,10 +129,7 @@ export function certificateMatchesKey(der: Uint8Array, key: DerivedKey): boolean
   try {
     const fromCert = new X509Certificate(Buffer.from(der)).publicKey.export({ format: 'der', type: 'spki' });
     const matches = Buffer.compare(fromCert, publicSpki(key)) === 0;
-    if (matches) {
-      if (matchingPairs.size >= MATCHING_PAIRS_MAX) matchingPairs.delete(matchingPairs.values().next().value!);
-      matchingPairs.add(pair);
-    }
+    if (matches) setBounded(matchingPairs, pair, true, MATCHING_PAIRS_MAX);
     return matches;
   } catch {
     return false;

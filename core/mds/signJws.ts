@@ -1,4 +1,5 @@
 import { createPrivateKey, sign, type KeyObject } from 'node:crypto';
+import { setBounded } from '../boundedMap.js';
 import { toBase64url } from '../webauthn/index.js';
 
 /** Imported signing keys by PKCS#8: a DER import costs ≈ 0.5 ms and every world's MDS signs with one key. */
@@ -10,8 +11,7 @@ function signingKey(pkcs8: Uint8Array): KeyObject {
   let key = keys.get(id);
   if (!key) {
     key = createPrivateKey({ key: Buffer.from(pkcs8), format: 'der', type: 'pkcs8' });
-    if (keys.size >= KEYS_MAX) keys.delete(keys.keys().next().value!);
-    keys.set(id, key);
+    setBounded(keys, id, key, KEYS_MAX);
   }
   return key;
 }

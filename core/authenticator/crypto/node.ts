@@ -1,3 +1,4 @@
+import { setBounded } from '../../boundedMap.js';
 import { HarnessError } from '../../errors.js';
 import { COSEAlg, coseKeyToSpki, fromBase64url, toBase64url, type CoseKey } from '../../webauthn/index.js';
 import type { CryptoBackend, KeyMaterial, PrivateKeyHandle } from './backend.js';
@@ -44,8 +45,7 @@ export function generateRsaKeyMaterial(seed: Uint8Array): KeyMaterial {
   let made = rsaKeysBySeed.get(id);
   if (!made) {
     made = makeRsaKeyMaterial(seed);
-    if (rsaKeysBySeed.size >= RSA_KEYS_MAX) rsaKeysBySeed.delete(rsaKeysBySeed.keys().next().value!);
-    rsaKeysBySeed.set(id, made);
+    setBounded(rsaKeysBySeed, id, made, RSA_KEYS_MAX);
   }
   // Copies: the caller owns what it gets.
   const { n, e } = made.publicKey as { n: Uint8Array; e: Uint8Array };

@@ -12,6 +12,26 @@ type UserChannels = 'users.create' | 'users.list' | 'users.show' | 'users.accoun
 /** Audit actions that revoke passkeys, and the lock: who did it is read back from their rows. */
 const REVOKING = new Set(['admin.revokePasskey', 'admin.resetPasskeys', 'passkey.delete']);
 
+type AuditHistory = ReturnType<HandlerContext['rp']['admin']['searchAudit']>['entries'];
+
+/**
+ * Why an account refuses logins, from its newest-first history: locked by support (the
+ * admin.lockAccount row) or by the RP after too many failures (the failure row that locked it),
+ * or throttled for a while (`until`), since the newest refused password or code; null when neither.
+ */
+function lockOf(account: { locked: boolean; failedLogins: number }, lockedUntil: string | null, history: AuditHistory): AccountView['lock'] {
+  if (account.locked) {
+    const row = history.find((e) => e.action === 'admin.lockAccount' || (e.code === 'ACCOUNT_LOCKED' && typeof e.details.failedLogins === 'number'));
+    if (!row) return { reason: null, ticket: null, by: 'rp', at: '', until: null };
+    const reason = typeof row.details.reason === 'string' ? row.details.reason : `too many failed logins (${String(row.details.failedLogins)})`;
+    return { reason, ticket: typeof row.details.ticket === 'string' ? row.details.ticket : null, by: row.actor, at: iso(row.at), until: null };
+  }
+  if (!lockedUntil) return null;
+  const since = history.find((e) => e.outcome === 'failure' && (e.action === 'login.password' || e.action === 'stepup.verify'));
+  const reason = account.failedLogins > 0 ? `too many failed logins (${account.failedLogins}); logins are refused until then` : 'too many wrong one-time codes; logins are refused until then';
+  return { reason, ticket: null, by: 'rp', at: since ? iso(since.at) : '', until: lockedUntil };
+}
+
 /**
  * Customers: the back office's account actions (create, list, show, lock / unlock through
  * core/rp's admin operations, audited as the caller) and the customer's own journeys, played
@@ -63,35 +83,17 @@ export function userHandlers(ctx: HandlerContext): Pick<HarnessImplementation, U
       const { sessions } = rp.admin.listSessions({ admin, accountId });
       // The whole account history (newest first) answers "who revoked it" and "why is it locked"; a page of it is shown.
       const history = rp.admin.searchAudit({ admin, accountId, limit: 500 }).entries;
-      // Locked by support (admin.lockAccount) or by the RP itself after too many failures (the failure row that locked it).
-      const lockRow = account.locked ? history.find((e) => e.action === 'admin.lockAccount' || (e.code === 'ACCOUNT_LOCKED' && typeof e.details.failedLogins === 'number')) : undefined;
-      const lockReason = (e: NonNullable<typeof lockRow>) => (typeof e.details.reason === 'string' ? e.details.reason : `too many failed logins (${String(e.details.failedLogins)})`);
       const revokedBy = (credentialId: string) => {
         const row = history.find((e) => REVOKING.has(e.action) && e.outcome === 'success' && (e.details.credentialId === credentialId || e.action === 'admin.resetPasskeys'));
         return row?.actor ?? null;
       };
       const logins = new Map<number, string | null>([[accountId, username]]);
       const summary = toUserSummary(account);
-      // Throttled: the newest refusal is when it began; the reason says what the customer did.
-      const throttledAt = history.find((e) => e.outcome === 'failure' && (e.action === 'login.password' || e.action === 'stepup.verify'));
-      const throttled = {
-        reason: account.failedLogins > 0 ? `too many failed logins (${account.failedLogins}); logins are refused until then` : 'too many wrong one-time codes; logins are refused until then',
-        ticket: null,
-        by: 'rp',
-        at: throttledAt ? iso(throttledAt.at) : '',
-        until: summary.lockedUntil,
-      };
       const view: AccountView = {
         ...summary,
         status: account.locked ? 'locked' : summary.lockedUntil ? 'throttled' : 'active',
         failedLogins: account.failedLogins,
-        lock: account.locked
-          ? lockRow
-            ? { reason: lockReason(lockRow), ticket: typeof lockRow.details.ticket === 'string' ? lockRow.details.ticket : null, by: lockRow.actor, at: iso(lockRow.at), until: null }
-            : { reason: null, ticket: null, by: 'rp', at: '', until: null }
-          : summary.lockedUntil
-            ? throttled
-            : null,
+        lock: lockOf(account, summary.lockedUntil, history),
         sessions: sessions.map((x) => ({ sessionId: x.sessionId, createdAt: iso(x.createdAt), lastSeenAt: iso(x.lastSeenAt), stepUpAt: isoOrNull(x.stepUpAt), stepUpMethod: x.stepUpMethod })),
         passkeys: passkeys.map((p) => {
           const revoked = p.revokedAt === null ? undefined : rp.admin.inspectPasskey({ admin, passkeyId: p.passkeyId });

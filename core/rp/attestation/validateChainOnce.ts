@@ -1,5 +1,6 @@
 import { X509Certificate } from 'node:crypto';
 import { validateCertificatePath } from '@simplewebauthn/server/helpers';
+import { setBounded } from '../../boundedMap.js';
 
 interface ValidChain {
   /** The window in which every certificate of the chain and every root is valid (ms). */
@@ -42,6 +43,5 @@ export async function validateChainOnce(chainPem: readonly string[], rootsPem: r
     return; // valid, but not remembered
   }
   if (!(from <= now && now <= to)) return;
-  if (validChains.size >= VALID_CHAINS_MAX) validChains.delete(validChains.keys().next().value!);
-  validChains.set(key, { from, to });
+  setBounded(validChains, key, { from, to }, VALID_CHAINS_MAX);
 }

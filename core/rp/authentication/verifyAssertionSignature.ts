@@ -1,5 +1,6 @@
 import { constants, createHash, createPublicKey, verify, type KeyObject } from 'node:crypto';
 import { verifyAuthenticationResponse } from '@simplewebauthn/server';
+import { setBounded } from '../../boundedMap.js';
 import { HarnessError } from '../../errors.js';
 import type { PasskeyRow } from '../../store/index.js';
 import { concatBytes, decodeCoseKey, derChildren, derRead, equalBytes, toBase64url, type AuthenticationResponseJSON, type ClientData, type CoseKey } from '../../webauthn/index.js';
@@ -69,9 +70,7 @@ export function publicKeyFor(ctx: RpContext, passkey: Pick<PasskeyRow, 'id' | 'p
     cache.delete(passkey.id);
     return undefined;
   }
-  cache.delete(passkey.id);
-  if (cache.size >= MAX_CACHED_KEYS) cache.delete(cache.keys().next().value!);
-  cache.set(passkey.id, entry);
+  setBounded(cache, passkey.id, entry, MAX_CACHED_KEYS);
   return entry;
 }
 
