@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { STEP_UP_PURPOSES } from '../rp/index.js';
+import { MAX_CEREMONY_HANDLE, STEP_UP_PURPOSES } from '../rp/index.js';
 
 /**
  * Request bodies and queries, validated before anything reaches core/rp. Strings are bounded
@@ -52,12 +52,12 @@ export const authenticationResponseJson = z.looseObject({
 });
 
 export const registrationVerifyBody = z.object({
-  ceremonyId: z.string().min(1).max(128).optional(),
+  ceremonyId: z.string().min(1).max(MAX_CEREMONY_HANDLE).optional(),
   response: registrationResponseJson,
   name: z.string().min(1).max(64).optional(),
 });
 export const deletePasskeyBody = z.object({ credentialId: z.string().min(1).max(1024) });
 export const loginOptionsBody = z.object({ loginId: z.string().min(1).max(128).optional() });
-export const loginVerifyBody = z.object({ ceremonyId: z.string().min(1).max(128), response: authenticationResponseJson });
+export const loginVerifyBody = z.object({ ceremonyId: z.string().min(1).max(MAX_CEREMONY_HANDLE), response: authenticationResponseJson });
 
 export const channelParams = z.object({ channel: z.string().regex(/^[A-Za-z][A-Za-z0-9.]{0,63}$/) });

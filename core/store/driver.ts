@@ -27,6 +27,8 @@ export interface SqliteDriver {
    * For side effects outside SQLite that must never claim what did not commit (the audit sidecar).
    */
   afterCommit?(fn: () => void): void;
+  /** Runs `fn` if the outermost transaction rolls back (at once never outside one); dropped on commit. */
+  afterRollback?(fn: () => void): void;
   /** `pragma('journal_mode = WAL')` → first column of the first row, or undefined. */
   pragma(statement: string): unknown;
   close(): void;
@@ -107,6 +109,7 @@ abstract class BaseDriver implements SqliteDriver {
   abstract readonly kind: SqliteDriver['kind'];
   private depth = 0;
   private afterCommitQueue: Array<() => void> = [];
+  private afterRollbackQueue: Array<() => void> = [];
   private readonly cache = new Map<string, Statement>();
 
   protected abstract prepareRaw(sql: string): Statement;
@@ -148,6 +151,20 @@ abstract class BaseDriver implements SqliteDriver {
     else this.afterCommitQueue.push(fn);
   }
 
+  afterRollback(fn: () => void): void {
+    if (this.depth > 0) this.afterRollbackQueue.push(fn);
+  }
+
+  private static runHooks(hooks: Array<() => void>): void {
+    for (const hook of hooks) {
+      try {
+        hook();
+      } catch {
+        // Hooks report their own failures (e.g. the audit sidecar records its write error).
+      }
+    }
+  }
+
   transaction<T>(fn: () => T): T {
     if (this.depth > 0) {
       this.depth++;
@@ -165,23 +182,22 @@ abstract class BaseDriver implements SqliteDriver {
       this.exec('COMMIT');
       const queued = this.afterCommitQueue;
       this.afterCommitQueue = [];
+      this.afterRollbackQueue = [];
       this.depth = 0;
       // The transaction committed: a failing hook must not turn it into an error for the caller.
-      for (const hook of queued) {
-        try {
-          hook();
-        } catch {
-          // Hooks report their own failures (e.g. the audit sidecar records its write error).
-        }
-      }
+      BaseDriver.runHooks(queued);
       return result;
     } catch (error) {
       this.afterCommitQueue = [];
+      const rolledBack = this.afterRollbackQueue;
+      this.afterRollbackQueue = [];
       try {
         this.exec('ROLLBACK');
       } catch {
         // SQLite may already have rolled back (e.g. after SQLITE_FULL); the first error is the one to report.
       }
+      this.depth = 0;
+      BaseDriver.runHooks(rolledBack);
       throw error;
     } finally {
       this.depth = 0;

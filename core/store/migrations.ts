@@ -147,4 +147,16 @@ CREATE TABLE mail_outbox (
     version: 3,
     sql: `ALTER TABLE accounts ADD COLUMN locked_until INTEGER NOT NULL DEFAULT 0;`,
   },
+  {
+    // Issue 15: a started ceremony is sealed into its handle, not stored; `used_ceremonies` records finished
+    // ones (single use; ceremonies open during the upgrade must start again), and an operator ends an account's open ceremonies by moving its epoch.
+    version: 4,
+    sql: `ALTER TABLE accounts ADD COLUMN ceremony_epoch INTEGER NOT NULL DEFAULT 0;
+DROP TABLE challenges;
+CREATE TABLE used_ceremonies (
+  label TEXT PRIMARY KEY,
+  used_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL
+) WITHOUT ROWID;`,
+  },
 ];

@@ -10,7 +10,7 @@ import {
   accountsRepository,
   adminsRepository,
   auditRepository,
-  challengesRepository,
+  ceremoniesRepository,
   emailsRepository,
   metaRepository,
   otpRepository,
@@ -29,12 +29,15 @@ export function defaultDbPath(env: Record<string, string | undefined> = process.
 export type Store = ReturnType<typeof buildStore>;
 
 function buildStore(driver: SqliteDriver, path: string, anchor: AuditAnchor) {
+  const audit = auditRepository(driver, anchor);
   return {
     driver,
     path,
     /** One BEGIN IMMEDIATE transaction; nested calls join the outer one. Never async inside. */
     transaction: <T>(fn: () => T): T => driver.transaction(fn),
     close: (): void => {
+      // Rows held by appendSoon are written before the file closes.
+      audit.flush();
       driver.close();
       anchor.close();
     },
@@ -44,10 +47,10 @@ function buildStore(driver: SqliteDriver, path: string, anchor: AuditAnchor) {
     otp: otpRepository(driver),
     sessions: sessionsRepository(driver),
     stepUp: stepUpRepository(driver),
-    challenges: challengesRepository(driver),
+    ceremonies: ceremoniesRepository(driver),
     passkeys: passkeysRepository(driver),
     admins: adminsRepository(driver),
-    audit: auditRepository(driver, anchor),
+    audit,
     outbox: outboxRepository(driver),
     meta: metaRepository(driver),
   };

@@ -13,6 +13,8 @@ export interface AccountRow {
   failedStepUps: number;
   /** Password login refused until this time (epoch ms; 0 = not throttled): the timed lock, never permanent. */
   lockedUntil: number;
+  /** Moves when an operator ends the account's open ceremonies; a ceremony sealed under an older value is void. */
+  ceremonyEpoch: number;
   createdAt: number;
 }
 
@@ -54,22 +56,6 @@ export interface StepUpCodeRow {
   tries: number;
   usedAt: number | null;
   voidedAt: number | null;
-}
-
-export interface ChallengeRow {
-  id: number;
-  handle: string;
-  challenge: string;
-  purpose: 'registration' | 'authentication';
-  sessionId: number | null;
-  accountId: number | null;
-  /** Username-first login: the login ID asked for (the account may not exist). Null when discoverable. */
-  loginId: string | null;
-  userVerification: string;
-  algorithms: number[];
-  createdAt: number;
-  expiresAt: number;
-  consumedAt: number | null;
 }
 
 export interface PasskeyRow {

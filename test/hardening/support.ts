@@ -11,6 +11,7 @@ import { createRelyingParty } from '../../core/rp/index.js';
 import { openStore, type Store } from '../../core/store/index.js';
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '../../core/webauthn/types.js';
 import { Agent, freePort } from '../core/http/support.js';
+import { openTestCeremony, sealTestCeremony } from '../support/ceremonies.js';
 
 export { Agent, freePort };
 
@@ -77,7 +78,6 @@ export interface FuzzEnv {
   close(): Promise<void>;
 }
 
-let handles = 0;
 
 /** Real RP + in-memory store + real HTTP on loopback, seeded with one customer, a passkey and valid responses. */
 export async function startFuzzEnv(): Promise<FuzzEnv> {
@@ -111,10 +111,10 @@ export async function startFuzzEnv(): Promise<FuzzEnv> {
   const registered = await rp.finishRegistration({ sessionId, ceremonyId: first.ceremonyId, response: await phones.android.create(first.options), name: 'android' });
   const registrations: FuzzEnv['registrations'] = [];
   for (const [label, client, attestation] of [['none/iphone', phones.iphone, 'none'], ['packed-x5c/yubikey', phones.yubikey, 'direct']] as const) {
-    const { options } = await rp.startRegistration({ sessionId, attestation });
+    const { ceremonyId, options } = await rp.startRegistration({ sessionId, attestation });
     const response = await client.create(options);
-    const row = store.challenges.latestForSession(store.sessions.byTokenHash(hashOf(sessionId))!.id, 'registration')!;
-    registrations.push({ label, response, challenge: options.challenge, algorithms: row.algorithms, userVerification: row.userVerification });
+    const sealed = openTestCeremony(store, ceremonyId)!;
+    registrations.push({ label, response, challenge: options.challenge, algorithms: sealed.algorithms, userVerification: sealed.userVerification });
   }
   const login = await rp.startLogin({ loginId: 'yamada' });
   const assertion = { response: await phones.android.get(login.options), challenge: login.options.challenge, passkeyId: registered.passkey.passkeyId };
@@ -138,14 +138,10 @@ export async function startFuzzEnv(): Promise<FuzzEnv> {
     assertion,
     newRegistrationCeremony(i) {
       const r = registrations[i]!;
-      const handle = `fuzz-reg-${++handles}`;
-      store.challenges.insert({ handle, challenge: r.challenge, purpose: 'registration', sessionId: session.id, accountId, loginId: null, userVerification: r.userVerification, algorithms: r.algorithms, createdAt: now, expiresAt: now + 300_000 });
-      return handle;
+      return sealTestCeremony(store, { challenge: r.challenge, purpose: 'registration', sessionId: session.id, accountId, loginId: null, epoch: 0, userVerification: r.userVerification, algorithms: r.algorithms, createdAt: now, expiresAt: now + 300_000 });
     },
     newLoginCeremony() {
-      const handle = `fuzz-login-${++handles}`;
-      store.challenges.insert({ handle, challenge: assertion.challenge, purpose: 'authentication', sessionId: null, accountId, loginId: 'yamada', userVerification: 'preferred', algorithms: [-8, -7, -257], createdAt: now, expiresAt: now + 300_000 });
-      return handle;
+      return sealTestCeremony(store, { challenge: assertion.challenge, purpose: 'authentication', sessionId: null, accountId, loginId: 'yamada', epoch: 0, userVerification: 'preferred', algorithms: [-8, -7, -257], createdAt: now, expiresAt: now + 300_000 });
     },
     resetAfterSuccess() {
       // Test-only SQL: forget passkeys the fuzzer managed to register and rewind the login counter.

@@ -14,9 +14,9 @@ export function endSessions(ctx: RpContext, opts: { admin: string; accountId: nu
   return ctx.store.transaction(() => {
     const account = ctx.store.accounts.byId(opts.accountId);
     if (!account) throw new HarnessError('ACCOUNT_NOT_FOUND', 'no such account');
-    const challengesEnded = ctx.store.challenges.consumeOpenForAccount(account.id, now);
+    ctx.store.accounts.endCeremonies(account.id);
     const sessionsEnded = ctx.store.sessions.deleteForAccount(account.id);
-    audit(ctx, { actor: `admin:${admin.name}`, action: 'admin.endSessions', outcome: 'success', accountId: account.id, details: { reason, ticket, sessionsEnded, challengesEnded } });
+    audit(ctx, { actor: `admin:${admin.name}`, action: 'admin.endSessions', outcome: 'success', accountId: account.id, details: { reason, ticket, sessionsEnded, openCeremoniesEnded: true } });
     return { accountId: account.id, sessionsEnded };
   });
 }

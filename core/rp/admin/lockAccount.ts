@@ -22,9 +22,9 @@ export function lockAccount(ctx: RpContext, opts: { admin: string; accountId: nu
     const account = ctx.store.accounts.byId(opts.accountId);
     if (!account) throw new HarnessError('ACCOUNT_NOT_FOUND', 'no such account');
     ctx.store.accounts.setLocked(account.id, true);
-    const challenges = ctx.store.challenges.consumeOpenForAccount(account.id, now);
+    ctx.store.accounts.endCeremonies(account.id);
     const sessionsEnded = ctx.store.sessions.deleteForAccount(account.id);
-    audit(ctx, { actor: `admin:${admin.name}`, action: 'admin.lockAccount', outcome: 'success', accountId: account.id, details: { reason, ticket, wasLocked: account.locked, sessionsEnded, challengesEnded: challenges } });
+    audit(ctx, { actor: `admin:${admin.name}`, action: 'admin.lockAccount', outcome: 'success', accountId: account.id, details: { reason, ticket, wasLocked: account.locked, sessionsEnded, openCeremoniesEnded: true } });
     return { accountId: account.id, locked: true as const, sessionsEnded };
   });
 }

@@ -10,9 +10,9 @@ export function resetPasskeys(ctx: RpContext, opts: { admin: string; accountId: 
   return ctx.store.transaction(() => {
     if (!ctx.store.accounts.byId(opts.accountId)) throw new HarnessError('ACCOUNT_NOT_FOUND', 'no such account');
     const revoked = ctx.store.passkeys.revokeAllForAccount(opts.accountId, { now, reason, ticket });
-    const challenges = ctx.store.challenges.consumeOpenForAccount(opts.accountId, now);
+    ctx.store.accounts.endCeremonies(opts.accountId);
     const sessions = ctx.store.sessions.deleteForAccount(opts.accountId);
-    audit(ctx, { actor: `admin:${admin.name}`, action: 'admin.resetPasskeys', outcome: 'success', accountId: opts.accountId, details: { revoked, reason, ticket, sessionsEnded: sessions, challengesEnded: challenges } });
+    audit(ctx, { actor: `admin:${admin.name}`, action: 'admin.resetPasskeys', outcome: 'success', accountId: opts.accountId, details: { revoked, reason, ticket, sessionsEnded: sessions, openCeremoniesEnded: true } });
     return { revoked };
   });
 }

@@ -11,9 +11,9 @@ export function revokePasskey(ctx: RpContext, opts: { admin: string; passkeyId: 
     const p = ctx.store.passkeys.byId(opts.passkeyId);
     if (!p) throw new HarnessError('PASSKEY_NOT_FOUND', 'no such passkey');
     if (!ctx.store.passkeys.revoke(p.id, { now, reason, ticket })) throw new HarnessError('PASSKEY_REVOKED', 'this passkey is already revoked');
-    const challenges = ctx.store.challenges.consumeOpenForAccount(p.accountId, now);
+    ctx.store.accounts.endCeremonies(p.accountId);
     const sessions = ctx.store.sessions.deleteForAccount(p.accountId);
-    audit(ctx, { actor: `admin:${admin.name}`, action: 'admin.revokePasskey', outcome: 'success', accountId: p.accountId, details: { passkeyId: p.id, credentialId: p.credentialId, reason, ticket, sessionsEnded: sessions, challengesEnded: challenges } });
+    audit(ctx, { actor: `admin:${admin.name}`, action: 'admin.revokePasskey', outcome: 'success', accountId: p.accountId, details: { passkeyId: p.id, credentialId: p.credentialId, reason, ticket, sessionsEnded: sessions, openCeremoniesEnded: true } });
     return { passkeyId: p.id, revokedAt: now };
   });
 }

@@ -2,7 +2,8 @@ import { HarnessError } from '../../errors.js';
 import { checkAuthenticatorStatus } from '../attestation/checkAuthenticatorStatus.js';
 import type { AccountRow, PasskeyRow } from '../../store/index.js';
 import { equalBytes, fromBase64url, type AuthenticationResponseJSON } from '../../webauthn/index.js';
-import { checkAuthData, checkClientData, checkCredentialIds, consumeWithSuccess, failCeremony, openCeremony } from '../ceremony/ceremonyChecks.js';
+import { checkAuthData, checkClientData, checkCredentialIds, checkNotEnded, consumeWithSuccess, failCeremony, openCeremony } from '../ceremony/ceremonyChecks.js';
+import { ceremonyLabel } from '../ceremony/ceremonyHandle.js';
 import { audit, type RpContext } from '../context.js';
 import { b64, base64urlChars, requireObject } from '../input.js';
 import { hashToken, newToken } from '../session/sessionToken.js';
@@ -23,9 +24,8 @@ export async function finishLogin(
   let pending: ReturnType<typeof openCeremony> | undefined;
   try {
     if (typeof opts.ceremonyId !== 'string') throw new HarnessError('CHALLENGE_NOT_FOUND', 'ceremonyId is required');
-    const row = ctx.store.challenges.byHandle(opts.ceremonyId);
-    pending = row && row.purpose === 'authentication' ? row : undefined;
-    const ceremony = openCeremony(ctx, pending);
+    const ceremony = openCeremony(ctx, opts.ceremonyId, 'authentication');
+    pending = ceremony;
     if (ceremony.loginId) actor = `customer:${ceremony.loginId}`;
 
     const response = requireObject(opts.response, 'response');
@@ -40,6 +40,7 @@ export async function finishLogin(
     const account: AccountRow = ctx.store.accounts.byId(passkey.accountId)!;
     accountId = account.id;
     actor = `customer:${account.loginId}`;
+    checkNotEnded(ceremony, account);
     if (passkey.revokedAt !== null) {
       forgetPublicKey(ctx, passkey.id);
       throw new HarnessError('PASSKEY_REVOKED', 'this passkey was revoked');
@@ -109,6 +110,6 @@ export async function finishLogin(
     });
     return { sessionId, accountId: account.id, loginId: account.loginId, displayName: account.displayName, passkeyId: pk.id, counter: next, userVerified: authData.flags.uv };
   } catch (error) {
-    failCeremony(ctx, pending, error, { actor, action: 'login.passkey', accountId, details: { ceremonyId: typeof opts.ceremonyId === 'string' ? opts.ceremonyId : null, passkeyId: passkey?.id ?? null } });
+    failCeremony(ctx, pending, error, { actor, action: 'login.passkey', accountId, details: { ceremonyId: typeof opts.ceremonyId === 'string' ? ceremonyLabel(opts.ceremonyId) : null, passkeyId: passkey?.id ?? null } });
   }
 }

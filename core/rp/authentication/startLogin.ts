@@ -36,7 +36,7 @@ export async function startLogin(
   return issueChallenge(ctx, {
     options,
     purpose: 'authentication',
-    binding: { sessionId: null, accountId: account?.id ?? null, loginId: loginId ?? null },
+    binding: { sessionId: null, accountId: account?.id ?? null, loginId: loginId ?? null, epoch: account?.ceremonyEpoch ?? -1 },
     userVerification,
     algorithms: SUPPORTED_ALGORITHMS,
     audit: {

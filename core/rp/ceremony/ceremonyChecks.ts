@@ -1,7 +1,8 @@
 import { HarnessError } from '../../errors.js';
-import type { ChallengeRow } from '../../store/index.js';
+import type { AccountRow } from '../../store/index.js';
 import { equalBytes, FLAG, fromBase64url, parseAuthenticatorData, parseClientDataJSON, sha256, type ClientData, type ParsedAuthenticatorData } from '../../webauthn/index.js';
 import { auditFailure, type RpContext } from '../context.js';
+import { openSealedCeremony, type Ceremony } from './ceremonyHandle.js';
 
 /**
  * The cheap structural checks of WebAuthn §7.1/§7.2 that we run ourselves, before
@@ -24,31 +25,42 @@ export function checkCredentialIds(response: Record<string, unknown>): { id: str
 }
 
 /**
- * Single use, checked first: an unknown, used or expired ceremony ends here. The challenge is consumed
- * later, by `consumeWithSuccess` inside the transaction that records the outcome (credential stored,
- * counter moved) or by `failCeremony` with the failure's audit row: every attempt consumes it, whatever
- * its outcome, and a crash consumes nothing it did not also record.
+ * Single use, checked first: an unknown (or altered) handle, one of another purpose, a used or
+ * expired ceremony ends here. The ceremony is recorded as used later, by `consumeWithSuccess` inside
+ * the transaction that records the outcome (credential stored, counter moved) or by `failCeremony`
+ * with the failure's audit row: every attempt uses it up, whatever its outcome, and a crash records
+ * nothing it did not also commit.
  */
-export function openCeremony(ctx: RpContext, row: ChallengeRow | undefined): ChallengeRow {
-  if (!row) throw new HarnessError('CHALLENGE_NOT_FOUND', 'no such ceremony: start again');
-  if (row.consumedAt !== null) throw new HarnessError('CHALLENGE_REPLAYED', 'this challenge was already used');
-  if (ctx.clock.now() > row.expiresAt) throw new HarnessError('CHALLENGE_EXPIRED', 'the challenge has expired: start again');
-  return row;
+export function openCeremony(ctx: RpContext, handle: unknown, purpose: Ceremony['purpose']): Ceremony {
+  const ceremony = openSealedCeremony(ctx, handle);
+  if (!ceremony || ceremony.purpose !== purpose) throw new HarnessError('CHALLENGE_NOT_FOUND', 'no such ceremony: start again');
+  if (ctx.store.ceremonies.usedAt(ceremony.handle) !== undefined) throw new HarnessError('CHALLENGE_REPLAYED', 'this challenge was already used');
+  if (ctx.clock.now() > ceremony.expiresAt) throw new HarnessError('CHALLENGE_EXPIRED', 'the challenge has expired: start again');
+  return ceremony;
 }
 
-/** Inside the success transaction: compare-and-swap; a concurrent attempt that consumed it first wins, this one rolls back. */
-export function consumeWithSuccess(ctx: RpContext, row: ChallengeRow, now: number): void {
-  if (!ctx.store.challenges.consume(row.id, now)) throw new HarnessError('CHALLENGE_REPLAYED', 'this challenge was already used');
+/** An operator ended the account's ceremonies (revoke, reset, lock, end sessions) after this one started. */
+export function checkNotEnded(ceremony: Ceremony, account: Pick<AccountRow, 'ceremonyEpoch'>): void {
+  if (ceremony.epoch !== -1 && ceremony.epoch !== account.ceremonyEpoch) throw new HarnessError('CHALLENGE_REPLAYED', 'this ceremony was ended by an operator: start again');
+}
+
+function usedRecord(ceremony: Ceremony, now: number) {
+  return { label: ceremony.handle, usedAt: now, expiresAt: ceremony.expiresAt };
+}
+
+/** Inside the success transaction: the first record of the ceremony wins; a concurrent attempt that recorded it first makes this one roll back. */
+export function consumeWithSuccess(ctx: RpContext, ceremony: Ceremony, now: number): void {
+  if (!ctx.store.ceremonies.markUsed(usedRecord(ceremony, now))) throw new HarnessError('CHALLENGE_REPLAYED', 'this challenge was already used');
 }
 
 /**
- * Failure path of a ceremony step: consumes the challenge (a failed attempt is not retried with the
- * same challenge) in one transaction with the failure audit row, then rethrows `error`.
+ * Failure path of a ceremony step: records the ceremony as used (a failed attempt is not retried
+ * with the same challenge) in one transaction with the failure audit row, then rethrows `error`.
  */
-export function failCeremony(ctx: RpContext, row: ChallengeRow | undefined, error: unknown, entry: { actor: string; action: string; accountId?: number | null; details?: Record<string, unknown> }): never {
+export function failCeremony(ctx: RpContext, ceremony: Ceremony | undefined, error: unknown, entry: { actor: string; action: string; accountId?: number | null; details?: Record<string, unknown> }): never {
   try {
     ctx.store.transaction(() => {
-      if (row) ctx.store.challenges.consume(row.id, ctx.clock.now());
+      if (ceremony) ctx.store.ceremonies.markUsed(usedRecord(ceremony, ctx.clock.now()));
       try {
         auditFailure(ctx, error, entry);
       } catch (rethrown) {
@@ -62,7 +74,7 @@ export function failCeremony(ctx: RpContext, row: ChallengeRow | undefined, erro
 }
 
 /** WebAuthn §7.1 steps 5–11 / §7.2 steps 10–15 (type, challenge, origin, cross-origin). */
-export function checkClientData(ctx: RpContext, clientDataJSON: Uint8Array, expectedType: 'webauthn.create' | 'webauthn.get', ceremony: ChallengeRow): ClientData {
+export function checkClientData(ctx: RpContext, clientDataJSON: Uint8Array, expectedType: 'webauthn.create' | 'webauthn.get', ceremony: Ceremony): ClientData {
   if (clientDataJSON.length > ctx.policy.maxClientDataBytes) throw new HarnessError('PAYLOAD_TOO_LARGE', 'clientDataJSON is too large');
   const clientData = parseClientDataJSON(clientDataJSON);
   if (clientData.type !== expectedType) throw new HarnessError('TYPE_MISMATCH', `clientData.type is ${JSON.stringify(clientData.type)}, expected ${expectedType}`);

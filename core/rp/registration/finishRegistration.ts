@@ -1,11 +1,11 @@
 import { verifyRegistrationResponse } from '@simplewebauthn/server';
 import { HarnessError } from '../../errors.js';
-import type { ChallengeRow } from '../../store/index.js';
 import { bytesToHex, decodeAttestationObject, decodeCbor, decodeCoseKey, equalBytes, type RegistrationResponseJSON } from '../../webauthn/index.js';
 import { toPasskeySummary, type PasskeySummary } from '../account/passkeySummary.js';
 import { checkAttestationStatement } from '../attestation/checkAttestationStatement.js';
 import { evaluateAttestation } from '../attestation/evaluateAttestation.js';
-import { checkAuthData, checkClientData, checkCredentialIds, checkTokenBinding, consumeWithSuccess, failCeremony, openCeremony } from '../ceremony/ceremonyChecks.js';
+import { checkAuthData, checkClientData, checkCredentialIds, checkNotEnded, checkTokenBinding, consumeWithSuccess, failCeremony, openCeremony } from '../ceremony/ceremonyChecks.js';
+import { ceremonyLabel, latestRegistration, type Ceremony } from '../ceremony/ceremonyHandle.js';
 import { audit, type RpContext } from '../context.js';
 import { b64, base64urlChars, requireObject } from '../input.js';
 import { requireSession } from '../session/requireSession.js';
@@ -19,7 +19,7 @@ function uuid(bytes: Uint8Array): string {
 }
 
 /** A signed attestation statement (packed, fido-u2f, tpm, …): @simplewebauthn/server verifies it. */
-async function verifyStatement(ctx: RpContext, response: RegistrationResponseJSON, ceremony: ChallengeRow): Promise<void> {
+async function verifyStatement(ctx: RpContext, response: RegistrationResponseJSON, ceremony: Ceremony): Promise<void> {
   let verification: Awaited<ReturnType<typeof verifyRegistrationResponse>>;
   try {
     verification = await verifyRegistrationResponse({
@@ -48,15 +48,17 @@ export async function finishRegistration(
 ): Promise<{ passkey: PasskeySummary }> {
   const { session, account } = requireSession(ctx, opts.sessionId);
   const actor = `customer:${account.loginId}`;
-  let ceremonyId = opts.ceremonyId;
-  let pending: ChallengeRow | undefined;
+  // Audit rows name a ceremony by its label (a hostile or mistyped handle included).
+  let ceremonyId = typeof opts.ceremonyId === 'string' ? ceremonyLabel(opts.ceremonyId) : undefined;
+  let pending: Ceremony | undefined;
   try {
-    // The ceremony must belong to this session: a challenge issued to another session is not found.
-    const row: ChallengeRow | undefined =
-      typeof opts.ceremonyId === 'string' ? ctx.store.challenges.byHandle(opts.ceremonyId) : ctx.store.challenges.latestForSession(session.id, 'registration');
-    pending = row && row.purpose === 'registration' && row.sessionId === session.id ? row : undefined;
-    const ceremony = openCeremony(ctx, pending);
+    const handle = typeof opts.ceremonyId === 'string' ? opts.ceremonyId : latestRegistration(ctx, session.id);
+    const ceremony = openCeremony(ctx, handle, 'registration');
+    // The ceremony must belong to this session: one started by another session is not found.
+    if (ceremony.sessionId !== session.id) throw new HarnessError('CHALLENGE_NOT_FOUND', 'no such ceremony: start again');
+    pending = ceremony;
     ceremonyId = ceremony.handle;
+    checkNotEnded(ceremony, account);
 
     const response = requireObject(opts.response, 'response');
     const inner = requireObject(response.response, 'response.response');

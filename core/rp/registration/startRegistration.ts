@@ -2,6 +2,7 @@ import { generateRegistrationOptions } from '@simplewebauthn/server';
 import { HarnessError } from '../../errors.js';
 import type { PublicKeyCredentialCreationOptionsJSON } from '../../webauthn/index.js';
 import { ATTESTATION_CONVEYANCES, type AttestationConveyance } from '../attestation/types.js';
+import { rememberLatestRegistration } from '../ceremony/ceremonyHandle.js';
 import { issueChallenge, SUPPORTED_ALGORITHMS } from '../ceremony/issueChallenge.js';
 import { audit, type RpContext } from '../context.js';
 import { requireSession } from '../session/requireSession.js';
@@ -47,12 +48,14 @@ export async function startRegistration(
   });
   if (attestation === 'indirect') options.attestation = 'indirect';
   // §7.1 step 20 checks the credential's algorithm against exactly these pubKeyCredParams.
-  return issueChallenge(ctx, {
+  const started = issueChallenge(ctx, {
     options,
     purpose: 'registration',
-    binding: { sessionId: session.id, accountId: account.id, loginId: null },
+    binding: { sessionId: session.id, accountId: account.id, loginId: null, epoch: account.ceremonyEpoch },
     userVerification,
     algorithms: options.pubKeyCredParams.map((p) => p.alg),
     audit: { actor, action: 'registration.start', details: { attestation, userVerification } },
   });
+  rememberLatestRegistration(ctx, session.id, started.ceremonyId);
+  return started;
 }

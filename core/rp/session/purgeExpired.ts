@@ -2,7 +2,7 @@ import type { RpContext } from '../context.js';
 
 /**
  * Housekeeping: deletes sessions idle past `sessionIdleMs` or older than `sessionMaxMs` (their codes
- * and challenges go with them), challenges and step-up codes past expiry — so the database keeps no
+ * go with them), records of used ceremonies (`challenges`) and step-up codes past expiry — so the database keeps no
  * stale bearer material. One transaction. (The send rate limit counts audit rows, which stay.)
  * The server runs it at start-up and on a timer (core/harness startServer).
  */
@@ -11,7 +11,7 @@ export function purgeExpired(ctx: RpContext, opts: { now?: number } = {}): { ses
   const { policy } = ctx;
   return ctx.store.transaction(() => ({
     sessions: ctx.store.sessions.deleteExpired({ idleBefore: now - policy.sessionIdleMs, createdBefore: now - policy.sessionMaxMs }),
-    challenges: ctx.store.challenges.deleteExpired(now),
+    challenges: ctx.store.ceremonies.deleteExpired(now),
     codes: ctx.store.stepUp.deleteExpired(now),
   }));
 }

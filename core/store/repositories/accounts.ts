@@ -15,6 +15,7 @@ function toAccount(r: Row): AccountRow {
     failedLogins: num(r.failed_logins),
     failedStepUps: num(r.failed_step_ups),
     lockedUntil: num(r.locked_until),
+    ceremonyEpoch: num(r.ceremony_epoch),
     createdAt: num(r.created_at),
   };
 }
@@ -82,6 +83,14 @@ export function accountsRepository(db: SqliteDriver) {
     /** The operator's lock (or unlock); either way the counters and any timed lock start over. */
     setLocked(id: number, locked: boolean): void {
       db.prepare('UPDATE accounts SET locked = @locked, failed_logins = 0, failed_step_ups = 0, locked_until = 0 WHERE id = @id').run({ id, locked });
+    },
+    /**
+     * Ends every open ceremony of the account (an operator revoked, reset, locked or ended sessions):
+     * handles sealed under the old epoch are refused from then on. Nothing to count: started
+     * ceremonies are not stored.
+     */
+    endCeremonies(id: number): void {
+      db.prepare('UPDATE accounts SET ceremony_epoch = ceremony_epoch + 1 WHERE id = @id').run({ id });
     },
     /** A stronger hash of the same password (the scrypt cost rose since it was stored). */
     setPasswordHash(id: number, passwordHash: string): void {

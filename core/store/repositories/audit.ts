@@ -5,6 +5,8 @@ import { num, numOrNull, strOrNull } from './columns.js';
 import { canonicalAuditRow, chainHash } from './auditChain.js';
 
 export const AUDIT_GENESIS = '0'.repeat(64);
+/** How long `appendSoon` may hold a row when no other write comes first. */
+export const DEFER_MS = 200;
 /** Meta key of the signed checkpoint `{ id, hash, mac }` of the newest row. */
 export const AUDIT_HEAD_KEY = 'audit.head';
 /** Rows the store itself writes when it finds the log tampered with (actor `store`, code AUDIT_TAMPERED). */
@@ -115,6 +117,64 @@ export function auditRepository(db: SqliteDriver, anchor: AuditAnchor) {
     return { problem: problems.join('; '), ...(missing ? { missing } : {}), ...(expected ? { checkpoint: { id: expected.id, hash: expected.hash } } : {}), resumeAt };
   }
 
+  /** Rows `appendSoon` holds; `inFlight` of them are written in a transaction that has not ended yet. */
+  const deferred: AuditEntryInput[] = [];
+  let inFlight = 0;
+  let deferTimer: ReturnType<typeof setTimeout> | undefined;
+
+  function appendOne(e: AuditEntryInput): AuditRow {
+    const state = db.prepare(HEAD_SQL).get()!;
+    const head: AuditHead | undefined = state.id === null || state.id === undefined ? undefined : { id: num(state.id), hash: String(state.hash) };
+    const checkpoint = strOrNull(state.checkpoint) ?? undefined;
+    let prev: AuditHead = head ?? { id: 0, hash: AUDIT_GENESIS };
+    // Fast path: the stored checkpoint and the head are exactly what this process wrote last.
+    if (checkpoint !== lastCheckpoint || head?.id !== lastHead?.id || head?.hash !== lastHead?.hash) {
+      const anomaly = examineHead(head, checkpoint);
+      if (anomaly) {
+        const details = { problem: anomaly.problem, ...(anomaly.missing ? { missing: anomaly.missing } : {}), head: head ?? null, checkpoint: anomaly.checkpoint ?? null };
+        prev = insert({ at: e.at, actor: 'store', action: AUDIT_TAMPERED_ACTION, outcome: 'failure', code: 'AUDIT_TAMPERED', details }, prev, anomaly.resumeAt);
+      }
+    }
+    const row = insert(e, prev, prev.id + 1);
+    writeCheckpoint(row);
+    return row;
+  }
+
+  /**
+   * Inside a transaction: writes the held rows before whatever it records (so they keep their order).
+   * They leave the queue only when it commits; a rollback leaves them held for the next write.
+   */
+  function drainDeferred(): void {
+    if (deferred.length === inFlight) return;
+    const start = inFlight;
+    if (start === 0) {
+      db.afterCommit?.(() => {
+        deferred.splice(0, inFlight);
+        inFlight = 0;
+      });
+      db.afterRollback?.(() => {
+        inFlight = 0;
+      });
+    }
+    for (let i = start; i < deferred.length; i++) appendOne(deferred[i]!);
+    inFlight = deferred.length;
+    if (!db.afterCommit) {
+      deferred.length = 0;
+      inFlight = 0;
+    }
+  }
+
+  function flushDeferred(): void {
+    if (deferTimer) clearTimeout(deferTimer);
+    deferTimer = undefined;
+    if (deferred.length === inFlight) return;
+    try {
+      db.transaction(drainDeferred);
+    } catch {
+      // The store is closed or failing: the held rows stay held; the next write tries again.
+    }
+  }
+
   const toAudit = (r: Row): AuditRow => ({
     id: num(r.id),
     at: num(r.at),
@@ -138,22 +198,26 @@ export function auditRepository(db: SqliteDriver, anchor: AuditAnchor) {
      */
     append(e: AuditEntryInput): AuditRow {
       return db.transaction(() => {
-        const state = db.prepare(HEAD_SQL).get()!;
-        const head: AuditHead | undefined = state.id === null || state.id === undefined ? undefined : { id: num(state.id), hash: String(state.hash) };
-        const checkpoint = strOrNull(state.checkpoint) ?? undefined;
-        let prev: AuditHead = head ?? { id: 0, hash: AUDIT_GENESIS };
-        // Fast path: the stored checkpoint and the head are exactly what this process wrote last.
-        if (checkpoint !== lastCheckpoint || head?.id !== lastHead?.id || head?.hash !== lastHead?.hash) {
-          const anomaly = examineHead(head, checkpoint);
-          if (anomaly) {
-            const details = { problem: anomaly.problem, ...(anomaly.missing ? { missing: anomaly.missing } : {}), head: head ?? null, checkpoint: anomaly.checkpoint ?? null };
-            prev = insert({ at: e.at, actor: 'store', action: AUDIT_TAMPERED_ACTION, outcome: 'failure', code: 'AUDIT_TAMPERED', details }, prev, anomaly.resumeAt);
-          }
-        }
-        const row = insert(e, prev, prev.id + 1);
-        writeCheckpoint(row);
-        return row;
+        drainDeferred();
+        return appendOne(e);
       });
+    },
+    /**
+     * Records `e` with the next write of this store, or within `DEFER_MS` on its own: for rows that
+     * accompany no change of state (a ceremony start, which stores nothing since its handle is
+     * sealed), so they cost no commit of their own. Until then readers of this store see them
+     * (every read drains first); a process killed in between loses them, and nothing else.
+     */
+    appendSoon(e: AuditEntryInput): void {
+      deferred.push(e);
+      if (!deferTimer) {
+        deferTimer = setTimeout(flushDeferred, DEFER_MS);
+        deferTimer.unref?.();
+      }
+    },
+    /** Writes the rows `appendSoon` holds (at close, and before every read). */
+    flush(): void {
+      flushDeferred();
     },
     /**
      * What opening the store does for the chain: recreate the append-only triggers if someone dropped
@@ -186,11 +250,13 @@ export function auditRepository(db: SqliteDriver, anchor: AuditAnchor) {
     },
     /** How many rows of `action` with `outcome` an account has since `since` (e.g. step-up mails sent: rate limits that survive logout). */
     countSince(q: { accountId: number; action: string; outcome: 'success' | 'failure'; since: number }): number {
+      flushDeferred();
       return num(
         db.prepare('SELECT COUNT(*) AS n FROM audit_log WHERE account_id = @accountId AND action = @action AND outcome = @outcome AND at >= @since').get(q)?.n,
       );
     },
     list(q: { accountId?: number; afterId?: number; limit?: number } = {}): AuditRow[] {
+      flushDeferred();
       const params = { accountId: q.accountId ?? null, afterId: q.afterId ?? 0, limit: q.limit ?? 100 };
       return db
         .prepare('SELECT * FROM audit_log WHERE id > @afterId AND (@accountId IS NULL OR account_id = @accountId) ORDER BY id LIMIT @limit')
@@ -202,6 +268,7 @@ export function auditRepository(db: SqliteDriver, anchor: AuditAnchor) {
      * and time range, one page at a time; `total` counts every match so the UI can page.
      */
     search(q: { actor?: string; action?: string; accountId?: number; from?: number; to?: number; offset?: number; limit?: number }): { rows: AuditRow[]; total: number } {
+      flushDeferred();
       const like = (v: string) => v.replace(/[\\%_]/g, (c) => `\\${c}`);
       const params = {
         actor: q.actor ? `%${like(q.actor)}%` : null,
@@ -226,6 +293,7 @@ export function auditRepository(db: SqliteDriver, anchor: AuditAnchor) {
      * checkpoint); `problems` says what was found, in words.
      */
     verify(): AuditVerification {
+      flushDeferred();
       let prevHash = AUDIT_GENESIS;
       let expectedId = 1;
       let count = 0;

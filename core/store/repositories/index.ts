@@ -3,7 +3,7 @@ export * from './emails.js';
 export * from './otp.js';
 export * from './sessions.js';
 export * from './stepUp.js';
-export * from './challenges.js';
+export * from './ceremonies.js';
 export * from './passkeys.js';
 export * from './admins.js';
 export * from './audit.js';

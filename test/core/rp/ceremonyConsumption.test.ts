@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HarnessError } from '../../../core/errors.js';
+import { ceremonyLabel } from '../../../core/rp/ceremony/ceremonyHandle.js';
 import { codeOf, loginAndStepUp, phone, seedCustomer, setup, type Env } from './support.js';
 
 /**
@@ -14,7 +15,9 @@ function fresh() {
   return env;
 }
 
-const consumedAt = (env: Env, ceremonyId: string) => env.store.challenges.byHandle(ceremonyId)?.consumedAt ?? null;
+/** When the ceremony was recorded as used (null: not yet). Audit rows name ceremonies by label. */
+const usedAtLabel = (env: Env, label: string) => env.store.ceremonies.usedAt(label) ?? null;
+const consumedAt = (env: Env, ceremonyId: string) => usedAtLabel(env, ceremonyLabel(ceremonyId));
 
 async function registered(env: Env) {
   const sessionId = await loginAndStepUp(env);
@@ -102,7 +105,7 @@ describe('ceremony challenges: consumed with the outcome they record', () => {
     env.store.audit.append = (e) => {
       const row = append(e);
       const handle = typeof e.details?.ceremonyId === 'string' ? e.details.ceremonyId : undefined;
-      if (e.outcome === 'success' && handle && (e.action === 'registration.finish' || e.action === 'login.passkey')) seen.push([e.action, consumedAt(env, handle)]);
+      if (e.outcome === 'success' && handle && (e.action === 'registration.finish' || e.action === 'login.passkey')) seen.push([e.action, usedAtLabel(env, handle)]);
       return row;
     };
     await env.rp.finishRegistration({ sessionId, ceremonyId: reg.ceremonyId, response: await client.create(reg.options) });

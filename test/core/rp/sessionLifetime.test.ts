@@ -1,3 +1,4 @@
+import { ceremonyLabel } from '../../../core/rp/ceremony/ceremonyHandle.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Agent, startTestServer, type TestServer } from '../http/support.js';
 import { seedCustomer, setup } from './support.js';
@@ -64,7 +65,7 @@ describe('session lifetime over HTTP', () => {
 });
 
 describe('purgeExpired', () => {
-  it('removes expired sessions, challenges and codes, and keeps live ones', async () => {
+  it('removes expired sessions, used-ceremony records and codes, and keeps live ones', async () => {
     const env = setup();
     seedCustomer(env);
     const { policy } = env.rp;
@@ -73,7 +74,13 @@ describe('purgeExpired', () => {
     const idle = env.rp.login({ loginId: 'yamada', password: 'login-pass' }).sessionId;
     const { emails } = env.rp.listEmails({ sessionId: idle });
     await env.rp.sendStepUpEmail({ sessionId: idle, emailId: emails[0]!.emailId });
-    await env.rp.startLogin({ loginId: 'yamada' });
+    // A ceremony is stored only once used (here: a failed attempt), until it would have expired.
+    const used = async () => {
+      const { ceremonyId } = await env.rp.startLogin({ loginId: 'yamada' });
+      await env.rp.finishLogin({ ceremonyId, response: {} as never }).catch(() => undefined);
+      return ceremonyId;
+    };
+    await used();
     const busy = env.rp.login({ loginId: 'yamada', password: 'login-pass' }).sessionId;
     for (let t = 0; t + policy.sessionIdleMs / 2 < policy.sessionMaxMs; t += policy.sessionIdleMs / 2) {
       env.clock.advance(policy.sessionIdleMs / 2);
@@ -82,14 +89,14 @@ describe('purgeExpired', () => {
     env.clock.set(t0 + policy.sessionMaxMs + 1);
     const fresh = env.rp.login({ loginId: 'yamada', password: 'login-pass' }).sessionId;
     await env.rp.sendStepUpEmail({ sessionId: fresh, emailId: emails[0]!.emailId });
-    const open = await env.rp.startLogin({ loginId: 'yamada' });
+    const recent = await used();
     const count = (table: string) => Number(env.store.driver.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get()!.n);
-    expect([count('sessions'), count('challenges'), count('step_up_codes')]).toEqual([3, 2, 2]);
+    expect([count('sessions'), count('used_ceremonies'), count('step_up_codes')]).toEqual([3, 2, 2]);
 
     expect(env.rp.purgeExpired()).toEqual({ sessions: 2, challenges: 1, codes: 0 });
-    expect([count('sessions'), count('challenges'), count('step_up_codes')]).toEqual([1, 1, 1]);
+    expect([count('sessions'), count('used_ceremonies'), count('step_up_codes')]).toEqual([1, 1, 1]);
     expect(env.rp.getSession({ sessionId: fresh }).loginId).toBe('yamada');
-    expect(env.store.challenges.byHandle(open.ceremonyId)).toBeDefined();
+    expect(env.store.ceremonies.usedAt(ceremonyLabel(recent))).toBeDefined();
 
     // Later the fresh session's code and challenge expire; the session itself is still alive.
     env.clock.advance(policy.codeTtlMs + 1);

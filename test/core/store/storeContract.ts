@@ -119,18 +119,21 @@ const CASES: Array<[string, (store: Store, path: string, kind: DriverKind) => vo
     },
   ],
   [
-    'challenges: consumed exactly once; deleting the session removes its challenges and codes',
+    'used ceremonies: recorded exactly once, purged after expiry; deleting the session removes its codes',
     (store) => {
       const a = seedAccount(store);
       const s = store.sessions.create({ tokenHash: 'h1', accountId: a, now: 1 });
-      const c = store.challenges.insert({ handle: 'c1', challenge: 'abc', purpose: 'registration', sessionId: s, accountId: a, loginId: null, userVerification: 'preferred', algorithms: [-8, -7], createdAt: 1, expiresAt: 2 });
-      assert.deepEqual(store.challenges.byHandle('c1')?.algorithms, [-8, -7]);
-      assert.equal(store.challenges.consume(c, 3), true);
-      assert.equal(store.challenges.consume(c, 4), false);
+      assert.equal(store.ceremonies.usedAt('c1'), undefined);
+      assert.equal(store.ceremonies.markUsed({ label: 'c1', usedAt: 3, expiresAt: 10 }), true);
+      assert.equal(store.ceremonies.markUsed({ label: 'c1', usedAt: 4, expiresAt: 10 }), false);
+      assert.equal(store.ceremonies.usedAt('c1'), 3);
+      assert.equal(store.ceremonies.markUsed({ label: 'c2', usedAt: 3, expiresAt: 20 }), true);
+      assert.equal(store.ceremonies.deleteExpired(15), 1);
+      assert.equal(store.ceremonies.usedAt('c1'), undefined);
+      assert.equal(store.ceremonies.usedAt('c2'), 3);
       const email = store.emails.add(a, 'a@example.test');
       store.stepUp.insert({ sessionId: s, accountId: a, emailId: email, purpose: 'p', salt: new Uint8Array(16), codeHash: new Uint8Array(32), createdAt: 1, expiresAt: 2 });
       store.sessions.delete(s);
-      assert.equal(store.challenges.byHandle('c1'), undefined);
       assert.equal(store.stepUp.latest(s, 'p'), undefined);
     },
   ],

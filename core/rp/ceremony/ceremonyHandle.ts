@@ -1,0 +1,178 @@
+import { createCipheriv, createDecipheriv, createHash, createHmac } from 'node:crypto';
+import { fromBase64url, toBase64url } from '../../webauthn/index.js';
+import { setBounded } from '../../boundedMap.js';
+import type { RpContext } from '../context.js';
+
+/**
+ * What a started ceremony must remember until its response comes back; `handle` is its label (below).
+ * `epoch`: the account's ceremony epoch when it started (-1 when no account was known, a discoverable login).
+ */
+export interface Ceremony {
+  handle: string;
+  purpose: 'registration' | 'authentication';
+  challenge: string;
+  /** Registration: the session that asked. */
+  sessionId: number | null;
+  /** The account asked for (registration, or a username-first login of an existing account). */
+  accountId: number | null;
+  /** Username-first login: the login ID asked for (the account may not exist). Null when discoverable. */
+  loginId: string | null;
+  epoch: number;
+  userVerification: string;
+  algorithms: number[];
+  createdAt: number;
+  expiresAt: number;
+}
+
+/**
+ * A started ceremony is not stored: its state travels in the handle the client sends back, sealed
+ * with AES-256-GCM under a key derived from the per-database secret (so a second server on the same
+ * file opens it too). Nobody without the key can read it (whether a login ID has an account must not
+ * show, issue 11) or forge or alter one. Single use is kept where it matters: the finish writes the
+ * label into `used_ceremonies` (UNIQUE) in the transaction that records the outcome, so a replay to
+ * either server fails. Starting a ceremony therefore costs no database write (issue 15).
+ */
+const VERSION = 1;
+const AAD = Buffer.from('passkey-harness/ceremony@1');
+const PURPOSES: readonly Ceremony['purpose'][] = ['registration', 'authentication'];
+const USER_VERIFICATION = ['required', 'preferred', 'discouraged'];
+const IV_BYTES = 12;
+/** Longest handle any ceremony seals to (a 64-character login ID of 4-byte characters included), with room to spare. */
+export const MAX_CEREMONY_HANDLE = 1024;
+const TAG_BYTES = 16;
+
+const keys = new WeakMap<Uint8Array, Buffer>();
+function keyOf(ctx: RpContext): Buffer {
+  let key = keys.get(ctx.secret);
+  if (!key) keys.set(ctx.secret, (key = createHmac('sha256', ctx.secret).update('passkey-harness/ceremony-handle@1').digest()));
+  return key;
+}
+
+class Writer {
+  private readonly parts: Buffer[] = [];
+  u8(v: number): void {
+    this.parts.push(Buffer.of(v));
+  }
+  f64(v: number): void {
+    const b = Buffer.alloc(8);
+    b.writeDoubleBE(v);
+    this.parts.push(b);
+  }
+  text(v: string): void {
+    const bytes = Buffer.from(v, 'utf8');
+    const len = Buffer.alloc(2);
+    len.writeUInt16BE(bytes.length);
+    this.parts.push(len, bytes);
+  }
+  bytes(): Buffer {
+    return Buffer.concat(this.parts);
+  }
+}
+
+class Reader {
+  private at = 0;
+  constructor(private readonly b: Buffer) {}
+  u8(): number {
+    return this.b.readUInt8(this.at++);
+  }
+  f64(): number {
+    const v = this.b.readDoubleBE(this.at);
+    this.at += 8;
+    return v;
+  }
+  text(): string {
+    const len = this.b.readUInt16BE(this.at);
+    const v = this.b.subarray(this.at + 2, this.at + 2 + len);
+    if (v.length !== len) throw new RangeError('truncated');
+    this.at += 2 + len;
+    return v.toString('utf8');
+  }
+  end(): void {
+    if (this.at !== this.b.length) throw new RangeError('trailing bytes');
+  }
+}
+
+/**
+ * How the audit log and the used-ceremony record name a handle: 22 base64url characters of its
+ * SHA-256 (a sealed handle is ~150 characters and says nothing to a reader anyway).
+ */
+export function ceremonyLabel(handle: string): string {
+  return createHash('sha256').update(handle).digest('base64url').slice(0, 22);
+}
+
+/** Numbers absent as -1 (fixed width either way: the sealed size must not say whether an account exists). */
+const orNone = (v: number | null) => (v === null ? -1 : v);
+const noneOr = (v: number) => (v === -1 ? null : v);
+
+export function sealCeremony(ctx: RpContext, c: Omit<Ceremony, 'handle'>): string {
+  const w = new Writer();
+  w.u8(VERSION);
+  w.u8(PURPOSES.indexOf(c.purpose));
+  w.u8(USER_VERIFICATION.indexOf(c.userVerification));
+  w.text(c.challenge);
+  w.f64(c.createdAt);
+  w.f64(c.expiresAt);
+  w.f64(orNone(c.sessionId));
+  w.f64(orNone(c.accountId));
+  w.f64(c.epoch);
+  w.u8(c.loginId === null ? 0 : 1);
+  w.text(c.loginId ?? '');
+  w.u8(c.algorithms.length);
+  for (const alg of c.algorithms) w.f64(alg);
+  const iv = Buffer.from(ctx.secrets.bytes(IV_BYTES));
+  const cipher = createCipheriv('aes-256-gcm', keyOf(ctx), iv);
+  cipher.setAAD(AAD);
+  const sealed = Buffer.concat([iv, cipher.update(w.bytes()), cipher.final(), cipher.getAuthTag()]);
+  return toBase64url(sealed);
+}
+
+/** The ceremony in `handle`, or undefined for anything this RP did not seal (altered, truncated, another database's). */
+export function openSealedCeremony(ctx: RpContext, handle: unknown): Ceremony | undefined {
+  if (typeof handle !== 'string' || handle.length > MAX_CEREMONY_HANDLE) return undefined;
+  try {
+    const sealed = Buffer.from(fromBase64url(handle, 'ceremonyId'));
+    // One spelling per handle (fromBase64url refuses padding, '+/' and non-zero trailing bits): the
+    // used-marker is keyed by the string's label, so a re-encoding must not pass as a new ceremony.
+    if (sealed.length < IV_BYTES + TAG_BYTES + 1) return undefined;
+    const decipher = createDecipheriv('aes-256-gcm', keyOf(ctx), sealed.subarray(0, IV_BYTES));
+    decipher.setAAD(AAD);
+    decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
+    const plain = Buffer.concat([decipher.update(sealed.subarray(IV_BYTES, sealed.length - TAG_BYTES)), decipher.final()]);
+    const r = new Reader(plain);
+    if (r.u8() !== VERSION) return undefined;
+    const purpose = PURPOSES[r.u8()];
+    const userVerification = USER_VERIFICATION[r.u8()];
+    const challenge = r.text();
+    const createdAt = r.f64();
+    const expiresAt = r.f64();
+    const sessionId = noneOr(r.f64());
+    const accountId = noneOr(r.f64());
+    const epoch = r.f64();
+    const hasLoginId = r.u8() === 1;
+    const loginId = r.text();
+    const algorithms = Array.from({ length: r.u8() }, () => r.f64());
+    r.end();
+    if (!purpose || !userVerification) return undefined;
+    return { handle: ceremonyLabel(handle), purpose, userVerification, challenge, createdAt, expiresAt, sessionId, accountId, epoch, loginId: hasLoginId ? loginId : null, algorithms };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * `finishRegistration` without a ceremonyId means "the registration this session started last": with
+ * nothing stored at start, this process remembers that handle per session (bounded). A response sent
+ * to another server on the same file must name its ceremonyId.
+ */
+const latestBySession = new WeakMap<object, Map<number, string>>();
+const LATEST_MAX = 10_000;
+
+export function rememberLatestRegistration(ctx: RpContext, sessionId: number, handle: string): void {
+  let map = latestBySession.get(ctx.store);
+  if (!map) latestBySession.set(ctx.store, (map = new Map()));
+  setBounded(map, sessionId, handle, LATEST_MAX);
+}
+
+export function latestRegistration(ctx: RpContext, sessionId: number): string | undefined {
+  return latestBySession.get(ctx.store)?.get(sessionId);
+}
