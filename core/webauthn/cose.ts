@@ -54,7 +54,11 @@ function bytesAt(map: Map<CborKey, CborValue>, label: number, name: string): Uin
 }
 
 /** Decodes and validates a COSE_Key (bytes, or a map already decoded from authData). */
-export function decodeCoseKey(input: Uint8Array | Map<CborKey, CborValue>): CoseKey {
+/**
+ * `skipP256PointCheck`: for a caller that imports the key with OpenSSL next, which refuses a P-256
+ * point off the curve itself (node:crypto's JWK import), so noble's check would be paid twice.
+ */
+export function decodeCoseKey(input: Uint8Array | Map<CborKey, CborValue>, opts: { skipP256PointCheck?: boolean } = {}): CoseKey {
   const map = input instanceof Map ? input : decodeCbor(input);
   if (!(map instanceof Map)) invalid('not a map');
   const kty = map.get(1);
@@ -78,15 +82,16 @@ export function decodeCoseKey(input: Uint8Array | Map<CborKey, CborValue>): Cose
   } else {
     invalid(`unsupported kty ${String(kty)}`);
   }
-  validateCoseKey(key);
+  validateCoseKey(key, opts);
   return key;
 }
 
 /** kty/crv/alg coherent, coordinates of the right length, point on the curve, sane RSA modulus. */
-export function validateCoseKey(key: CoseKey): void {
+export function validateCoseKey(key: CoseKey, opts: { skipP256PointCheck?: boolean } = {}): void {
   if (key.kty === 2) {
     if (key.alg !== -7 || key.crv !== 1) invalid('EC2 key must be ES256 on P-256');
     if (key.x.length !== 32 || key.y.length !== 32) invalid('P-256 coordinates must be 32 bytes');
+    if (opts.skipP256PointCheck) return;
     try {
       p256.Point.fromBytes(concatBytes(Uint8Array.of(4), key.x, key.y)).assertValidity();
     } catch (cause) {

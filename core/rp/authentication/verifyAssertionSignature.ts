@@ -64,7 +64,8 @@ export function publicKeyFor(ctx: RpContext, passkey: Pick<PasskeyRow, 'id' | 'p
   if (hit && equalBytes(hit.cose, passkey.publicKey)) return hit;
   let entry: CachedKey;
   try {
-    const cose = decodeCoseKey(passkey.publicKey);
+    // OpenSSL's import refuses a P-256 point off the curve (as noble would have).
+    const cose = decodeCoseKey(passkey.publicKey, { skipP256PointCheck: true });
     entry = { cose: passkey.publicKey.slice(), alg: cose.alg, key: importCoseKey(cose) };
   } catch {
     cache.delete(passkey.id);
@@ -72,6 +73,33 @@ export function publicKeyFor(ctx: RpContext, passkey: Pick<PasskeyRow, 'id' | 'p
   }
   setBounded(cache, passkey.id, entry, MAX_CACHED_KEYS);
   return entry;
+}
+
+/**
+ * Registration's half: the credential key, decoded without noble's P-256 point check and imported by
+ * OpenSSL, which makes that check (COSE_INVALID when it refuses). `remember` puts the import in the
+ * cache once the passkey has its row, so its first login imports nothing.
+ */
+export function importCredentialKey(cose: Uint8Array): { key: CoseKey; remember(ctx: RpContext, passkeyId: number): void } {
+  let key: CoseKey;
+  let imported: KeyObject | undefined;
+  try {
+    key = decodeCoseKey(cose, { skipP256PointCheck: true });
+  } catch (cause) {
+    throw new HarnessError('COSE_INVALID', 'credential public key is not a valid COSE key for its algorithm', { cause });
+  }
+  try {
+    imported = importCoseKey(key);
+  } catch (cause) {
+    if (key.kty === 2) throw new HarnessError('COSE_INVALID', 'credential public key: point is not on P-256', { cause });
+    // Ed25519 and RSA were fully checked by decodeCoseKey; an import OpenSSL refuses is left to the login path.
+  }
+  return {
+    key,
+    remember(ctx, passkeyId) {
+      if (imported) setBounded(cacheOf(ctx), passkeyId, { cose: cose.slice(), alg: key.alg, key: imported }, MAX_CACHED_KEYS);
+    },
+  };
 }
 
 /** @simplewebauthn/server's unwrapEC2Signature + toNormalizedBytes for P-256, on our strict DER reader. */

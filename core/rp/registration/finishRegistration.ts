@@ -1,6 +1,7 @@
 import { verifyRegistrationResponse } from '@simplewebauthn/server';
 import { HarnessError } from '../../errors.js';
-import { bytesToHex, decodeAttestationObject, decodeCbor, decodeCoseKey, equalBytes, type RegistrationResponseJSON } from '../../webauthn/index.js';
+import { bytesToHex, decodeAttestationObject, decodeCbor, equalBytes, type RegistrationResponseJSON } from '../../webauthn/index.js';
+import { importCredentialKey } from '../authentication/verifyAssertionSignature.js';
 import { toPasskeySummary, type PasskeySummary } from '../account/passkeySummary.js';
 import { checkAttestationStatement } from '../attestation/checkAttestationStatement.js';
 import { evaluateAttestation } from '../attestation/evaluateAttestation.js';
@@ -78,15 +79,12 @@ export async function finishRegistration(
     const alg = coseMap instanceof Map ? coseMap.get(3) : undefined;
     // §7.1 step 20: the algorithm must be one of pubKeyCredParams.
     if (typeof alg !== 'number' || !ceremony.algorithms.includes(alg)) throw new HarnessError('ALGORITHM_NOT_ALLOWED', `algorithm ${String(alg)} was not offered`);
-    let credentialKey: ReturnType<typeof decodeCoseKey>;
-    try {
-      credentialKey = decodeCoseKey(attested.credentialPublicKey);
-    } catch (cause) {
-      throw new HarnessError('COSE_INVALID', 'credential public key is not a valid COSE key for its algorithm', { cause });
-    }
+    // Decoded and imported once: the import serves this passkey's first login (verifyAssertionSignature's cache).
+    const credential = importCredentialKey(attested.credentialPublicKey);
+    const credentialKey = credential.key;
     // The statement must agree with the credential key (checks the library does not make).
     const statement = checkAttestationStatement({ fmt: attestation.fmt, attStmt: attestation.attStmt, credentialKey });
-    if (ctx.store.passkeys.byCredentialId(id)) throw new HarnessError('CREDENTIAL_EXISTS', 'this credential is already registered');
+    // A credential ID already registered: the UNIQUE constraint refuses it at insert (CREDENTIAL_EXISTS), which also decides races.
 
     if (attestation.fmt === 'none') {
       // No statement to verify. Every check verifyRegistrationResponse makes for fmt none is made
@@ -150,6 +148,7 @@ export async function finishRegistration(
       });
       return { passkey: ctx.store.passkeys.byId(passkeyId)!, queued: queueRegistrationNotice(ctx, notice) };
     });
+    credential.remember(ctx, passkey.id);
     if (!queued) await sendRegistrationNotice(ctx, notice);
     return { passkey: toPasskeySummary(passkey) };
   } catch (error) {
