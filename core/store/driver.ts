@@ -27,8 +27,13 @@ export interface SqliteDriver {
    * For side effects outside SQLite that must never claim what did not commit (the audit sidecar).
    */
   afterCommit?(fn: () => void): void;
-  /** Runs `fn` if the outermost transaction rolls back (at once never outside one); dropped on commit. */
+  /** Runs `fn` if the outermost transaction rolls back (never outside one); dropped on commit. */
   afterRollback?(fn: () => void): void;
+  /**
+   * Runs `fn` inside the outermost transaction just before it commits (at once outside one): for a
+   * write that only the transaction's last state needs (the audit checkpoint). A throw rolls it back.
+   */
+  beforeCommit?(fn: () => void): void;
   /** `pragma('journal_mode = WAL')` → first column of the first row, or undefined. */
   pragma(statement: string): unknown;
   close(): void;
@@ -110,6 +115,7 @@ abstract class BaseDriver implements SqliteDriver {
   private depth = 0;
   private afterCommitQueue: Array<() => void> = [];
   private afterRollbackQueue: Array<() => void> = [];
+  private beforeCommitQueue: Array<() => void> = [];
   private readonly cache = new Map<string, Statement>();
 
   protected abstract prepareRaw(sql: string): Statement;
@@ -135,10 +141,18 @@ abstract class BaseDriver implements SqliteDriver {
     return translated(() => this.pragmaRaw(statement));
   }
 
+  /** BEGIN/COMMIT/ROLLBACK as prepared statements: `exec` would parse them again on every transaction. */
+  private readonly control = new Map<string, Statement>();
+  private runControl(sql: 'BEGIN IMMEDIATE' | 'COMMIT' | 'ROLLBACK'): void {
+    let statement = this.control.get(sql);
+    if (!statement) this.control.set(sql, (statement = translated(() => this.prepareRaw(sql))));
+    translated(() => statement.run());
+  }
+
   private begin(): void {
     for (let attempt = 1; ; attempt++) {
       try {
-        this.exec('BEGIN IMMEDIATE');
+        this.runControl('BEGIN IMMEDIATE');
         return;
       } catch (error) {
         if (!(error instanceof HarnessError && error.code === 'STORE_BUSY') || attempt >= BEGIN_ATTEMPTS) throw error;
@@ -153,6 +167,11 @@ abstract class BaseDriver implements SqliteDriver {
 
   afterRollback(fn: () => void): void {
     if (this.depth > 0) this.afterRollbackQueue.push(fn);
+  }
+
+  beforeCommit(fn: () => void): void {
+    if (this.depth === 0) fn();
+    else this.beforeCommitQueue.push(fn);
   }
 
   private static runHooks(hooks: Array<() => void>): void {
@@ -179,7 +198,9 @@ abstract class BaseDriver implements SqliteDriver {
     try {
       const result = fn();
       if (result instanceof Promise) throw new HarnessError('INTERNAL', 'transactions must be synchronous');
-      this.exec('COMMIT');
+      // A hook may queue another (it writes, and that write wants its own last word).
+      while (this.beforeCommitQueue.length > 0) this.beforeCommitQueue.shift()!();
+      this.runControl('COMMIT');
       const queued = this.afterCommitQueue;
       this.afterCommitQueue = [];
       this.afterRollbackQueue = [];
@@ -189,10 +210,11 @@ abstract class BaseDriver implements SqliteDriver {
       return result;
     } catch (error) {
       this.afterCommitQueue = [];
+      this.beforeCommitQueue = [];
       const rolledBack = this.afterRollbackQueue;
       this.afterRollbackQueue = [];
       try {
-        this.exec('ROLLBACK');
+        this.runControl('ROLLBACK');
       } catch {
         // SQLite may already have rolled back (e.g. after SQLITE_FULL); the first error is the one to report.
       }

@@ -21,9 +21,10 @@ export function requireSession(ctx: RpContext, sessionId: unknown): { session: S
   if (typeof sessionId !== 'string' || sessionId.length === 0 || sessionId.length > 256) {
     throw new HarnessError('AUTH_REQUIRED', 'log in first');
   }
-  const session = ctx.store.sessions.byTokenHash(hashToken(sessionId));
+  const found = ctx.store.sessions.withAccount(hashToken(sessionId));
   const now = ctx.clock.now();
-  if (!session) throw new HarnessError('AUTH_REQUIRED', 'session is unknown or has ended');
+  if (!found) throw new HarnessError('AUTH_REQUIRED', 'session is unknown or has ended');
+  const { session, account } = found;
   if (now - session.lastSeenAt > ctx.policy.sessionIdleMs) {
     ctx.store.sessions.delete(session.id);
     throw new HarnessError('AUTH_REQUIRED', 'session expired');
@@ -32,7 +33,6 @@ export function requireSession(ctx: RpContext, sessionId: unknown): { session: S
     ctx.store.sessions.delete(session.id);
     throw new HarnessError('AUTH_REQUIRED', 'session reached its maximum lifetime: log in again');
   }
-  const account = ctx.store.accounts.byId(session.accountId);
   if (!account) throw new HarnessError('AUTH_REQUIRED', 'session is unknown or has ended');
   if (account.locked) throw new HarnessError('ACCOUNT_LOCKED', 'account is locked');
   if (now - session.lastSeenAt >= sessionTouchAfterMs(ctx.policy.sessionIdleMs)) ctx.store.sessions.touch(session.id, now);

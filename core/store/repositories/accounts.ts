@@ -3,7 +3,7 @@ import type { Row, SqliteDriver } from '../driver.js';
 import type { AccountRow } from '../rows.js';
 import { num, isUniqueViolation } from './columns.js';
 
-function toAccount(r: Row): AccountRow {
+export function toAccount(r: Row): AccountRow {
   return {
     id: num(r.id),
     loginId: String(r.login_id),

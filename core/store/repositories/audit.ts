@@ -64,7 +64,27 @@ export function auditRepository(db: SqliteDriver, anchor: AuditAnchor) {
     if (head) writeSidecarNow(head);
   };
 
+  /**
+   * The checkpoint a transaction owes: written once, just before it commits, for its last row (a
+   * ceremony's finish appends its deferred start row and its own; only the newest head is signed).
+   */
+  let checkpointDue: AuditHead | undefined;
   function writeCheckpoint(head: AuditHead): void {
+    if (!db.beforeCommit || !db.afterRollback) return writeCheckpointNow(head);
+    if (!checkpointDue) {
+      db.beforeCommit(() => {
+        const due = checkpointDue;
+        checkpointDue = undefined;
+        if (due) writeCheckpointNow(due);
+      });
+      db.afterRollback(() => {
+        checkpointDue = undefined;
+      });
+    }
+    checkpointDue = head;
+  }
+
+  function writeCheckpointNow(head: AuditHead): void {
     const signed = anchor.sign(head);
     const text = serializeSignedHead(signed);
     db.prepare('INSERT INTO meta (key, value) VALUES (@key, @value) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run({ key: AUDIT_HEAD_KEY, value: text });
@@ -122,7 +142,14 @@ export function auditRepository(db: SqliteDriver, anchor: AuditAnchor) {
   let inFlight = 0;
   let deferTimer: ReturnType<typeof setTimeout> | undefined;
 
+  /**
+   * The head this open transaction wrote last: it holds the write lock (BEGIN IMMEDIATE), so nobody
+   * else can have moved it, and the next row in the same transaction chains on without reading it.
+   */
+  let txHead: AuditHead | undefined;
+
   function appendOne(e: AuditEntryInput): AuditRow {
+    if (txHead) return chainOn(e, txHead);
     const state = db.prepare(HEAD_SQL).get()!;
     const head: AuditHead | undefined = state.id === null || state.id === undefined ? undefined : { id: num(state.id), hash: String(state.hash) };
     const checkpoint = strOrNull(state.checkpoint) ?? undefined;
@@ -135,7 +162,23 @@ export function auditRepository(db: SqliteDriver, anchor: AuditAnchor) {
         prev = insert({ at: e.at, actor: 'store', action: AUDIT_TAMPERED_ACTION, outcome: 'failure', code: 'AUDIT_TAMPERED', details }, prev, anomaly.resumeAt);
       }
     }
+    return chainOn(e, prev);
+  }
+
+  function chainOn(e: AuditEntryInput, prev: AuditHead): AuditRow {
     const row = insert(e, prev, prev.id + 1);
+    if (db.afterCommit && db.afterRollback) {
+      const first = txHead === undefined;
+      txHead = { id: row.id, hash: row.hash };
+      // Set before the hooks: outside a transaction afterCommit runs at once and forgets it again.
+      if (first) {
+        const end = () => {
+          txHead = undefined;
+        };
+        db.afterCommit(end);
+        db.afterRollback(end);
+      }
+    }
     writeCheckpoint(row);
     return row;
   }

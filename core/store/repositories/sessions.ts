@@ -1,5 +1,6 @@
 import type { Row, SqliteDriver } from '../driver.js';
-import type { SessionRow } from '../rows.js';
+import type { AccountRow, SessionRow } from '../rows.js';
+import { toAccount } from './accounts.js';
 import { num, numOrNull, strOrNull } from './columns.js';
 
 /** Customer sessions by token hash, with the step-up they passed. */
@@ -19,6 +20,29 @@ export function sessionsRepository(db: SqliteDriver) {
       return num(
         db.prepare('INSERT INTO sessions (token_hash, account_id, created_at, last_seen_at) VALUES (@tokenHash, @accountId, @now, @now)').run(s).lastInsertRowid,
       );
+    },
+    /** The session and its account in one lookup (every customer request starts here); `account` undefined if it is gone. */
+    withAccount(tokenHash: string): { session: SessionRow; account: AccountRow | undefined } | undefined {
+      const r = db
+        .prepare(
+          `SELECT s.id AS s_id, s.token_hash AS s_token_hash, s.account_id AS s_account_id, s.created_at AS s_created_at,
+             s.last_seen_at AS s_last_seen_at, s.step_up_at AS s_step_up_at, s.step_up_method AS s_step_up_method,
+             s.step_up_purpose AS s_step_up_purpose, a.*
+           FROM sessions s LEFT JOIN accounts a ON a.id = s.account_id WHERE s.token_hash = @tokenHash`,
+        )
+        .get({ tokenHash });
+      if (!r) return undefined;
+      const session = toSession({
+        id: r.s_id,
+        token_hash: r.s_token_hash,
+        account_id: r.s_account_id,
+        created_at: r.s_created_at,
+        last_seen_at: r.s_last_seen_at,
+        step_up_at: r.s_step_up_at,
+        step_up_method: r.s_step_up_method,
+        step_up_purpose: r.s_step_up_purpose,
+      });
+      return { session, account: r.id === null || r.id === undefined ? undefined : toAccount(r) };
     },
     byTokenHash(tokenHash: string): SessionRow | undefined {
       const r = db.prepare('SELECT * FROM sessions WHERE token_hash = @tokenHash').get({ tokenHash });
