@@ -13,6 +13,8 @@ import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '../..
 import { Agent, freePort } from '../core/http/support.js';
 import { openTestCeremony, sealTestCeremony } from '../support/ceremonies.js';
 
+let ceremonies = 0;
+
 export { Agent, freePort };
 
 /** PASSKEY_HARNESS_FUZZ_SEED replays a run; otherwise a fresh seed, printed by the caller. */
@@ -138,10 +140,13 @@ export async function startFuzzEnv(): Promise<FuzzEnv> {
     assertion,
     newRegistrationCeremony(i) {
       const r = registrations[i]!;
-      return sealTestCeremony(store, { challenge: r.challenge, purpose: 'registration', sessionId: session.id, accountId, loginId: null, epoch: 0, userVerification: r.userVerification, algorithms: r.algorithms, createdAt: now, expiresAt: now + 300_000 });
+      // A distinct start time per ceremony: equal contents seal to one handle (the IV is synthetic), i.e. one ceremony.
+      const createdAt = now + ++ceremonies;
+      return sealTestCeremony(store, { challenge: r.challenge, purpose: 'registration', sessionId: session.id, accountId, loginId: null, epoch: 0, userVerification: r.userVerification, algorithms: r.algorithms, createdAt, expiresAt: createdAt + 300_000 });
     },
     newLoginCeremony() {
-      return sealTestCeremony(store, { challenge: assertion.challenge, purpose: 'authentication', sessionId: null, accountId, loginId: 'yamada', epoch: 0, userVerification: 'preferred', algorithms: [-8, -7, -257], createdAt: now, expiresAt: now + 300_000 });
+      const createdAt = now + ++ceremonies;
+      return sealTestCeremony(store, { challenge: assertion.challenge, purpose: 'authentication', sessionId: null, accountId, loginId: 'yamada', epoch: 0, userVerification: 'preferred', algorithms: [-8, -7, -257], createdAt, expiresAt: createdAt + 300_000 });
     },
     resetAfterSuccess() {
       // Test-only SQL: forget passkeys the fuzzer managed to register and rewind the login counter.

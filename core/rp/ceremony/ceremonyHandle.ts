@@ -26,7 +26,7 @@ export interface Ceremony {
 
 /**
  * A started ceremony is not stored: its state travels in the handle the client sends back, sealed
- * with AES-256-GCM under a key derived from the per-database secret (so a second server on the same
+ * with AES-256-GCM (synthetic IV) under keys derived from the per-database secret (so a second server on the same
  * file opens it too). Nobody without the key can read it (whether a login ID has an account must not
  * show, issue 11) or forge or alter one. Single use is kept where it matters: the finish writes the
  * label into `used_ceremonies` (UNIQUE) in the transaction that records the outcome, so a replay to
@@ -41,11 +41,19 @@ const IV_BYTES = 12;
 export const MAX_CEREMONY_HANDLE = 1024;
 const TAG_BYTES = 16;
 
-const keys = new WeakMap<Uint8Array, Buffer>();
-function keyOf(ctx: RpContext): Buffer {
-  let key = keys.get(ctx.secret);
-  if (!key) keys.set(ctx.secret, (key = createHmac('sha256', ctx.secret).update('passkey-harness/ceremony-handle@1').digest()));
-  return key;
+/**
+ * Two keys from the per-database secret: one encrypts, one makes the IV from the sealed bytes
+ * (a synthetic IV, as in AES-GCM-SIV): a scenario world's seeded randomness, replayed under the same
+ * secret, can then never put two different ceremonies under one IV — equal IVs mean equal handles.
+ */
+const keys = new WeakMap<Uint8Array, { encrypt: Buffer; iv: Buffer }>();
+function keysOf(ctx: RpContext): { encrypt: Buffer; iv: Buffer } {
+  let k = keys.get(ctx.secret);
+  if (!k) {
+    const derive = (label: string) => createHmac('sha256', ctx.secret).update(label).digest();
+    keys.set(ctx.secret, (k = { encrypt: derive('passkey-harness/ceremony-handle@1'), iv: derive('passkey-harness/ceremony-handle-iv@1') }));
+  }
+  return k;
 }
 
 class Writer {
@@ -119,10 +127,12 @@ export function sealCeremony(ctx: RpContext, c: Omit<Ceremony, 'handle'>): strin
   w.text(c.loginId ?? '');
   w.u8(c.algorithms.length);
   for (const alg of c.algorithms) w.f64(alg);
-  const iv = Buffer.from(ctx.secrets.bytes(IV_BYTES));
-  const cipher = createCipheriv('aes-256-gcm', keyOf(ctx), iv);
+  const plain = w.bytes();
+  const { encrypt, iv: ivKey } = keysOf(ctx);
+  const iv = createHmac('sha256', ivKey).update(plain).digest().subarray(0, IV_BYTES);
+  const cipher = createCipheriv('aes-256-gcm', encrypt, iv);
   cipher.setAAD(AAD);
-  const sealed = Buffer.concat([iv, cipher.update(w.bytes()), cipher.final(), cipher.getAuthTag()]);
+  const sealed = Buffer.concat([iv, cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
   return toBase64url(sealed);
 }
 
@@ -134,7 +144,7 @@ export function openSealedCeremony(ctx: RpContext, handle: unknown): Ceremony | 
     // One spelling per handle (fromBase64url refuses padding, '+/' and non-zero trailing bits): the
     // used-marker is keyed by the string's label, so a re-encoding must not pass as a new ceremony.
     if (sealed.length < IV_BYTES + TAG_BYTES + 1) return undefined;
-    const decipher = createDecipheriv('aes-256-gcm', keyOf(ctx), sealed.subarray(0, IV_BYTES));
+    const decipher = createDecipheriv('aes-256-gcm', keysOf(ctx).encrypt, sealed.subarray(0, IV_BYTES));
     decipher.setAAD(AAD);
     decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
     const plain = Buffer.concat([decipher.update(sealed.subarray(IV_BYTES, sealed.length - TAG_BYTES)), decipher.final()]);

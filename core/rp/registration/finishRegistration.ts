@@ -55,8 +55,12 @@ export async function finishRegistration(
   try {
     const handle = typeof opts.ceremonyId === 'string' ? opts.ceremonyId : latestRegistration(ctx, session.id);
     const ceremony = openCeremony(ctx, handle, 'registration');
-    // The ceremony must belong to this session: one started by another session is not found.
-    if (ceremony.sessionId !== session.id) throw new HarnessError('CHALLENGE_NOT_FOUND', 'no such ceremony: start again');
+    // The ceremony must belong to this session: one started by another session is not found. Session
+    // row IDs can come back after a logout (SQLite reuses the highest rowid), so the session must also
+    // be the account's and older than the ceremony.
+    if (ceremony.sessionId !== session.id || ceremony.accountId !== account.id || session.createdAt > ceremony.createdAt) {
+      throw new HarnessError('CHALLENGE_NOT_FOUND', 'no such ceremony: start again');
+    }
     pending = ceremony;
     ceremonyId = ceremony.handle;
     checkNotEnded(ceremony, account);

@@ -2,7 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { ceremonyLabel } from '../../../core/rp/ceremony/ceremonyHandle.js';
+import { ceremonyLabel, sealCeremony } from '../../../core/rp/ceremony/ceremonyHandle.js';
+import type { RpContext } from '../../../core/rp/context.js';
+import { hashToken } from '../../../core/rp/session/sessionToken.js';
 import { DEFER_MS } from '../../../core/store/repositories/audit.js';
 import { openStore } from '../../../core/store/openStore.js';
 import { fromBase64url, toBase64url } from '../../../core/webauthn/base64url.js';
@@ -88,6 +90,39 @@ describe('sealed ceremony handles', () => {
     expect(await codeOf(env.rp.finishRegistration({ sessionId: tanaka, ceremonyId: reg.ceremonyId, response }))).toBe('CHALLENGE_NOT_FOUND');
     expect(await codeOf(env.rp.finishRegistration({ sessionId: yamada, ceremonyId: reg.ceremonyId, response }))).toBe('NO_ERROR');
     env.store.close();
+  });
+
+  it('a session row ID reused after logout does not inherit the old session\'s registration ceremony', async () => {
+    const env = fresh();
+    seedCustomer(env, 'tanaka');
+    const { client } = phone(env);
+    const yamada = await loginAndStepUp(env);
+    const reg = await env.rp.startRegistration({ sessionId: yamada });
+    const response = await client.create(reg.options);
+    const oldRow = env.store.sessions.withAccount(hashToken(yamada))!.session.id;
+    env.rp.logout({ sessionId: yamada });
+    env.clock.advance(1000);
+    // SQLite hands the highest rowid out again: another customer's session, then the same customer's.
+    const tanaka = env.rp.login({ loginId: 'tanaka', password: 'login-pass' }).sessionId;
+    expect(env.store.sessions.withAccount(hashToken(tanaka))!.session.id).toBe(oldRow);
+    expect(await codeOf(env.rp.finishRegistration({ sessionId: tanaka, ceremonyId: reg.ceremonyId, response }))).toBe('CHALLENGE_NOT_FOUND');
+    env.rp.logout({ sessionId: tanaka });
+    const again = env.rp.login({ loginId: 'yamada', password: 'login-pass' }).sessionId;
+    expect(env.store.sessions.withAccount(hashToken(again))!.session.id).toBe(oldRow);
+    expect(await codeOf(env.rp.finishRegistration({ sessionId: again, ceremonyId: reg.ceremonyId, response }))).toBe('CHALLENGE_NOT_FOUND');
+    expect(env.store.passkeys.byCredentialId(response.id)).toBeUndefined();
+    env.store.close();
+  });
+
+  it('never puts two different ceremonies under one IV, even when the randomness repeats (a replayed seed)', () => {
+    const stuck = { bytes: (n: number) => new Uint8Array(n), int: () => 0 } as unknown as RpContext['secrets'];
+    const ctx = { secret: new Uint8Array(32).fill(7), secrets: stuck } as unknown as RpContext;
+    const base = { purpose: 'authentication' as const, sessionId: null, accountId: 1, loginId: 'yamada', epoch: 0, userVerification: 'preferred', algorithms: [-7], createdAt: 1, expiresAt: 2 };
+    const a = fromBase64url(sealCeremony(ctx, { ...base, challenge: 'one' }));
+    const b = fromBase64url(sealCeremony(ctx, { ...base, challenge: 'two' }));
+    const again = fromBase64url(sealCeremony(ctx, { ...base, challenge: 'one' }));
+    expect(toBase64url(a.subarray(0, 12))).not.toBe(toBase64url(b.subarray(0, 12)));
+    expect(toBase64url(again)).toBe(toBase64url(a));
   });
 
   it('says nothing about the account: handles for a known and an unknown login ID of one length are the same size and differ every time', async () => {

@@ -1,4 +1,5 @@
 import { ceremonyLabel } from '../../../core/rp/ceremony/ceremonyHandle.js';
+import { USED_CEREMONY_GRACE_MS } from '../../../core/rp/session/purgeExpired.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Agent, startTestServer, type TestServer } from '../http/support.js';
 import { seedCustomer, setup } from './support.js';
@@ -98,9 +99,13 @@ describe('purgeExpired', () => {
     expect(env.rp.getSession({ sessionId: fresh }).loginId).toBe('yamada');
     expect(env.store.ceremonies.usedAt(ceremonyLabel(recent))).toBeDefined();
 
-    // Later the fresh session's code and challenge expire; the session itself is still alive.
+    // Later the fresh session's code and ceremony expire; the session itself is still alive. The used
+    // ceremony's record stays USED_CEREMONY_GRACE_MS longer (a server whose clock lags still refuses a replay).
     env.clock.advance(policy.codeTtlMs + 1);
     env.rp.getSession({ sessionId: fresh });
-    expect(env.rp.purgeExpired()).toEqual({ sessions: 0, challenges: 1, codes: 1 });
+    expect(env.rp.purgeExpired()).toEqual({ sessions: 0, challenges: 0, codes: 1 });
+    env.clock.advance(USED_CEREMONY_GRACE_MS);
+    env.rp.getSession({ sessionId: fresh });
+    expect(env.rp.purgeExpired()).toEqual({ sessions: 0, challenges: 1, codes: 0 });
   });
 });
