@@ -1,7 +1,7 @@
 import { HarnessError } from '../errors.js';
 import { fromBase64url } from '../webauthn/index.js';
 import type { LocalAuthDecision } from '../authenticator/index.js';
-import type { AttestationConveyance } from '../rp/index.js';
+import { ceremonyLabel, type AttestationConveyance } from '../rp/index.js';
 import { browserFor } from './browserFor.js';
 import { passwordLogin } from './login.js';
 import { openRegistrationInfo, tapRegister } from './registrationInfo.js';
@@ -74,7 +74,7 @@ export async function enrollFlow(world: World, opts: EnrollFlowOptions): Promise
     steps.push({ step: 'STEP4', title: '認証コード入力 (ワンタイムパスワード): 認証', detail: 'TOTP code accepted' });
   }
   const ceremony = await confirmRegistration(world, user, opts.attestation);
-  steps.push({ step: 'STEP5', title: 'パスキー登録 -確認-: 登録', detail: `challenge issued (ceremony ${ceremony.ceremonyId})` });
+  steps.push({ step: 'STEP5', title: 'パスキー登録 -確認-: 登録', detail: `challenge issued (ceremony ${ceremonyLabel(ceremony.ceremonyId)}, as the audit log names it)` });
   const passkey = await createPasskey(world, user, opts.phone, opts.decision, opts.passkeyName);
   steps.push({ step: 'STEP6', title: 'ローカル認証 (face / fingerprint / PIN)', detail: `${opts.phone}: ${opts.decision}; key pair created` });
   steps.push({ step: '完了', title: 'パスキー登録完了', detail: `パスキー: 登録済 (${passkey.credentialId})` });

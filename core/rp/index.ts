@@ -8,4 +8,4 @@ export type { RegistrationInfoRow } from './account/getRegistrationInfo.js';
 export { STEP_UP_PURPOSES, type StepUpPurpose } from './stepUp/purpose.js';
 export * from './attestation/types.js';
 export { REJECTED_STATUSES } from './attestation/evaluateAttestation.js';
-export { MAX_CEREMONY_HANDLE } from './ceremony/ceremonyHandle.js';
+export { MAX_CEREMONY_HANDLE, ceremonyLabel } from './ceremony/ceremonyHandle.js';

@@ -27,8 +27,9 @@ export function coseAlgName(alg: COSEAlg): 'ES256' | 'EdDSA' | 'RS256' {
 }
 
 /** RFC 9053 §7 labels: 1 kty, 3 alg, -1 crv|n, -2 x|e, -3 y. */
-export function encodeCoseKey(key: CoseKey): Uint8Array {
-  validateCoseKey(key);
+/** `skipP256PointCheck`: for a point the caller's own scalar multiplication just made (a phone's new key). */
+export function encodeCoseKey(key: CoseKey, opts: { skipP256PointCheck?: boolean } = {}): Uint8Array {
+  validateCoseKey(key, opts);
   const map = new Map<CborKey, CborValue>([
     [1, key.kty],
     [3, key.alg],
