@@ -45,9 +45,20 @@ const require = createRequire(import.meta.url);
 function normalize(params: SqlParams | undefined): unknown[] {
   if (params === undefined) return [];
   if (Array.isArray(params)) return params.map(bindable);
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(params)) out[key] = bindable(value);
-  return [out];
+  return [bindableObject(params as Record<string, unknown>)];
+}
+
+/** The object itself when every value binds as is (the usual case: no copy), else a copy with booleans and undefined mapped. */
+function bindableObject(params: Record<string, unknown>): Record<string, unknown> {
+  for (const key in params) {
+    const value = params[key];
+    if (value === undefined || typeof value === 'boolean') {
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(params)) out[k] = bindable(v);
+      return out;
+    }
+  }
+  return params;
 }
 
 function bindable(value: unknown): unknown {
@@ -99,11 +110,30 @@ function translated<T>(fn: () => T): T {
   }
 }
 
+/** Every statement's errors translated (no closure per call: these run tens of times per ceremony). */
 function guarded(raw: Statement): Statement {
   return {
-    run: (params) => translated(() => raw.run(params)),
-    get: <T>(params?: SqlParams) => translated(() => raw.get<T>(params)),
-    all: <T>(params?: SqlParams) => translated(() => raw.all<T>(params)),
+    run: (params) => {
+      try {
+        return raw.run(params);
+      } catch (error) {
+        throw translate(error);
+      }
+    },
+    get: <T>(params?: SqlParams) => {
+      try {
+        return raw.get<T>(params);
+      } catch (error) {
+        throw translate(error);
+      }
+    },
+    all: <T>(params?: SqlParams) => {
+      try {
+        return raw.all<T>(params);
+      } catch (error) {
+        throw translate(error);
+      }
+    },
   };
 }
 
