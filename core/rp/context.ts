@@ -17,7 +17,7 @@ export interface RpContext {
   /** Values a ceremony shows and a replay may reproduce (user handles). */
   random: Random;
   /**
-   * Everything an attacker must not predict: session IDs, ceremony handles, challenges, step-up codes,
+   * Everything an attacker must not predict: session IDs, challenges (and so sealed ceremony handles), step-up codes,
    * salts, OTP secrets, the per-database secret. The OS CSPRNG unless a caller injects one (a scenario
    * world in its own memory database replays them from its seed; a server never does).
    */
