@@ -26,14 +26,14 @@ export interface SqliteDriver {
    * Runs `fn` once the outermost transaction commits (at once outside one); dropped on rollback.
    * For side effects outside SQLite that must never claim what did not commit (the audit sidecar).
    */
-  afterCommit?(fn: () => void): void;
+  afterCommit(fn: () => void): void;
   /** Runs `fn` if the outermost transaction rolls back (never outside one); dropped on commit. */
-  afterRollback?(fn: () => void): void;
+  afterRollback(fn: () => void): void;
   /**
    * Runs `fn` inside the outermost transaction just before it commits (at once outside one): for a
    * write that only the transaction's last state needs (the audit checkpoint). A throw rolls it back.
    */
-  beforeCommit?(fn: () => void): void;
+  beforeCommit(fn: () => void): void;
   /** `pragma('journal_mode = WAL')` → first column of the first row, or undefined. */
   pragma(statement: string): unknown;
   close(): void;

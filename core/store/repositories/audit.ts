@@ -70,7 +70,6 @@ export function auditRepository(db: SqliteDriver, anchor: AuditAnchor) {
    */
   let checkpointDue: AuditHead | undefined;
   function writeCheckpoint(head: AuditHead): void {
-    if (!db.beforeCommit || !db.afterRollback) return writeCheckpointNow(head);
     if (!checkpointDue) {
       db.beforeCommit(() => {
         const due = checkpointDue;
@@ -92,8 +91,7 @@ export function auditRepository(db: SqliteDriver, anchor: AuditAnchor) {
     lastHead = { id: head.id, hash: head.hash };
     // The sidecar must never claim a head that did not commit (that would read as a truncation).
     pendingSidecar = signed;
-    if (db.afterCommit) db.afterCommit(flushSidecar);
-    else flushSidecar();
+    db.afterCommit(flushSidecar);
   }
 
   function insert(e: AuditEntryInput, prev: AuditHead, id: number): AuditRow {
@@ -167,17 +165,15 @@ export function auditRepository(db: SqliteDriver, anchor: AuditAnchor) {
 
   function chainOn(e: AuditEntryInput, prev: AuditHead): AuditRow {
     const row = insert(e, prev, prev.id + 1);
-    if (db.afterCommit && db.afterRollback) {
-      const first = txHead === undefined;
-      txHead = { id: row.id, hash: row.hash };
-      // Set before the hooks: outside a transaction afterCommit runs at once and forgets it again.
-      if (first) {
-        const end = () => {
-          txHead = undefined;
-        };
-        db.afterCommit(end);
-        db.afterRollback(end);
-      }
+    const first = txHead === undefined;
+    txHead = { id: row.id, hash: row.hash };
+    // Set before the hooks: outside a transaction afterCommit runs at once and forgets it again.
+    if (first) {
+      const end = () => {
+        txHead = undefined;
+      };
+      db.afterCommit(end);
+      db.afterRollback(end);
     }
     writeCheckpoint(row);
     return row;
@@ -191,20 +187,21 @@ export function auditRepository(db: SqliteDriver, anchor: AuditAnchor) {
     if (deferred.length === inFlight) return;
     const start = inFlight;
     if (start === 0) {
-      db.afterCommit?.(() => {
+      db.afterCommit(() => {
         deferred.splice(0, inFlight);
         inFlight = 0;
+        // Written with this commit: the timer that would have written them has nothing left to do.
+        if (deferred.length === 0 && deferTimer) {
+          clearTimeout(deferTimer);
+          deferTimer = undefined;
+        }
       });
-      db.afterRollback?.(() => {
+      db.afterRollback(() => {
         inFlight = 0;
       });
     }
     for (let i = start; i < deferred.length; i++) appendOne(deferred[i]!);
     inFlight = deferred.length;
-    if (!db.afterCommit) {
-      deferred.length = 0;
-      inFlight = 0;
-    }
   }
 
   function flushDeferred(): void {

@@ -210,6 +210,21 @@ describe('ceremony starts in the audit log', () => {
     reader.close();
   });
 
+  it('are seen by every audit read of the store at once: list, search, countSince and verify', async () => {
+    const env = fresh();
+    const accountId = env.store.accounts.byLoginId('yamada')!.id;
+    const before = env.store.audit.verify().count;
+    await env.rp.startLogin({ loginId: 'yamada' });
+    expect(env.store.audit.search({ action: 'login.start' }).total).toBe(1);
+    await env.rp.startLogin({ loginId: 'yamada' });
+    expect(env.store.audit.countSince({ accountId, action: 'login.start', outcome: 'success', since: 0 })).toBe(2);
+    await env.rp.startLogin({ loginId: 'yamada' });
+    expect(env.store.audit.verify()).toMatchObject({ ok: true, count: before + 3 });
+    await env.rp.startLogin({ loginId: 'yamada' });
+    expect(env.store.audit.list({ limit: 1000 }).filter((e) => e.action === 'login.start')).toHaveLength(4);
+    env.store.close();
+  });
+
   it('survive a rollback of the write they joined, and are written once', async () => {
     const env = fresh();
     await env.rp.startLogin({ loginId: 'yamada' });
