@@ -9,7 +9,7 @@ import type { CryptoBackend } from '../../core/authenticator/crypto/backend.js';
 import { nodeBackend } from '../../core/authenticator/crypto/node.js';
 import { createClient, type Client } from '../../core/client/index.js';
 import { createRelyingParty } from '../../core/rp/index.js';
-import { openStore, type Store } from '../../core/store/index.js';
+import { openStore, type SqliteDriver, type Store } from '../../core/store/index.js';
 
 export const ORIGIN = 'http://localhost:8787';
 
@@ -31,9 +31,10 @@ export interface Prepared {
  * store), with accounts already past password login and the email step-up, so a measurement
  * covers only the passkey ceremonies. scrypt cost 1024, as in the tests.
  */
-export async function inProcessRp(opts: { backend?: CryptoBackend; before?: (store: Store) => void } = {}) {
+export async function inProcessRp(opts: { backend?: CryptoBackend; before?: (store: Store) => void; driver?: (path: string) => SqliteDriver } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'pkh-bench-'));
-  const store: Store = openStore({ path: join(dir, 'bench.sqlite') });
+  const path = join(dir, 'bench.sqlite');
+  const store: Store = openStore({ path, ...(opts.driver ? { driver: opts.driver(path) } : {}) });
   opts.before?.(store);
   const rp = createRelyingParty({ store, rpId: 'localhost', rpName: 'bench', origins: [ORIGIN], policy: { scryptCost: 1024 } });
   const backend = opts.backend ?? nodeBackend;
