@@ -6,6 +6,7 @@ import { HarnessError } from '../errors.js';
 import { openAuditAnchor, type AuditAnchor } from './auditAnchor.js';
 import { openBetterSqlite, openBetterSqliteImage, openBetterSqliteMemory, openDefaultDriver, openNodeSqlite, type SqliteDriver } from './driver.js';
 import { MIGRATIONS, type Migration } from './migrations.js';
+import { walCheckpointer, type WalCheckpointer } from './walCheckpointer.js';
 import {
   accountsRepository,
   adminsRepository,
@@ -28,16 +29,24 @@ export function defaultDbPath(env: Record<string, string | undefined> = process.
 
 export type Store = ReturnType<typeof buildStore>;
 
-function buildStore(driver: SqliteDriver, path: string, anchor: AuditAnchor) {
+function buildStore(driver: SqliteDriver, path: string, anchor: AuditAnchor, checkpointer?: WalCheckpointer) {
   const audit = auditRepository(driver, anchor);
   return {
     driver,
     path,
     /** One BEGIN IMMEDIATE transaction; nested calls join the outer one. Never async inside. */
-    transaction: <T>(fn: () => T): T => driver.transaction(fn),
+    transaction: <T>(fn: () => T): T => {
+      const result = driver.transaction(fn);
+      checkpointer?.noteCommit();
+      return result;
+    },
+    /** The background WAL checkpointer of a file store on better-sqlite3 (walCheckpointer.ts), if any. */
+    checkpointer,
     close: (): void => {
       // Rows held by appendSoon are written before the file closes.
       audit.flush();
+      // The worker's connection closes first: the store's is then the last, which checkpoints and removes the WAL.
+      checkpointer?.close();
       driver.close();
       anchor.close();
     },
@@ -129,7 +138,8 @@ export function openStore(opts: { path?: string; driver?: SqliteDriver | SqliteD
     driver.pragma('foreign_keys = ON');
     migrate(driver);
     const anchor = openAuditAnchor(path);
-    const store = buildStore(driver, path, anchor);
+    const wal = path !== ':memory:' && driver.kind === 'better-sqlite3' && String(driver.pragma('journal_mode')).toLowerCase() === 'wal';
+    const store = buildStore(driver, path, anchor, wal ? walCheckpointer(driver, path) : undefined);
     store.audit.anchorOnOpen({ at: (opts.clock ?? systemClock).now(), keyCreated: anchor.keyCreated });
     return store;
   } catch (cause) {

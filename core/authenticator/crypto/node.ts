@@ -84,9 +84,13 @@ function publicKeyObject(publicKey: CoseKey): KeyObject {
 }
 
 /** A P-256 private KeyObject and its uncompressed point, with OpenSSL doing the scalar multiplication. */
+/** One ECDH object serves every derivation: building one costs about as much as the scalar multiplication. */
+let p256Ecdh: import('node:crypto').ECDH | undefined;
+
 function p256KeyObject(secret: Uint8Array): { key: KeyObject; uncompressed: Uint8Array } {
   const crypto = nodeCrypto();
-  const ecdh = crypto.createECDH('prime256v1');
+  const ecdh = (p256Ecdh ??= crypto.createECDH('prime256v1'));
+  // Replaces the previous key; synchronous, so no other derivation can interleave.
   ecdh.setPrivateKey(toBuffer(secret));
   const uncompressed = toBytes(ecdh.getPublicKey());
   const jwk = { kty: 'EC', crv: 'P-256', d: toBase64url(secret), x: toBase64url(uncompressed.subarray(1, 33)), y: toBase64url(uncompressed.subarray(33, 65)) };
