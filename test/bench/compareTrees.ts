@@ -2,7 +2,7 @@
  * Lever by lever: the in-process enrol + login rate and CPU time of several source trees in ONE
  * process, in interleaved rounds (best round of each), so a noisy neighbour skews every tree alike.
  * Each tree is a checkout of the project (its own core/ and test/bench/inProcess.ts; node_modules
- * may be a symlink). Not part of `npm run bench`; used to record what each lever bought
+ * may be a symlink), built with `npm run build:cli` (inProcess.ts runs its dist/). Not part of `npm run bench`; used to record what each lever bought
  * (docs/PERFORMANCE.md):
  *
  *   node --import tsx test/bench/compareTrees.ts /tmp/trees/t0 /tmp/trees/t1 …

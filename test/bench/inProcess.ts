@@ -4,12 +4,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createAuthenticator } from '../../core/authenticator/createAuthenticator.js';
 import type { CryptoBackend } from '../../core/authenticator/crypto/backend.js';
-import { nodeBackend } from '../../core/authenticator/crypto/node.js';
-import { createClient, type Client } from '../../core/client/index.js';
-import { createRelyingParty } from '../../core/rp/index.js';
-import { openStore, type SqliteDriver, type Store } from '../../core/store/index.js';
+import type { Client } from '../../core/client/index.js';
+import type { SqliteDriver, Store } from '../../core/store/index.js';
+import { built } from './built.js';
+
+// The compiled core, as the CLI and server run it (built.ts says why not the sources).
+const { createAuthenticator } = await built<typeof import('../../core/authenticator/createAuthenticator.js')>('core/authenticator/createAuthenticator.js');
+const { nodeBackend } = await built<typeof import('../../core/authenticator/crypto/node.js')>('core/authenticator/crypto/node.js');
+const { createClient } = await built<typeof import('../../core/client/index.js')>('core/client/index.js');
+const { createRelyingParty } = await built<typeof import('../../core/rp/index.js')>('core/rp/index.js');
+const { openStore } = await built<typeof import('../../core/store/index.js')>('core/store/index.js');
 
 export const ORIGIN = 'http://localhost:8787';
 

@@ -1,9 +1,5 @@
-import { createAuthenticator } from '../../../core/authenticator/createAuthenticator.js';
 import type { CryptoBackend } from '../../../core/authenticator/crypto/backend.js';
-import { nobleBackend } from '../../../core/authenticator/crypto/noble.js';
-import { nodeBackend } from '../../../core/authenticator/crypto/node.js';
-import { builtInProfiles } from '../../../core/authenticator/profiles.js';
-import { COSEAlg, coseAlgName } from '../../../core/webauthn/cose.js';
+import { built } from '../built.js';
 import { compareOpsPerSecond, opsPerSecond } from '../measure.js';
 import type { Section } from '../section.js';
 
@@ -15,6 +11,11 @@ const TARGET = 1.5;
  * backend, measured in the same run, so the ratio shows the authenticator's own overhead.
  */
 export async function run(): Promise<Section> {
+  const { createAuthenticator } = await built<typeof import('../../../core/authenticator/createAuthenticator.js')>('core/authenticator/createAuthenticator.js');
+  const { nobleBackend } = await built<typeof import('../../../core/authenticator/crypto/noble.js')>('core/authenticator/crypto/noble.js');
+  const { nodeBackend } = await built<typeof import('../../../core/authenticator/crypto/node.js')>('core/authenticator/crypto/node.js');
+  const { builtInProfiles } = await built<typeof import('../../../core/authenticator/profiles.js')>('core/authenticator/profiles.js');
+  const { COSEAlg, coseAlgName } = await built<typeof import('../../../core/webauthn/cose.js')>('core/webauthn/cose.js');
   const rows: (string | number)[][] = [];
   const notes: string[] = [];
   const clientDataHash = new Uint8Array(32).fill(7);

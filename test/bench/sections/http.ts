@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { runLoad, spawnLoadServer } from '../../../core/load/index.js';
+import { built } from '../built.js';
 import { inProcessEnrolLoginRate } from '../inProcess.js';
 import type { Section } from '../section.js';
 
@@ -19,6 +19,8 @@ function rssMb(pid: number): number {
  * limit to show that overload is answered 429 RATE_LIMITED, not 5xx.
  */
 export async function run(): Promise<Section> {
+  // The compiled server and load driver, as `pkh load` and `pkh serve` run them.
+  const { runLoad, spawnLoadServer } = await built<typeof import('../../../core/load/index.js')>('core/load/index.js');
   const inProcess = await inProcessEnrolLoginRate(200);
   const rows: (string | number)[][] = [];
   const notes: string[] = [];

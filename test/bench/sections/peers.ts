@@ -3,7 +3,7 @@ import { createHash, generateKeyPairSync, randomBytes, sign } from 'node:crypto'
 import { generateAuthenticationOptions, generateRegistrationOptions, verifyAuthenticationResponse, verifyRegistrationResponse } from '@simplewebauthn/server';
 import { Encoder } from 'cbor-x';
 import { RENDERER_DIR, launchChromium } from '../../support/browser.js';
-import { startLoadServer } from '../../../core/load/index.js';
+import { built } from '../built.js';
 import { inProcessEnrolLoginRate, timeFixed } from '../inProcess.js';
 import type { Section } from '../section.js';
 
@@ -92,6 +92,7 @@ const PAGE_CEREMONIES = `async (loginId) => {
  * account + password login + step-up are prepared through the page's fetch beforehand.
  */
 async function chromiumPeer(iterations: number): Promise<number> {
+  const { startLoadServer } = await built<typeof import('../../../core/load/index.js')>('core/load/index.js');
   const server = await startLoadServer({ staticDir: RENDERER_DIR });
   const browser = await launchChromium();
   try {

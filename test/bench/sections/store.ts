@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
-import { openBetterSqlite, type SqliteDriver, type Statement } from '../../../core/store/index.js';
+import type { SqliteDriver, Statement } from '../../../core/store/index.js';
+import { built } from '../built.js';
 import { inProcessRp } from '../inProcess.js';
 import type { Section } from '../section.js';
 
@@ -13,6 +14,8 @@ interface Tally {
   /** BEGIN, COMMIT and the commit hooks (checkpoint signing, sidecar write): a transaction's time outside its body and statements. */
   commitMs: number;
 }
+
+const { openBetterSqlite } = await built<typeof import('../../../core/store/index.js')>('core/store/index.js');
 
 /** The real better-sqlite3 driver, tallying what reaches SQLite. */
 function countingDriver(path: string, tally: Tally): SqliteDriver {
