@@ -105,14 +105,14 @@ export async function finishRegistration(
     // §7.1 steps 22–23: is the attestation trustworthy under this RP's policy?
     const trust = await evaluateAttestation(ctx, { fmt: attestation.fmt, statement, aaguid, alg });
     const transports = Array.isArray(inner.transports) ? inner.transports.filter((t): t is string => typeof t === 'string' && TRANSPORTS.has(t)) : [];
-    const name = typeof opts.name === 'string' && opts.name.trim() !== '' ? opts.name.trim().slice(0, 64) : `パスキー ${ctx.store.passkeys.listForAccount(account.id, { includeRevoked: true }).length + 1}`;
+    const name = typeof opts.name === 'string' && opts.name.trim() !== '' ? opts.name.trim().slice(0, 64) : `パスキー ${ctx.store.passkeys.countAll(account.id) + 1}`;
     const now = ctx.clock.now();
     // One transaction: the challenge is consumed, the credential stored, the success audited and
     // (with the outbox) the notice queued together.
     const notice = { accountId: account.id, displayName: account.displayName, passkeyName: name, actor };
     const { passkey, queued } = ctx.store.transaction(() => {
       consumeWithSuccess(ctx, ceremony, now);
-      const passkeyId = ctx.store.passkeys.insert({
+      const passkey = ctx.store.passkeys.insert({
         accountId: account.id,
         credentialId: id,
         publicKey: attested.credentialPublicKey,
@@ -135,7 +135,7 @@ export async function finishRegistration(
         accountId: account.id,
         details: {
           ceremonyId,
-          passkeyId,
+          passkeyId: passkey.id,
           credentialId: id,
           aaguid,
           fmt: attestation.fmt,
@@ -150,7 +150,7 @@ export async function finishRegistration(
           authenticatorStatus: trust.metadata?.status ?? null,
         },
       });
-      return { passkey: ctx.store.passkeys.byId(passkeyId)!, queued: queueRegistrationNotice(ctx, notice) };
+      return { passkey, queued: queueRegistrationNotice(ctx, notice) };
     });
     credential.remember(ctx, passkey.id);
     if (!queued) await sendRegistrationNotice(ctx, notice);

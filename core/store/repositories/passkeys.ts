@@ -27,18 +27,19 @@ export function passkeysRepository(db: SqliteDriver) {
     revokeTicket: strOrNull(r.revoke_ticket),
   });
   return {
-    /** The UNIQUE constraint on credential_id is the arbiter: a duplicate throws CREDENTIAL_EXISTS. */
-    insert(p: Omit<PasskeyRow, 'id' | 'lastUsedAt' | 'revokedAt' | 'revokeReason' | 'revokeTicket' | 'attestation'> & { attestation?: unknown }): number {
+    /** The UNIQUE constraint on credential_id is the arbiter: a duplicate throws CREDENTIAL_EXISTS. Returns the row as stored. */
+    insert(p: Omit<PasskeyRow, 'id' | 'lastUsedAt' | 'revokedAt' | 'revokeReason' | 'revokeTicket' | 'attestation'> & { attestation?: unknown }): PasskeyRow {
       try {
-        return num(
+        return toPasskey(
           db
             .prepare(
               `INSERT INTO passkeys (account_id, credential_id, public_key, alg, name, aaguid, transports, backup_eligible, backup_state,
                  user_verified, counter, fmt, attestation, created_at)
                VALUES (@accountId, @credentialId, @publicKey, @alg, @name, @aaguid, @transports, @backupEligible, @backupState,
-                 @userVerified, @counter, @fmt, @attestation, @createdAt)`,
+                 @userVerified, @counter, @fmt, @attestation, @createdAt)
+               RETURNING *`,
             )
-            .run({ ...p, transports: JSON.stringify(p.transports), attestation: p.attestation === null || p.attestation === undefined ? null : JSON.stringify(p.attestation) }).lastInsertRowid,
+            .get({ ...p, transports: JSON.stringify(p.transports), attestation: p.attestation === null || p.attestation === undefined ? null : JSON.stringify(p.attestation) })!,
         );
       } catch (error) {
         if (isUniqueViolation(error)) throw new HarnessError('CREDENTIAL_EXISTS', 'this credential is already registered', { cause: error });
@@ -74,6 +75,10 @@ export function passkeysRepository(db: SqliteDriver) {
         )
         .all({ n })
         .map(toPasskey);
+    },
+    /** Every passkey the account ever had, revoked ones included (a new passkey's default name counts them). */
+    countAll(accountId: number): number {
+      return num(db.prepare('SELECT COUNT(*) AS n FROM passkeys WHERE account_id = @accountId').get({ accountId })?.n);
     },
     countActive(accountId: number): number {
       return num(db.prepare('SELECT COUNT(*) AS n FROM passkeys WHERE account_id = @accountId AND revoked_at IS NULL').get({ accountId })?.n);

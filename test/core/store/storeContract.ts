@@ -108,7 +108,11 @@ const CASES: Array<[string, (store: Store, path: string, kind: DriverKind) => vo
       const a = seedAccount(store, 'a1');
       const b = seedAccount(store, 'b1');
       const base = { credentialId: 'Y3JlZA', publicKey: new Uint8Array([9]), alg: -7, name: 'p', aaguid: '00000000-0000-0000-0000-000000000000', transports: ['internal'], backupEligible: true, backupState: true, userVerified: true, counter: 0, fmt: 'none', createdAt: 1 };
-      const id = store.passkeys.insert({ ...base, accountId: a });
+      const stored = store.passkeys.insert({ ...base, accountId: a });
+      const id = stored.id;
+      // The row comes back as stored (RETURNING): the same as reading it again.
+      assert.deepEqual(stored, store.passkeys.byId(id));
+      assert.equal(stored.lastUsedAt, null);
       expectCode(() => store.passkeys.insert({ ...base, accountId: b }), 'CREDENTIAL_EXISTS');
       assert.equal(store.passkeys.updateCounter(id, 0, 5, 2, { backupState: true }), true);
       assert.equal(store.passkeys.updateCounter(id, 0, 6, 3, { backupState: true }), false);
