@@ -56,24 +56,26 @@ function keysOf(ctx: RpContext): { encrypt: Buffer; iv: Buffer } {
   return k;
 }
 
+/** Writes into one buffer sized up front (a Buffer per field cost more than the encryption). */
 class Writer {
-  private readonly parts: Buffer[] = [];
+  private at = 0;
+  private readonly b: Buffer;
+  constructor(size: number) {
+    this.b = Buffer.allocUnsafe(size);
+  }
   u8(v: number): void {
-    this.parts.push(Buffer.of(v));
+    this.at = this.b.writeUInt8(v, this.at);
   }
   f64(v: number): void {
-    const b = Buffer.alloc(8);
-    b.writeDoubleBE(v);
-    this.parts.push(b);
+    this.at = this.b.writeDoubleBE(v, this.at);
   }
   text(v: string): void {
-    const bytes = Buffer.from(v, 'utf8');
-    const len = Buffer.alloc(2);
-    len.writeUInt16BE(bytes.length);
-    this.parts.push(len, bytes);
+    const length = this.b.write(v, this.at + 2, 'utf8');
+    this.b.writeUInt16BE(length, this.at);
+    this.at += 2 + length;
   }
   bytes(): Buffer {
-    return Buffer.concat(this.parts);
+    return this.b.subarray(0, this.at);
   }
 }
 
@@ -113,7 +115,8 @@ const orNone = (v: number | null) => (v === null ? -1 : v);
 const noneOr = (v: number) => (v === -1 ? null : v);
 
 export function sealCeremony(ctx: RpContext, c: Omit<Ceremony, 'handle'>): string {
-  const w = new Writer();
+  const loginId = c.loginId ?? '';
+  const w = new Writer(3 + 2 + Buffer.byteLength(c.challenge) + 5 * 8 + 1 + 2 + Buffer.byteLength(loginId) + 1 + 8 * c.algorithms.length);
   w.u8(VERSION);
   w.u8(PURPOSES.indexOf(c.purpose));
   w.u8(USER_VERIFICATION.indexOf(c.userVerification));
@@ -124,7 +127,7 @@ export function sealCeremony(ctx: RpContext, c: Omit<Ceremony, 'handle'>): strin
   w.f64(orNone(c.accountId));
   w.f64(c.epoch);
   w.u8(c.loginId === null ? 0 : 1);
-  w.text(c.loginId ?? '');
+  w.text(loginId);
   w.u8(c.algorithms.length);
   for (const alg of c.algorithms) w.f64(alg);
   const plain = w.bytes();

@@ -55,3 +55,18 @@ describe('fake passkey login options', () => {
     expect(seen.size).toBeGreaterThan(1);
   });
 });
+
+// In-process callers get the options exactly as an HTTP client parses them: no undefined members
+// (the library leaves some), nothing shared with the library's objects.
+it('start options are plain JSON in process, for real and unknown login IDs and both ceremonies', async () => {
+  const env = setup();
+  await enrol(env, 'yamada', 'yubikey-5', 'key-1');
+  const sessionId = await loginAndStepUp(env, 'yamada');
+  const registration = await env.rp.startRegistration({ sessionId });
+  expect(registration.options).toStrictEqual(JSON.parse(JSON.stringify(registration.options)));
+  for (const loginId of ['yamada', 'ghost', undefined]) {
+    const { options } = await env.rp.startLogin(loginId === undefined ? {} : { loginId });
+    expect(options, String(loginId)).toStrictEqual(JSON.parse(JSON.stringify(options)));
+    expect(Object.values(options)).not.toContain(undefined);
+  }
+});
