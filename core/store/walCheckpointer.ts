@@ -37,8 +37,13 @@ try {
   const Database = require(workerData.betterSqlite3);
   db = new Database(workerData.path, { fileMustExist: true });
   db.pragma('synchronous = NORMAL');
+  // data_version moves when another connection commits: an idle store costs a pragma per tick, no checkpoint.
+  let seen;
   timer = setInterval(() => {
     try {
+      const version = db.pragma('data_version', { simple: true });
+      if (version === seen) return;
+      seen = version;
       db.pragma('wal_checkpoint(PASSIVE)');
     } catch (error) {
       // Another connection's checkpoint holds the lock: the next tick tries again.
