@@ -83,10 +83,10 @@ function publicKeyObject(publicKey: CoseKey): KeyObject {
   return crypto.createPublicKey({ key: toBuffer(coseKeyToSpki(publicKey)), format: 'der', type: 'spki' });
 }
 
-/** A P-256 private KeyObject and its uncompressed point, with OpenSSL doing the scalar multiplication. */
 /** One ECDH object serves every derivation: building one costs about as much as the scalar multiplication. */
 let p256Ecdh: import('node:crypto').ECDH | undefined;
 
+/** A P-256 private KeyObject and its uncompressed point, with OpenSSL doing the scalar multiplication. */
 function p256KeyObject(secret: Uint8Array): { key: KeyObject; uncompressed: Uint8Array } {
   const crypto = nodeCrypto();
   const ecdh = (p256Ecdh ??= crypto.createECDH('prime256v1'));
