@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { SqliteDriver, Statement } from '../../../core/store/index.js';
 import { built } from '../built.js';
-import { inProcessRp } from '../inProcess.js';
+import { inProcessRp, warmInProcess } from '../inProcess.js';
 import type { Section } from '../section.js';
 
 const COUNT = 400;
@@ -76,6 +76,7 @@ function countingDriver(path: string, tally: Tally): SqliteDriver {
  * transactions per enrol + login, and the time inside them, beside the wall time of the whole.
  */
 export async function run(): Promise<Section> {
+  await warmInProcess();
   const tally: Tally = { statements: 0, transactions: 0, statementMs: 0, commitMs: 0 };
   const fx = await inProcessRp({ driver: (path) => countingDriver(path, tally) });
   try {
