@@ -7,5 +7,6 @@ const nodeCrypto = (globalThis as { process?: { getBuiltinModule?: (id: string) 
 
 /** SHA-256 with the same result everywhere: node:crypto under Node, noble in the renderer. A plain Uint8Array either way. */
 export function sha256(bytes: Uint8Array): Uint8Array {
-  return nodeCrypto ? new Uint8Array(nodeCrypto.createHash('sha256').update(bytes).digest()) : nobleSha256(bytes);
+  // One-shot `hash` (Node ≥ 20.12) skips the Hash object; a copy, since small Buffers share Node's pool slab.
+  return nodeCrypto ? new Uint8Array(nodeCrypto.hash('sha256', bytes, 'buffer')) : nobleSha256(bytes);
 }

@@ -1,7 +1,7 @@
 import { p256 } from '@noble/curves/nist.js';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { HarnessError } from '../../errors.js';
-import { concatBytes, COSEAlg, derChildren, derRead, equalBytes, hexToBytes, type CoseKey } from '../../webauthn/index.js';
+import { bytesToHex, concatBytes, COSEAlg, derChildren, derRead, equalBytes, hexToBytes, type CoseKey } from '../../webauthn/index.js';
 
 const P256_PKCS8_HEAD = hexToBytes('308187020100301306072a8648ce3d020106082a8648ce3d030107046d306b0201010420');
 const P256_PKCS8_PUB = hexToBytes('a144034200');
@@ -15,13 +15,20 @@ export function p256Pkcs8(secret: Uint8Array, uncompressed: Uint8Array = p256.ge
   return concatBytes(P256_PKCS8_HEAD, secret, P256_PKCS8_PUB, uncompressed);
 }
 
+/** n − 1 for P-256 (SEC 2 §2.4.2). */
+const P256_ORDER_MINUS_1 = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632550n;
+
 /**
  * The seeded P-256 scalar without its public point: the cheap half of {@link deriveEcKey}, so
  * the node backend can let OpenSSL do the scalar multiplication (≈ 25× faster than JS).
  */
 export function deriveP256Secret(seed: Uint8Array): Uint8Array {
   if (seed.length < 48) throw new HarnessError('INTERNAL', 'ES256 key seed needs 48 bytes');
-  return p256.utils.randomSecretKey(seed.subarray(0, 48));
+  // noble's `p256.utils.randomSecretKey(seed)` (FIPS 186-5 A.2.1 style): the 48 bytes big-endian,
+  // mod (n − 1), + 1, as 32 bytes. Written out because noble recomputes n's bit length bit by bit on
+  // every call; keys.test.ts holds the two to the same scalars.
+  const reduced = (BigInt(`0x${bytesToHex(seed.subarray(0, 48))}`) % P256_ORDER_MINUS_1) + 1n;
+  return hexToBytes(reduced.toString(16).padStart(64, '0'));
 }
 
 /** The seeded Ed25519 secret (RFC 8032 private key = the 32-byte seed). */

@@ -1,4 +1,4 @@
-import { constants, createHash, createPublicKey, verify, type KeyObject } from 'node:crypto';
+import { constants, createPublicKey, hash, verify, type KeyObject } from 'node:crypto';
 import { verifyAuthenticationResponse } from '@simplewebauthn/server';
 import { setBounded } from '../../boundedMap.js';
 import { HarnessError } from '../../errors.js';
@@ -180,7 +180,7 @@ export async function verifyAssertionSignature(
     return;
   }
   // §7.2 steps 20–21: hash = SHA-256(cData); the signature is over authData ‖ hash.
-  if (!verifyWithKey(entry, concatBytes(opts.authData, createHash('sha256').update(opts.clientDataJSON).digest()), opts.signature)) {
+  if (!verifyWithKey(entry, concatBytes(opts.authData, hash('sha256', opts.clientDataJSON, 'buffer')), opts.signature)) {
     throw new HarnessError('SIGNATURE_INVALID', 'assertion signature did not verify');
   }
 }

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, createHmac } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, hash } from 'node:crypto';
 import { fromBase64url, toBase64url } from '../../webauthn/index.js';
 import { setBounded } from '../../boundedMap.js';
 import type { RpContext } from '../context.js';
@@ -107,7 +107,7 @@ class Reader {
  * SHA-256 (a sealed handle is ~150 characters and says nothing to a reader anyway).
  */
 export function ceremonyLabel(handle: string): string {
-  return createHash('sha256').update(handle).digest('base64url').slice(0, 22);
+  return hash('sha256', handle, 'base64url').slice(0, 22);
 }
 
 /** Numbers absent as -1 (fixed width either way: the sealed size must not say whether an account exists). */

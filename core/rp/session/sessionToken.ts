@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { toBase64url } from '../../webauthn/index.js';
 import type { RpContext } from '../context.js';
 
@@ -9,5 +9,5 @@ export function newToken(ctx: RpContext, bytes = 32): string {
 
 /** Sessions are stored by this SHA-256 only, so a database reader cannot ride a session. */
 export function hashToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
+  return hash('sha256', token, 'hex');
 }

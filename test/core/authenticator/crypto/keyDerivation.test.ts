@@ -36,3 +36,16 @@ describe('seeded key derivation is the same on both backends', () => {
     expect(() => nodeBackend.importPrivateKey(COSEAlg.ES256, pkcs8.subarray(0, pkcs8.length - 1))).toThrow(expect.objectContaining({ code: 'VAULT_IMPORT_INVALID' }));
   });
 });
+
+// deriveP256Secret writes out noble's randomSecretKey (mod n − 1, + 1): every seeded phone's keys
+// depend on the two agreeing, edge values included.
+it('the seeded P-256 scalar is noble randomSecretKey of the same 48 bytes', async () => {
+  const { p256 } = await import('@noble/curves/nist.js');
+  const { deriveP256Secret } = await import('../../../../core/authenticator/crypto/keys.js');
+  const random = seededRandom('p256-scalar');
+  const n = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
+  const big = (value: bigint) => Uint8Array.from(Buffer.from(value.toString(16).padStart(96, '0'), 'hex'));
+  const seeds: Uint8Array[] = [new Uint8Array(48), new Uint8Array(48).fill(0xff), big(n - 2n), big(n - 1n), big(n), big(2n * (n - 1n)), big(2n * (n - 1n) - 1n)];
+  for (let i = 0; i < 300; i++) seeds.push(random.bytes(48));
+  for (const seed of seeds) expect(Buffer.from(deriveP256Secret(seed)).toString('hex')).toBe(Buffer.from(p256.utils.randomSecretKey(Uint8Array.from(seed))).toString('hex'));
+});
