@@ -274,31 +274,21 @@ class BetterSqliteDriver extends BaseDriver {
   }
   protected prepareRaw(sql: string): Statement {
     const statement = this.db.prepare(sql);
-    if (!statement.reader) {
-      return {
-        run: (params) => {
-          const info = statement.run(...(normalize(params) as []));
-          return { changes: info.changes, lastInsertRowid: info.lastInsertRowid };
-        },
-        get: () => undefined,
-        all: () => [],
-      };
-    }
+    const returnsData = statement.reader;
     // Rows come back as arrays and become records here: better-sqlite3 builds each row object
     // through V8's API one property at a time (≈ 3 µs of a 19-column passkey row).
-    const columns = statement.columns().map((c) => c.name);
-    const reader = statement.raw(true);
+    const columns = returnsData ? statement.raw(true).columns().map((c) => c.name) : [];
     const record = (values: unknown[]) => toRecord(columns, values);
     return {
       run: (params) => {
-        const info = reader.run(...(normalize(params) as []));
+        const info = statement.run(...(normalize(params) as []));
         return { changes: info.changes, lastInsertRowid: info.lastInsertRowid };
       },
       get: <T>(params?: SqlParams) => {
-        const values = reader.get(...(normalize(params) as [])) as unknown[] | undefined;
+        const values = returnsData ? (statement.get(...(normalize(params) as [])) as unknown[] | undefined) : undefined;
         return (values === undefined ? undefined : record(values)) as T | undefined;
       },
-      all: <T>(params?: SqlParams) => (reader.all(...(normalize(params) as [])) as unknown[][]).map(record) as T[],
+      all: <T>(params?: SqlParams) => (returnsData ? (statement.all(...(normalize(params) as [])) as unknown[][]).map(record) : []) as T[],
     };
   }
   protected execRaw(sql: string): void {

@@ -26,8 +26,10 @@ export function coseAlgName(alg: COSEAlg): 'ES256' | 'EdDSA' | 'RS256' {
   return alg === -7 ? 'ES256' : alg === -8 ? 'EdDSA' : 'RS256';
 }
 
-/** RFC 9053 §7 labels: 1 kty, 3 alg, -1 crv|n, -2 x|e, -3 y. */
-/** `skipP256PointCheck`: for a point the caller's own scalar multiplication just made (a phone's new key). */
+/**
+ * RFC 9053 §7 labels: 1 kty, 3 alg, -1 crv|n, -2 x|e, -3 y. `skipP256PointCheck`: for a point the
+ * caller's own scalar multiplication just made (a phone's new key).
+ */
 export function encodeCoseKey(key: CoseKey, opts: { skipP256PointCheck?: boolean } = {}): Uint8Array {
   validateCoseKey(key, opts);
   const map = new Map<CborKey, CborValue>([
@@ -54,8 +56,8 @@ function bytesAt(map: Map<CborKey, CborValue>, label: number, name: string): Uin
   return value;
 }
 
-/** Decodes and validates a COSE_Key (bytes, or a map already decoded from authData). */
 /**
+ * Decodes and validates a COSE_Key (bytes, or a map already decoded from authData).
  * `skipP256PointCheck`: for a caller that imports the key with OpenSSL next, which refuses a P-256
  * point off the curve itself (node:crypto's JWK import), so noble's check would be paid twice.
  */

@@ -3,8 +3,9 @@ import { num } from './columns.js';
 
 /**
  * Finished WebAuthn ceremonies, by label (core/rp/ceremony/ceremonyHandle.ts): a started ceremony is
- * sealed into its handle and stored nowhere, so this record is what makes it single-use. Kept until
- * the ceremony would have expired (its handle is refused as expired from then on). One B-tree, no
+ * sealed into its handle and stored nowhere, so this record is what makes it single-use. Kept a grace
+ * period past the ceremony's expiry (purgeExpired's USED_CEREMONY_GRACE_MS; the handle is refused as
+ * expired from then on). One B-tree, no
  * foreign keys: nothing cascades into it and a row costs its commit one page.
  */
 export function ceremoniesRepository(db: SqliteDriver) {
@@ -18,9 +19,9 @@ export function ceremoniesRepository(db: SqliteDriver) {
       const r = db.prepare('SELECT used_at FROM used_ceremonies WHERE label = @label').get({ label });
       return r ? num(r.used_at) : undefined;
     },
-    /** Purge: records of ceremonies past their expiry. */
-    deleteExpired(now: number): number {
-      return db.prepare('DELETE FROM used_ceremonies WHERE expires_at < @now').run({ now }).changes;
+    /** Purge: records of ceremonies that expired before `before`. */
+    deleteExpired(before: number): number {
+      return db.prepare('DELETE FROM used_ceremonies WHERE expires_at < @before').run({ before }).changes;
     },
   };
 }
