@@ -104,12 +104,40 @@ export function isBusyError(error: unknown): boolean {
 }
 
 /**
+ * SQLite primary result codes that mean the database file itself failed, not the request (sqlite3.h):
+ * what the operator must fix, named in words. Any other SQLite error is a defect and stays INTERNAL.
+ */
+const STORE_FAULTS: ReadonlyMap<number, { name: string; message: string }> = new Map([
+  [3, { name: 'SQLITE_PERM', message: 'the database file may not be accessed (permissions)' }],
+  [8, { name: 'SQLITE_READONLY', message: 'the database is read-only' }],
+  [10, { name: 'SQLITE_IOERR', message: 'the database file could not be read or written (I/O error)' }],
+  [11, { name: 'SQLITE_CORRUPT', message: 'the database file is damaged' }],
+  [13, { name: 'SQLITE_FULL', message: 'the database or its disk is full' }],
+  [14, { name: 'SQLITE_CANTOPEN', message: 'the database file cannot be opened' }],
+  [26, { name: 'SQLITE_NOTADB', message: 'the database file is not an SQLite database' }],
+]);
+
+/** The primary result code of a driver error: better-sqlite3 names it in `code`, node:sqlite numbers it in `errcode`. */
+function primaryResultCode(error: unknown): number | undefined {
+  if (!error || typeof error !== 'object') return undefined;
+  const { code, errcode } = error as { code?: unknown; errcode?: unknown };
+  if (typeof errcode === 'number') return errcode & 0xff;
+  if (typeof code !== 'string') return undefined;
+  for (const [number, fault] of STORE_FAULTS) if (code === fault.name || code.startsWith(`${fault.name}_`)) return number;
+  return undefined;
+}
+
+/**
  * A lock still held after busy_timeout is a transient condition of the server, not a fault in
- * the request: callers get STORE_BUSY (HTTP 503 + Retry-After), never a raw SQLite error.
+ * the request: callers get STORE_BUSY (HTTP 503 + Retry-After), never a raw SQLite error. A full
+ * disk, a read-only or damaged file: STORE_FAILED with what went wrong (the transaction rolled back).
  */
 function translate(error: unknown): unknown {
-  if (error instanceof HarnessError || !isBusyError(error)) return error;
-  return new HarnessError('STORE_BUSY', 'the database is busy, try again shortly', { cause: error });
+  if (error instanceof HarnessError) return error;
+  if (isBusyError(error)) return new HarnessError('STORE_BUSY', 'the database is busy, try again shortly', { cause: error });
+  const fault = STORE_FAULTS.get(primaryResultCode(error) ?? -1);
+  if (!fault) return error;
+  return new HarnessError('STORE_FAILED', fault.message, { cause: error, details: { sqlite: fault.name } });
 }
 
 function translated<T>(fn: () => T): T {
