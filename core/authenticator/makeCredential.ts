@@ -9,6 +9,7 @@ import type { StoredCredential } from './credentials.js';
 import { flipLastByte } from './faults.js';
 import { authorizeLocally, type UserVerificationRequirement } from './localAuth.js';
 import { aaguidToBytes, type DeviceProfile } from './profiles.js';
+import { systemRandom } from '../random.js';
 
 export interface MakeCredentialOptions {
   rpId: string;
@@ -73,7 +74,8 @@ export async function makeCredential(ctx: AuthenticatorContext, options: MakeCre
 
   const { up, uv } = await authorizeLocally(ctx.localAuth, { ceremony: 'create', rpId, userName: user.name, userVerification, profile });
 
-  const keyMaterial = ctx.backend.generateKeyPair(alg, ctx.random.bytes(48));
+  // A seeded authenticator derives its keys (replays give the same ones); one on system randomness lets the backend pick.
+  const keyMaterial = (ctx.random === systemRandom ? ctx.backend.generateRandomKeyPair?.(alg) : undefined) ?? ctx.backend.generateKeyPair(alg, ctx.random.bytes(48));
   const credentialId = ctx.random.bytes(profile.credentialIdLength);
   // The backend computed this point from the new secret: on the curve by construction.
   const publicKeyCose = encodeCoseKey(keyMaterial.publicKey, { skipP256PointCheck: true });

@@ -25,6 +25,11 @@ export interface CryptoBackend {
   readonly name: 'noble' | 'node';
   /** `seed` must hold at least 48 bytes for ES256 and 32 for EdDSA; RS256 derives its primes from it (rsa.ts). */
   generateKeyPair(alg: COSEAlg, seed: Uint8Array): KeyMaterial;
+  /**
+   * A key with nothing to reproduce (the authenticator draws from the OS generator, not a seed),
+   * made however this backend makes one fastest; undefined: use `generateKeyPair` with random bytes.
+   */
+  generateRandomKeyPair?(alg: COSEAlg): KeyMaterial | undefined;
   importPrivateKey(alg: COSEAlg, pkcs8: Uint8Array): PrivateKeyHandle;
   sign(key: PrivateKeyHandle, data: Uint8Array): Uint8Array;
   verify(publicKey: CoseKey, data: Uint8Array, signature: Uint8Array): boolean;
