@@ -2,12 +2,12 @@ import { HarnessError } from '../../errors.js';
 import { checkAuthenticatorStatus } from '../attestation/checkAuthenticatorStatus.js';
 import type { AccountRow, PasskeyRow } from '../../store/index.js';
 import { equalBytes, fromBase64url, type AuthenticationResponseJSON } from '../../webauthn/index.js';
-import { checkAuthData, checkClientData, checkCredentialIds, checkNotEnded, consumeWithSuccess, failCeremony, openCeremony } from '../ceremony/ceremonyChecks.js';
+import { checkAuthData, checkClientData, checkCredentialIds, checkNotEnded, checkTokenBinding, consumeWithSuccess, failCeremony, openCeremony } from '../ceremony/ceremonyChecks.js';
 import { ceremonyLabel } from '../ceremony/ceremonyHandle.js';
 import { audit, type RpContext } from '../context.js';
 import { b64, base64urlChars, requireObject } from '../input.js';
 import { hashToken, newToken } from '../session/sessionToken.js';
-import { forgetPublicKey, verifyAssertionSignature } from './verifyAssertionSignature.js';
+import { forgetPublicKey, spendLikeAVerification, verifyAssertionSignature } from './verifyAssertionSignature.js';
 
 /**
  * WebAuthn §7.2 (verifying an authentication assertion). The challenge is single use: consumed in the
@@ -31,22 +31,48 @@ export async function finishLogin(
     const response = requireObject(opts.response, 'response');
     const inner = requireObject(response.response, 'response.response');
     const { id } = checkCredentialIds(response);
+    // Everything that does not depend on the credential first (§7.2 steps 7–17), and every check that
+    // does only after its signature verified (steps 20–21): someone without the private key must learn
+    // nothing from the answer about whether a login ID has a passkey (issue 11 item 6: fake options).
+    const clientDataJSON = b64(inner.clientDataJSON, 'clientDataJSON', base64urlChars(ctx.policy.maxClientDataBytes));
+    const clientData = checkClientData(ctx, clientDataJSON, 'webauthn.get', ceremony);
+    checkTokenBinding(clientData, ['present', 'supported', 'notSupported']);
+    const authDataBytes = b64(inner.authenticatorData, 'authenticatorData', base64urlChars(ctx.policy.maxAttestationBytes));
+    const authData = checkAuthData(ctx, authDataBytes, { requireUv: ceremony.userVerification === 'required' });
+    const signature = b64(inner.signature, 'signature', 2048);
+
     // §7.2 steps 5–6: the credential must be known, and in a username-first ceremony it must be that user's.
-    // Unknown user and unknown credential end the same way (no account enumeration).
     passkey = ctx.store.passkeys.byCredentialId(id);
     if (!passkey || (ceremony.loginId !== null && passkey.accountId !== ceremony.accountId)) {
-      throw new HarnessError('CREDENTIAL_UNKNOWN', 'this passkey is not registered here');
+      const unknown = new HarnessError('CREDENTIAL_UNKNOWN', 'this passkey is not registered here');
+      // Discoverable: the client named the credential itself, and the page may signal it away.
+      if (ceremony.loginId === null) throw unknown;
+      // Username-first: answered exactly as a registered passkey with a bad signature would be
+      // (after a verification of the same cost); the audit row keeps the real cause.
+      spendLikeAVerification(clientDataJSON, authDataBytes, signature);
+      throw new HarnessError('SIGNATURE_INVALID', 'assertion signature did not verify', { cause: unknown });
     }
     const account: AccountRow = ctx.store.accounts.byId(passkey.accountId)!;
     accountId = account.id;
     actor = `customer:${account.loginId}`;
+    // §7.2 steps 20–21, with a per-passkey imported key (verifyAssertionSignature.ts lists the library checks it keeps).
+    await verifyAssertionSignature(ctx, {
+      passkey,
+      clientData,
+      clientDataJSON,
+      authData: authDataBytes,
+      signature,
+      response: opts.response,
+      challenge: ceremony.challenge,
+      requireUserVerification: ceremony.userVerification === 'required',
+    });
+
     checkNotEnded(ceremony, account);
     if (passkey.revokedAt !== null) {
       forgetPublicKey(ctx, passkey.id);
       throw new HarnessError('PASSKEY_REVOKED', 'this passkey was revoked');
     }
     if (account.locked) throw new HarnessError('ACCOUNT_LOCKED', 'account is locked');
-
     // §7.2 step 6: userHandle, when present, must be the account's; a discoverable ceremony needs it.
     if (inner.userHandle !== undefined && inner.userHandle !== null) {
       if (typeof inner.userHandle !== 'string') throw new HarnessError('USER_HANDLE_MISMATCH', 'userHandle must be a base64url string');
@@ -60,25 +86,8 @@ export async function finishLogin(
     } else if (ceremony.loginId === null) {
       throw new HarnessError('USER_HANDLE_MISMATCH', 'a discoverable login must return the userHandle');
     }
-
-    const clientDataJSON = b64(inner.clientDataJSON, 'clientDataJSON', base64urlChars(ctx.policy.maxClientDataBytes));
-    const clientData = checkClientData(ctx, clientDataJSON, 'webauthn.get', ceremony);
-    const authDataBytes = b64(inner.authenticatorData, 'authenticatorData', base64urlChars(ctx.policy.maxAttestationBytes));
-    const authData = checkAuthData(ctx, authDataBytes, { requireUv: ceremony.userVerification === 'required' });
     // §7.2 step 19: BE is fixed at creation; a change means a different authenticator.
     if (authData.flags.be !== passkey.backupEligible) throw new HarnessError('BACKUP_FLAGS_INVALID', 'the backup-eligible flag changed since registration');
-    const signature = b64(inner.signature, 'signature', 2048);
-    // §7.2 steps 20–21, with a per-passkey imported key (verifyAssertionSignature.ts lists the library checks it keeps).
-    await verifyAssertionSignature(ctx, {
-      passkey,
-      clientData,
-      clientDataJSON,
-      authData: authDataBytes,
-      signature,
-      response: opts.response,
-      challenge: ceremony.challenge,
-      requireUserVerification: ceremony.userVerification === 'required',
-    });
 
     // §7.2 step 21: a counter that does not increase (unless both are 0) signals a possible clone.
     const stored = passkey.counter;
@@ -110,6 +119,8 @@ export async function finishLogin(
     });
     return { sessionId, accountId: account.id, loginId: account.loginId, displayName: account.displayName, passkeyId: pk.id, counter: next, userVerified: authData.flags.uv };
   } catch (error) {
-    failCeremony(ctx, pending, error, { actor, action: 'login.passkey', accountId, details: { ceremonyId: typeof opts.ceremonyId === 'string' ? ceremonyLabel(opts.ceremonyId) : null, passkeyId: passkey?.id ?? null } });
+    // A masked refusal (unknown credential answered as SIGNATURE_INVALID) is audited with its real cause.
+    const cause = error instanceof HarnessError && error.cause instanceof HarnessError ? { cause: error.cause.code } : {};
+    failCeremony(ctx, pending, error, { actor, action: 'login.passkey', accountId, details: { ceremonyId: typeof opts.ceremonyId === 'string' ? ceremonyLabel(opts.ceremonyId) : null, passkeyId: passkey?.id ?? null, ...cause } });
   }
 }

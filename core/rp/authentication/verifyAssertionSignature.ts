@@ -1,10 +1,9 @@
-import { constants, createPublicKey, hash, verify, type KeyObject } from 'node:crypto';
+import { constants, createPublicKey, generateKeyPairSync, hash, verify, type KeyObject } from 'node:crypto';
 import { verifyAuthenticationResponse } from '@simplewebauthn/server';
 import { setBounded } from '../../boundedMap.js';
 import { HarnessError } from '../../errors.js';
 import type { PasskeyRow } from '../../store/index.js';
 import { concatBytes, decodeCoseKey, derChildren, derRead, equalBytes, toBase64url, type AuthenticationResponseJSON, type ClientData, type CoseKey } from '../../webauthn/index.js';
-import { checkTokenBinding } from '../ceremony/ceremonyChecks.js';
 import type { RpContext } from '../context.js';
 
 /**
@@ -16,9 +15,9 @@ import type { RpContext } from '../context.js';
  * It replaces `verifyAuthenticationResponse` for ES256, EdDSA and RS256 keys and keeps every check
  * that function makes. finishLogin's own checks already cover, more strictly, id = rawId, type,
  * clientData type / challenge / origin / crossOrigin / topOrigin, base64url of every field, the
- * authenticatorData parse (leftover bytes, AT/ED), rpIdHash, UP and UV; the counter is ours. What is
- * left is here: tokenBinding's shape, userHandle being a string (finishLogin), the COSE key decoding
- * with a numeric alg, and the signature itself with the library's exact ECDSA rules (DER SEQUENCE of
+ * authenticatorData parse (leftover bytes, AT/ED), rpIdHash, UP and UV, tokenBinding's shape and
+ * userHandle being a string; the counter is ours. What is left is here: the COSE key decoding with a
+ * numeric alg, and the signature itself with the library's exact ECDSA rules (DER SEQUENCE of
  * two INTEGERs, each normalised to 32 bytes: shorter ones padded, one leading 0x00 dropped only
  * before a high bit, anything longer refused). Keys outside those three algorithms go through the
  * library as before.
@@ -140,6 +139,21 @@ function verifyWithKey(entry: CachedKey, data: Uint8Array, signature: Uint8Array
   }
 }
 
+/** A P-256 key no credential has, made on first use: what an unknown credential's signature is checked against. */
+let decoy: CachedKey | undefined;
+
+/**
+ * The work a registered ES256 passkey's verification does (hash, DER unwrap, ECDSA verify), for an
+ * assertion naming no passkey of the account: its refusal then takes about as long as a bad signature's.
+ */
+export function spendLikeAVerification(clientDataJSON: Uint8Array, authData: Uint8Array, signature: Uint8Array): void {
+  if (!decoy) {
+    const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+    decoy = { cose: new Uint8Array(0), alg: -7, key: publicKey };
+  }
+  verifyWithKey(decoy, concatBytes(authData, hash('sha256', clientDataJSON, 'buffer')), signature);
+}
+
 /**
  * Verifies the assertion signature of `passkey`; throws SIGNATURE_INVALID (CLIENTDATA_MALFORMED for
  * a tokenBinding of the wrong shape, as the library refuses it too).
@@ -158,7 +172,6 @@ export async function verifyAssertionSignature(
     requireUserVerification: boolean;
   },
 ): Promise<void> {
-  checkTokenBinding(opts.clientData, ['present', 'supported', 'notSupported']);
   const entry = publicKeyFor(ctx, opts.passkey);
   if (!entry) {
     let verified = false;

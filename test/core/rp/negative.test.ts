@@ -5,7 +5,8 @@ import { fromBase64url, toBase64url } from '../../../core/webauthn/base64url.js'
 import { decodeCbor, encodeCbor } from '../../../core/webauthn/cbor.js';
 import type { RegistrationResponseJSON } from '../../../core/webauthn/types.js';
 import { escapeForDisplay } from '../../../core/rp/index.js';
-import { causeOf, codeOf, lastCode, loginAndStepUp, phone, seedCustomer, setup, type Env } from './support.js';
+import { HarnessError } from '../../../core/errors.js';
+import { causeOf, codeOf, lastCode, loginAndStepUp, ORIGIN, phone, seedCustomer, setup, type Env } from './support.js';
 
 type Faults = Parameters<typeof phone>[1];
 
@@ -163,19 +164,59 @@ describe('WebAuthn §7.2 authentication, each step tampered', () => {
     env.store.close();
   });
 
-  it('unknown user and unknown credential get the same code and options shape', async () => {
+  it('unknown user and unknown credential are answered as a bad signature (SIGNATURE_INVALID), the audit keeps CREDENTIAL_UNKNOWN', async () => {
     const { env, client } = await registered();
     const known = await env.rp.startLogin({ loginId: 'yamada' });
     const unknown = await env.rp.startLogin({ loginId: 'nobody' });
     expect(Object.keys(unknown.options).sort()).toEqual(Object.keys(known.options).sort());
     expect(unknown.options.allowCredentials).toHaveLength(1);
     expect(Object.keys(unknown.options.allowCredentials![0]!).sort()).toEqual(Object.keys(known.options.allowCredentials![0]!).sort());
-    const response = await client.get(known.options);
-    expect(await codeOf(env.rp.finishLogin({ ceremonyId: unknown.ceremonyId, response }))).toBe('CREDENTIAL_UNKNOWN');
+    // yamada's phone signing nobody's ceremony (its challenge) with yamada's passkey: a genuine signature, not nobody's passkey.
+    const mine = { allowCredentials: known.options.allowCredentials };
+    const response = await client.get({ ...unknown.options, ...mine });
+    expect(await codeOf(env.rp.finishLogin({ ceremonyId: unknown.ceremonyId, response }))).toBe('SIGNATURE_INVALID');
+    const again = await env.rp.startLogin({ loginId: 'nobody' });
+    expect(await causeOf(env.rp.finishLogin({ ceremonyId: again.ceremonyId, response: await client.get({ ...again.options, ...mine }) }))).toBe('CREDENTIAL_UNKNOWN');
     const other = await env.rp.startLogin({ loginId: 'yamada' });
     const r2 = await client.get(other.options);
     const bogus = toBase64url(new Uint8Array(16).fill(7));
-    expect(await codeOf(env.rp.finishLogin({ ceremonyId: other.ceremonyId, response: { ...r2, id: bogus, rawId: bogus } }))).toBe('CREDENTIAL_UNKNOWN');
+    expect(await codeOf(env.rp.finishLogin({ ceremonyId: other.ceremonyId, response: { ...r2, id: bogus, rawId: bogus } }))).toBe('SIGNATURE_INVALID');
+    const row = env.store.audit.list({ limit: 1000 }).filter((r) => r.action === 'login.passkey' && r.outcome === 'failure').at(-1)!;
+    expect([row.code, row.details.cause]).toEqual(['SIGNATURE_INVALID', 'CREDENTIAL_UNKNOWN']);
+    // Discoverable: the client named the credential itself; CREDENTIAL_UNKNOWN lets the page signal it away.
+    const discoverable = await env.rp.startLogin({});
+    const r3 = await client.get(discoverable.options);
+    expect(await codeOf(env.rp.finishLogin({ ceremonyId: discoverable.ceremonyId, response: { ...r3, id: bogus, rawId: bogus } }))).toBe('CREDENTIAL_UNKNOWN');
+    env.store.close();
+  });
+
+  it('without the private key, an assertion built from fake options is answered as one for a real passkey (issue 11 item 6)', async () => {
+    const { env, client } = await registered();
+    await env.rp.createAccount({ loginId: 'sato', password: 'login-pass', tradingPassword: 'trade-pass', displayName: '佐藤', emails: ['sato@example.test'] });
+    const enc = (v: unknown) => toBase64url(new TextEncoder().encode(JSON.stringify(v)));
+    // What an attacker can build for any login ID: options' credential ID and challenge, a well-formed
+    // clientData and authenticatorData (no key needed), and a garbage signature; or garbage throughout.
+    const attempt = async (loginId: string, wellFormed: boolean) => {
+      const { ceremonyId, options } = await env.rp.startLogin({ loginId });
+      const genuine = await client.get((await env.rp.startLogin({ loginId: 'yamada' })).options);
+      const id = options.allowCredentials![0]!.id;
+      const clientDataJSON = wellFormed ? enc({ type: 'webauthn.get', challenge: options.challenge, origin: ORIGIN, crossOrigin: false }) : 'e30';
+      const response = { id, rawId: id, type: 'public-key' as const, clientExtensionResults: {}, response: { clientDataJSON, authenticatorData: wellFormed ? genuine.response.authenticatorData : 'AA', signature: wellFormed ? genuine.response.signature : 'AA' } };
+      try {
+        await env.rp.finishLogin({ ceremonyId, response });
+        return 'NO_ERROR';
+      } catch (error) {
+        const e = error as HarnessError;
+        expect(e).toBeInstanceOf(HarnessError);
+        return `${e.code}: ${e.message}`;
+      }
+    };
+    for (const wellFormed of [false, true]) {
+      const withPasskey = await attempt('yamada', wellFormed);
+      expect(await attempt('sato', wellFormed)).toBe(withPasskey);
+      expect(await attempt('nobody', wellFormed)).toBe(withPasskey);
+    }
+    expect(await attempt('nobody', true)).toBe('SIGNATURE_INVALID: assertion signature did not verify');
     env.store.close();
   });
 });
