@@ -7,6 +7,7 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { z } from 'zod';
 import { systemClock, type Clock } from '../clock.js';
 import { HarnessError, invalidInput, isHarnessErrorCode } from '../errors.js';
+import { hasLoneSurrogate } from '../wellFormed.js';
 import { hostAllowlist } from './checkHost.js';
 import { CSRF_HEADER, checkCsrf } from './csrf.js';
 import { statusForCode, toErrorReply } from './errorResponse.js';
@@ -253,12 +254,24 @@ async function readJson(c: Context): Promise<unknown> {
   const text = await c.req.text();
   if (text.trim() === '') return {};
   const type = c.req.header('content-type') ?? '';
-  if (!/^application\/json\b/i.test(type)) throw new HarnessError('INVALID_INPUT', 'Request body must be application/json');
+  // application/json itself (parameters allowed), not application/json-patch+json and the like.
+  if (!/^application\/json\s*(;|$)/i.test(type)) throw new HarnessError('INVALID_INPUT', 'Request body must be application/json');
+  let body: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    body = JSON.parse(text) as unknown;
   } catch {
     throw new HarnessError('INVALID_INPUT', 'Request body is not valid JSON');
   }
+  // The decoded text is well-formed; only a \uD800–\uDFFF escape can make a lone surrogate.
+  if (/\\u[dD][89a-fA-F]/.test(text) && containsLoneSurrogate(body)) throw new HarnessError('INVALID_INPUT', 'Request body has a string that is not valid Unicode (a lone surrogate escape)');
+  return body;
+}
+
+function containsLoneSurrogate(value: unknown): boolean {
+  if (typeof value === 'string') return hasLoneSurrogate(value);
+  if (Array.isArray(value)) return value.some(containsLoneSurrogate);
+  if (value && typeof value === 'object') return Object.entries(value).some(([key, v]) => hasLoneSurrogate(key) || containsLoneSurrogate(v));
+  return false;
 }
 
 function validate<T>(schema: z.ZodType<T>, value: unknown, where: string): T {

@@ -8,7 +8,8 @@ import { MAX_CEREMONY_HANDLE, STEP_UP_PURPOSES } from '../rp/index.js';
  */
 const b64url = (max: number) => z.string().max(max);
 const purpose = z.enum(STEP_UP_PURPOSES);
-const id = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+// A JSON number: no coercion (`[3]`, `" 3"` and `true` are not email 3).
+const id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 
 export const loginBody = z.object({ loginId: z.string().min(1).max(128), password: z.string().min(1).max(256) });
 export const empty = z.object({});

@@ -3,6 +3,7 @@ import type { AuditRow } from '../rows.js';
 import { parseSignedHead, serializeSignedHead, type AuditAnchor, type AuditHead, type SignedAuditHead } from '../auditAnchor.js';
 import { num, numOrNull, strOrNull } from './columns.js';
 import { canonicalAuditRow, chainHash } from './auditChain.js';
+import { toWellFormed } from '../../wellFormed.js';
 
 export const AUDIT_GENESIS = '0'.repeat(64);
 /** How long `appendSoon` may hold a row when no other write comes first. */
@@ -95,7 +96,9 @@ export function auditRepository(db: SqliteDriver, anchor: AuditAnchor) {
   }
 
   function insert(e: AuditEntryInput, prev: AuditHead, id: number): AuditRow {
-    const row = { id, at: e.at, actor: e.actor, action: e.action, outcome: e.outcome, code: e.code ?? null, accountId: e.accountId ?? null, details: JSON.stringify(e.details ?? {}) };
+    // Stored text must read back as hashed: an actor like `customer:<lone surrogate>` would come back as U+FFFD
+    // and the row would verify as altered (JSON.stringify already escapes them inside details).
+    const row = { id, at: e.at, actor: toWellFormed(e.actor), action: toWellFormed(e.action), outcome: e.outcome, code: e.code ?? null, accountId: e.accountId ?? null, details: JSON.stringify(e.details ?? {}) };
     const hash = chainHash(prev.hash, canonicalAuditRow(row));
     db.prepare(
       `INSERT INTO audit_log (id, at, actor, action, outcome, code, account_id, details, prev_hash, hash)
