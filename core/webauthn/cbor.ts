@@ -145,6 +145,7 @@ class Reader {
         for (let i = 0; i < n; i++) {
           const start = this.pos;
           const key = this.item(depth + 1);
+          // Floats are refused above, so a number here was encoded as an integer (major type 0 or 1).
           if (typeof key !== 'number' && typeof key !== 'string') {
             this.pos = start;
             this.fail('CBOR_MALFORMED', 'map keys must be integers or text strings');
@@ -167,13 +168,9 @@ class Reader {
         if (info === 22) return null;
         if (info === 23) return undefined;
         if (info === 25 || info === 26 || info === 27) {
-          const size = 1 << (info - 24);
-          if (this.pos + size > this.bytes.length) this.fail('CBOR_MALFORMED', 'unexpected end of input');
-          const view = new DataView(this.bytes.buffer, this.bytes.byteOffset + this.pos, size);
-          this.pos += size;
-          if (size === 4) return view.getFloat32(0);
-          if (size === 8) return view.getFloat64(0);
-          return halfToNumber(view.getUint16(0));
+          // No WebAuthn/CTAP2 structure holds a float, and 2.0 would pass for the integer 2 (a COSE kty, alg or crv).
+          this.pos--;
+          this.fail('CBOR_MALFORMED', `floating-point number (${info === 25 ? 'half' : info === 26 ? 'single' : 'double'} precision) is not allowed`);
         }
         if (info === 31) {
           this.pos--;
@@ -186,15 +183,6 @@ class Reader {
   }
 }
 
-function halfToNumber(half: number): number {
-  const exp = (half >> 10) & 0x1f;
-  const mant = half & 0x3ff;
-  const sign = half & 0x8000 ? -1 : 1;
-  if (exp === 0) return sign * mant * 2 ** -24;
-  if (exp === 31) return mant ? Number.NaN : sign * Number.POSITIVE_INFINITY;
-  return sign * (1 + mant / 1024) * 2 ** (exp - 15);
-}
-
 function start(bytes: Uint8Array, limits: CborLimits | undefined): Reader {
   if (!(bytes instanceof Uint8Array)) throw new HarnessError('CBOR_MALFORMED', 'CBOR input must be bytes');
   const maxBytes = limits?.maxBytes ?? 65536;
@@ -205,8 +193,9 @@ function start(bytes: Uint8Array, limits: CborLimits | undefined): Reader {
 
 /**
  * Decodes exactly one CBOR item from untrusted bytes. Rejects (each with its CBOR_* code):
- * input over 64 KiB, nesting over 5, any tag, indefinite lengths, non-shortest heads,
- * duplicate map keys, and trailing bytes. Maps decode as `Map`, byte strings as `Uint8Array`.
+ * input over 64 KiB, nesting over 5, any tag, indefinite lengths, non-shortest heads, floats,
+ * map keys other than integers and text, duplicate map keys, and trailing bytes. Maps decode as
+ * `Map`, byte strings as `Uint8Array`.
  */
 export function decodeCbor(bytes: Uint8Array, limits?: CborLimits): CborValue {
   const reader = start(bytes, limits);

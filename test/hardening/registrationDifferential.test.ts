@@ -72,6 +72,21 @@ function withCoseKey(r: RegistrationResponseJSON, edit: (key: Map<CborKey, CborV
   });
 }
 
+/** Re-encodes the credential key by hand so chosen labels or values carry a float head (hex) encodeCbor never emits. */
+function withFloatCoseKey(r: RegistrationResponseJSON, floats: { labels?: Record<number, string>; values?: Record<number, string> }): RegistrationResponseJSON {
+  return withAttestation(r, (a) => {
+    const { start } = credentialKeyRange(a.authData);
+    const key = decodeCbor(a.authData.subarray(start)) as Map<CborKey, CborValue>;
+    const hex = (h: string) => Uint8Array.from(h.match(/../g)!, (b) => parseInt(b, 16));
+    const parts = [...key].flatMap(([label, value]) => [
+      floats.labels?.[label as number] ? hex(floats.labels[label as number]!) : encodeCbor(label),
+      floats.values?.[label as number] ? hex(floats.values[label as number]!) : encodeCbor(value),
+    ]);
+    const encoded = Uint8Array.from([0xa0 + key.size, ...parts.flatMap((p) => [...p])]);
+    a.authData = Uint8Array.from([...a.authData.subarray(0, start), ...encoded]);
+  });
+}
+
 const TARGETED: Record<string, Edit> = {
   'tokenBinding present': (r) => withClientData(r, (c) => (c.tokenBinding = { status: 'present', id: 'abc' })),
   'tokenBinding not-supported (L1 name)': (r) => withClientData(r, (c) => (c.tokenBinding = { status: 'not-supported' })),
@@ -98,6 +113,13 @@ const TARGETED: Record<string, Edit> = {
   'alg a string': (r) => withCoseKey(r, (k) => k.set(3, 'ES256')),
   'alg missing': (r) => withCoseKey(r, (k) => k.delete(3)),
   'key x shortened': (r) => withCoseKey(r, (k) => k.set(-2, (k.get(-2) as Uint8Array).subarray(1))),
+  // Floats pass for integers once decoded (1.0 === 1); the library refuses every float width.
+  'COSE labels 1.0 and 3.0 as float16': (r) => withFloatCoseKey(r, { labels: { 1: 'f93c00', 3: 'f94200' } }),
+  'COSE labels 1.0 and 3.0 as float32': (r) => withFloatCoseKey(r, { labels: { 1: 'fa3f800000', 3: 'fa40400000' } }),
+  'COSE labels 1.0 and 3.0 as float64': (r) => withFloatCoseKey(r, { labels: { 1: 'fb3ff0000000000000', 3: 'fb4008000000000000' } }),
+  'COSE alg -7.0 as float16': (r) => withFloatCoseKey(r, { values: { 3: 'f9c700' } }),
+  'COSE alg -7.0 as float64': (r) => withFloatCoseKey(r, { values: { 3: 'fbc01c000000000000' } }),
+  'COSE kty 2.0 as float32': (r) => withFloatCoseKey(r, { values: { 1: 'fa40000000' } }),
   'trailing byte after the key': (r) => withAttestation(r, (a) => (a.authData = Uint8Array.from([...a.authData, 0]))),
   'id and rawId not the credential': (r) => ({ ...structuredClone(r), id: 'AAAA', rawId: 'AAAA' }),
   'rawId differs from id': (r) => ({ ...structuredClone(r), rawId: 'AAAA' }),
@@ -170,6 +192,9 @@ describe('fmt none: ours refuses every registration @simplewebauthn/server refus
     expect(seen['UP cleared']).toEqual({ ours: 'USER_PRESENCE_REQUIRED', library: 'refused' });
     expect(seen['alg not offered (ES384)']).toEqual({ ours: 'ALGORITHM_NOT_ALLOWED', library: 'refused' });
     expect(seen['rpIdHash flipped']).toEqual({ ours: 'RP_ID_MISMATCH', library: 'refused' });
+    for (const label of Object.keys(TARGETED).filter((l) => l.startsWith('COSE '))) {
+      expect(seen[label], label).toEqual({ ours: 'CBOR_MALFORMED', library: 'refused' });
+    }
     console.log(`targeted: ${JSON.stringify(seen)}`);
   });
 
