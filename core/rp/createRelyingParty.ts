@@ -19,6 +19,7 @@ import { listPasskeys as adminListPasskeys } from './admin/listPasskeys.js';
 import { listSessions } from './admin/listSessions.js';
 import { lockAccount } from './admin/lockAccount.js';
 import { readAudit } from './admin/readAudit.js';
+import { recordHarnessAction } from './admin/recordHarnessAction.js';
 import { recordPhoneSignal } from './admin/recordPhoneSignal.js';
 import { resetPasskeys } from './admin/resetPasskeys.js';
 import { revokePasskey } from './admin/revokePasskey.js';
@@ -128,6 +129,7 @@ export function createRelyingParty({ store, rpId, rpName, origins, clock = syste
       endSessions: bind(ctx, endSessions),
       searchAudit: bind(ctx, searchAudit),
       recordPhoneSignal: bind(ctx, recordPhoneSignal),
+      recordHarnessAction: bind(ctx, recordHarnessAction),
     },
   };
 }

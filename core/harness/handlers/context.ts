@@ -4,6 +4,7 @@ import type { World, WorldPhone, WorldUser } from '../../journey/index.js';
 import type { PasskeySummary, Rp } from '../../rp/index.js';
 import type { HarnessTrust } from '../../mds/index.js';
 import type { Store } from '../../store/index.js';
+import type { ChannelName } from '../channels.js';
 import type { PhoneRegistry } from '../phoneRegistry.js';
 import type { ScenarioRuns } from '../scenarioRuns.js';
 import type { HarnessCaller, PasskeyView, UserSummary } from '../types.js';
@@ -26,6 +27,21 @@ export interface HandlerContext {
   /** Attestation CA and local MDS (ca.export, mds.*). */
   trust: HarnessTrust;
 }
+
+type HarnessActionTarget = Omit<Parameters<Rp['admin']['recordHarnessAction']>[0], 'admin' | 'action'>;
+
+/**
+ * Audits a channel core/rp does not audit itself, as `harness.<channel>` by the caller, once the
+ * channel's work succeeded (a failure throws before this and is not recorded). Phones live in
+ * their own registry, not in the RP database, so the row cannot commit with the change: it is
+ * written right after it.
+ */
+export function recordAction({ rp, caller }: HandlerContext, channel: ChannelName, target: HarnessActionTarget = {}): void {
+  rp.admin.recordHarnessAction({ admin: caller.name, action: `harness.${channel}`, ...target });
+}
+
+/** The faults armed for a call, by name (the audit says how the journey was bent, not just that it ran). */
+export const armedFaults = (faults: Record<string, boolean | undefined> | undefined): string[] => Object.keys(faults ?? {}).filter((k) => faults![k]);
 
 /** One customer as core/rp's admin search returns it. */
 export type AccountMatch = Awaited<ReturnType<Rp['admin']['searchAccounts']>>['accounts'][number];

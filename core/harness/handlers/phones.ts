@@ -6,7 +6,7 @@ import { fromBase64url, toBase64url, type PublicKeyCredentialCreationOptionsJSON
 import type { ChannelArgs, HarnessImplementation } from '../channels.js';
 import type { PhoneRecord } from '../phoneRegistry.js';
 import type { PhoneCredential, PhoneSignalResult, PhoneSummary } from '../types.js';
-import { iso, seatPhone, type HandlerContext } from './context.js';
+import { armedFaults, iso, recordAction, seatPhone, type HandlerContext } from './context.js';
 
 type PhoneChannels =
   | 'phones.create'
@@ -35,6 +35,9 @@ interface SignalTombstone {
   algorithm: number;
   createdAt: string;
 }
+
+/** The credential IDs a phone holds: what an audit row names instead of the keys. */
+const credentialIdsOf = (p: PhoneRecord): string[] => p.credentials.list().map((c) => toBase64url(c.id));
 
 const tombstone = (c: StoredCredential): SignalTombstone => ({
   credentialId: toBase64url(c.id),
@@ -108,7 +111,9 @@ export function phoneHandlers(ctx: HandlerContext): Pick<HarnessImplementation, 
   return {
     async 'phones.create'({ name, profile }) {
       // A custom profile is checked against the published schema (phones.profileSchema) before it is stored.
-      return toPhoneSummary(phones.create(name, typeof profile === 'string' ? profile : parseProfile(profile)));
+      const summary = toPhoneSummary(phones.create(name, typeof profile === 'string' ? profile : parseProfile(profile)));
+      recordAction(ctx, 'phones.create', { details: { phone: name, profile: summary.profile } });
+      return summary;
     },
     async 'phones.profiles'() {
       return Object.values(builtInProfiles).map((p) => describeProfile(p, true));
@@ -127,17 +132,28 @@ export function phoneHandlers(ctx: HandlerContext): Pick<HarnessImplementation, 
       return { ...toPhoneSummary(p), credentials: toPhoneCredentials(p) };
     },
     async 'phones.rename'({ name, newName }) {
-      return toPhoneSummary(phones.rename(name, newName));
+      const summary = toPhoneSummary(phones.rename(name, newName));
+      recordAction(ctx, 'phones.rename', { details: { phone: newName, from: name } });
+      return summary;
     },
     async 'phones.export'({ name }) {
-      return phones.export(name);
+      const data = phones.export(name);
+      // Private keys leave the vault: the row names the phone and the credentials, never the keys.
+      const credentialIds = (data.credentials as { credentialId: string }[]).map((c) => c.credentialId);
+      recordAction(ctx, 'phones.export', { credentialIds, details: { phone: name, credentialIds } });
+      return data;
     },
     async 'phones.import'({ data, name }) {
-      return toPhoneSummary(phones.import(data, name));
+      const record = phones.import(data, name);
+      const credentialIds = credentialIdsOf(record);
+      recordAction(ctx, 'phones.import', { credentialIds, details: { phone: record.name, credentialIds } });
+      return toPhoneSummary(record);
     },
     async 'phones.delete'({ name }) {
+      const credentialIds = credentialIdsOf(phones.get(name));
       phones.delete(name);
       world.phones.delete(name);
+      recordAction(ctx, 'phones.delete', { credentialIds, details: { phone: name, credentialIds } });
       return { name, deleted: true as const };
     },
     async 'phones.credentials'({ name }) {
@@ -146,15 +162,16 @@ export function phoneHandlers(ctx: HandlerContext): Pick<HarnessImplementation, 
     async 'phones.removeCredential'({ name, credentialId }) {
       const found = findCredential(name, credentialId);
       phones.get(name).credentials.delete(found.id);
+      recordAction(ctx, 'phones.removeCredential', { credentialIds: [credentialId], details: { phone: name, credentialId } });
       return { name, credentialId, removed: true as const };
     },
     async 'phones.exportCredential'({ name, credentialId }) {
       findCredential(name, credentialId);
       const data = phones.export(name);
       const credentials = (data.credentials as { credentialId: string }[]).filter((c) => c.credentialId === credentialId);
+      recordAction(ctx, 'phones.exportCredential', { credentialIds: [credentialId], details: { phone: name, credentialId } });
       return { ...data, credentials };
     },
-    // The RP's pages speak through the Signal API; the phone acts on credentials for that RP ID only.
     // The RP's pages speak through the Signal API; the phone acts as core/phone's applySignal says (same rules as a
     // Playwright phone), and the change, if any, is audited with what it removed.
     async 'phones.signal'(args) {
@@ -182,11 +199,15 @@ export function phoneHandlers(ctx: HandlerContext): Pick<HarnessImplementation, 
     // The options are checked for shape only at the boundary (a JSON object); core/client validates
     // them as a browser would, and its response JSON crosses back as a plain JSON object.
     async 'phones.createCredential'(args) {
-      const response = await browserAt(args).create(args.options as unknown as PublicKeyCredentialCreationOptionsJSON);
+      const options = args.options as unknown as PublicKeyCredentialCreationOptionsJSON;
+      const response = await browserAt(args).create(options);
+      // The new passkey is not at the RP yet: the customer is found by the options' user handle.
+      recordAction(ctx, 'phones.createCredential', { userHandle: options.user?.id, details: { phone: args.phone, origin: args.origin, credentialId: response.id, decision: args.decision, faults: armedFaults(args.faults) } });
       return { ...response };
     },
     async 'phones.getAssertion'(args) {
       const response = await browserAt(args).get(args.options as unknown as PublicKeyCredentialRequestOptionsJSON);
+      recordAction(ctx, 'phones.getAssertion', { credentialIds: [response.id], details: { phone: args.phone, origin: args.origin, credentialId: response.id, decision: args.decision, faults: armedFaults(args.faults) } });
       return { ...response };
     },
   };

@@ -2,7 +2,7 @@ import { X509Certificate } from 'node:crypto';
 import { derToPem } from '../../mds/index.js';
 import type { HarnessImplementation } from '../channels.js';
 import type { CertificateExport } from '../types.js';
-import type { HandlerContext } from './context.js';
+import { recordAction, type HandlerContext } from './context.js';
 
 type TrustChannels = 'ca.export' | 'mds.root' | 'mds.blob' | 'mds.list' | 'mds.status' | 'mds.serve';
 
@@ -18,7 +18,8 @@ function certificates(ders: Uint8Array[]): CertificateExport {
  * The installation's attestation CA and local MDS (docs/ATTESTATION.md): exports for another RP,
  * the BLOB, and the statuses a tester changes to watch the RP react.
  */
-export function trustHandlers({ trust }: HandlerContext): Pick<HarnessImplementation, TrustChannels> {
+export function trustHandlers(ctx: HandlerContext): Pick<HarnessImplementation, TrustChannels> {
+  const { trust } = ctx;
   return {
     async 'ca.export'({ chain }) {
       if (!chain) return certificates([trust.ca.rootCertificate]);
@@ -34,10 +35,15 @@ export function trustHandlers({ trust }: HandlerContext): Pick<HarnessImplementa
       return { no: trust.mds.no(), serving: trust.mds.serving(), entries: trust.mds.list() };
     },
     async 'mds.status'({ aaguid, status, effective }) {
-      return trust.mds.setStatus({ aaguid, status, ...(effective ? { effective } : {}) });
+      const result = trust.mds.setStatus({ aaguid, status, ...(effective ? { effective } : {}) });
+      // The MDS is a file beside the vault, not the RP database: the row follows the change.
+      recordAction(ctx, 'mds.status', { details: { aaguid, status, effective: result.report.effectiveDate ?? null, no: result.no } });
+      return result;
     },
     async 'mds.serve'({ broken }) {
-      return trust.mds.serve(broken);
+      const result = trust.mds.serve(broken);
+      recordAction(ctx, 'mds.serve', { details: { broken, no: result.no } });
+      return result;
     },
   };
 }

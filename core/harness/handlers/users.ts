@@ -5,7 +5,7 @@ import type { HarnessImplementation } from '../channels.js';
 import { registrationInfoRows } from '../registrationInfoLabels.js';
 import type { AccountView } from '../types.js';
 import { toAuditEntry } from './admin.js';
-import { findAccount, iso, isoOrNull, seatPhone, seatUser, toPasskeyView, toUserSummary, type HandlerContext } from './context.js';
+import { armedFaults, findAccount, iso, isoOrNull, recordAction, seatPhone, seatUser, toPasskeyView, toUserSummary, type HandlerContext } from './context.js';
 
 type UserChannels = 'users.create' | 'users.list' | 'users.show' | 'users.account' | 'users.endSessions' | 'users.lock' | 'users.unlock' | 'otp.enroll' | 'enroll' | 'login';
 
@@ -62,7 +62,8 @@ export function userHandlers(ctx: HandlerContext): Pick<HarnessImplementation, U
 
   return {
     async 'users.create'({ username, password, displayName, emails }) {
-      await rp.createAccount({ loginId: username, password, tradingPassword: `${password}-trading`, displayName: displayName ?? username, emails: emails.length ? emails : [`${username}@example.test`] });
+      // Audited by core/rp as account.create by the caller (no second row).
+      await rp.createAccount({ admin, loginId: username, password, tradingPassword: `${password}-trading`, displayName: displayName ?? username, emails: emails.length ? emails : [`${username}@example.test`] });
       return toUserSummary(await findAccount(ctx, username));
     },
     async 'users.list'({ query }) {
@@ -113,7 +114,7 @@ export function userHandlers(ctx: HandlerContext): Pick<HarnessImplementation, U
     async 'otp.enroll'({ username, password }) {
       // The customer's way in (DESIGN §1, 申込): a fresh email step-up for 'otp-enrollment',
       // then the RP issues the secret and the "app" confirms with its first code.
-      await requireUsable(username);
+      const { accountId } = await requireUsable(username);
       await seatUser(ctx, username, password);
       const user = await passwordLogin(world, username, password);
       const sent = await sendEmailCode(world, user, undefined, 'otp-enrollment');
@@ -122,11 +123,13 @@ export function userHandlers(ctx: HandlerContext): Pick<HarnessImplementation, U
       const { uri, secret } = await rp.enrollOtp({ sessionId });
       user.otpUri = uri;
       await rp.confirmOtp({ sessionId, code: totpNow(world, user) });
+      // The RP audited the customer's side; this row says an admin drove it and was shown the secret (never stored here).
+      recordAction(ctx, 'otp.enroll', { accountId, details: { secretShown: true } });
       return { username, secret, uri };
     },
     async enroll({ username, password, phone, stepUp, email, decision, passkeyName, attestation, faults }) {
       if (faults?.counterRegression || faults?.replayChallenge) throw new HarnessError('INVALID_INPUT', 'counterRegression and replayChallenge are login faults');
-      await requireUsable(username);
+      const { accountId } = await requireUsable(username);
       await seatUser(ctx, username, password);
       const seated = seatPhone(ctx, phone);
       seated.faults = { ...faults };
@@ -136,6 +139,7 @@ export function userHandlers(ctx: HandlerContext): Pick<HarnessImplementation, U
         throw new HarnessError('INVALID_INPUT', `corruptSignature at registration needs a signed attestation statement: ask for attestation direct from a profile that has one (${label} attests ${fmt})`);
       }
       const { steps, passkey } = await enrollFlow(world, { username, password, phone, stepUp, email, decision, passkeyName, attestation });
+      recordAction(ctx, 'enroll', { accountId, details: { phone, credentialId: passkey.credentialId, stepUp, decision, faults: armedFaults(faults) } });
       return { username, phone, stepUp, steps, passkey: toPasskeyView(username, passkey, ctx) };
     },
     async login({ username, phone, mode, decision, faults }) {
@@ -146,6 +150,7 @@ export function userHandlers(ctx: HandlerContext): Pick<HarnessImplementation, U
       seated.faults = { ...faults };
       const { result, steps } = await passkeyLogin(world, { username, phone, mode, decision, replay: faults?.replayChallenge === true });
       const used = await rp.admin.inspectPasskey({ admin, passkeyId: result.passkeyId });
+      recordAction(ctx, 'login', { accountId: used.accountId, details: { phone, credentialId: used.credentialId, mode, decision, faults: armedFaults(faults) } });
       return { username: result.loginId, mode, credentialId: used.credentialId, userVerified: result.userVerified, signCount: result.counter, steps };
     },
   };

@@ -1,16 +1,23 @@
 import { HarnessError } from '../../errors.js';
 import { audit, type RpContext } from '../context.js';
 import { requireString } from '../input.js';
+import { requireAdmin } from '../admin/requireAdmin.js';
 import { otpUri } from '../stepUp/totp.js';
 import { hashPassword } from './passwords.js';
 
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
 
-/** Seeds a customer (the harness plays the brokerage's back office): login ID, two passwords, emails. */
+/**
+ * Seeds a customer (the harness plays the brokerage's back office): login ID, two passwords, emails.
+ * Audited as `admin:<admin>` when a back-office admin creates it, as `system` otherwise (a scenario's
+ * own world, the load server).
+ */
 export function createAccount(
   ctx: RpContext,
-  opts: { loginId: string; password: string; tradingPassword: string; displayName: string; emails: string[]; otpSecret?: string },
+  opts: { loginId: string; password: string; tradingPassword: string; displayName: string; emails: string[]; otpSecret?: string; admin?: string },
 ): { accountId: number; loginId: string; otpUri?: string } {
+  // Resolved first: an unknown admin must not create an account audited under no one.
+  const actor = opts.admin === undefined ? 'system' : `admin:${requireAdmin(ctx, opts.admin, 'operator', 'account.create').name}`;
   const loginId = requireString(opts.loginId, 'loginId', 64);
   const password = requireString(opts.password, 'password', 256);
   const tradingPassword = requireString(opts.tradingPassword, 'tradingPassword', 256);
@@ -32,7 +39,7 @@ export function createAccount(
       ctx.store.otp.setPending(id, opts.otpSecret, now);
       ctx.store.otp.activate(id);
     }
-    audit(ctx, { actor: 'system', action: 'account.create', outcome: 'success', accountId: id, details: { loginId, emails: opts.emails.length, otp: Boolean(opts.otpSecret) } });
+    audit(ctx, { actor, action: 'account.create', outcome: 'success', accountId: id, details: { loginId, emails: opts.emails.length, otp: Boolean(opts.otpSecret) } });
     return id;
   });
   return opts.otpSecret ? { accountId, loginId, otpUri: otpUri(ctx, loginId, opts.otpSecret) } : { accountId, loginId };

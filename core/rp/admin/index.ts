@@ -13,3 +13,4 @@ export * from './listSessions.js';
 export * from './endSessions.js';
 export * from './searchAudit.js';
 export * from './recordPhoneSignal.js';
+export * from './recordHarnessAction.js';
