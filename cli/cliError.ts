@@ -1,3 +1,5 @@
+import { isHarnessErrorCode } from '../core/errors.js';
+
 /**
  * An error the CLI raises itself (before or around core): same `code: message` shape as
  * HarnessError without importing core, so `--help` stays cheap.
@@ -11,10 +13,16 @@ export class CliError extends Error {
   }
 }
 
+/**
+ * The stable code to report: a harness code as thrown; a file-system error on a path the caller named
+ * (`ENOENT`, `EACCES`, `EISDIR`, `ELOOP`, …) is USAGE with Node's message; anything else (a raw OpenSSL
+ * or SQLite code) is not ours to pass on and reports as INTERNAL.
+ */
 export function errorCodeOf(error: unknown): string | undefined {
-  if (error && typeof error === 'object' && typeof (error as { code?: unknown }).code === 'string') {
-    const code = (error as { code: string }).code;
-    return /^[A-Z][A-Z0-9_]*$/.test(code) ? code : undefined;
-  }
+  if (error instanceof CliError) return error.code;
+  if (!error || typeof error !== 'object') return undefined;
+  const { code, syscall } = error as { code?: unknown; syscall?: unknown };
+  if (isHarnessErrorCode(code)) return code;
+  if (typeof code === 'string' && /^E[A-Z]+$/.test(code) && typeof syscall === 'string') return 'USAGE';
   return undefined;
 }

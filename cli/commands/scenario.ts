@@ -47,9 +47,9 @@ export async function validate(ctx: CommandContext, paths: string[]) {
     const { validateScenarios } = await import('../../core/scenario/validateScenarios.js');
     results = validateScenarios(sources);
   }
-  const { formatInvalidFiles } = await import('../../core/scenario/reporters/formatHuman.js');
+  const { formatInvalidFiles, oneLine } = await import('../../core/scenario/reporters/formatHuman.js');
   printData(ctx.io, results, (rows) =>
-    rows.map((r) => (r.ok ? `ok    ${r.name}` : `FAIL  ${r.name}\n${indent(formatInvalidFiles({ invalid: [{ file: r.name, errors: r.errors }] }))}`)).join('\n'),
+    rows.map((r) => (r.ok ? `ok    ${oneLine(r.name)}` : `FAIL  ${oneLine(r.name)}\n${indent(formatInvalidFiles({ invalid: [{ file: r.name, errors: r.errors }] }))}`)).join('\n'),
   );
   const bad = results.filter((r) => !r.ok);
   if (bad.length) throw new CliError('SCENARIO_INVALID', `${bad.length} of ${results.length} scenario file(s) invalid`);

@@ -89,11 +89,16 @@ function importedCredential(c: z.infer<typeof phoneExportSchema>['credentials'][
   if (!isCoseAlg(c.alg)) throw new HarnessError('VAULT_IMPORT_INVALID', `unsupported algorithm ${c.alg}`);
   const publicKey = fromBase64url(c.publicKey, 'publicKey');
   const privateKey = fromBase64url(c.privateKey, 'privateKey');
-  const cose = decodeCoseKey(publicKey);
-  const probe = seededRandom('vault-import-probe').bytes(32);
-  if (cose.alg !== c.alg || !nodeBackend.verify(cose, probe, nodeBackend.sign(nodeBackend.importPrivateKey(c.alg, privateKey), probe))) {
-    throw new HarnessError('VAULT_IMPORT_INVALID', `credential ${c.credentialId}: private key does not match its public key`);
+  let matches = false;
+  try {
+    const cose = decodeCoseKey(publicKey);
+    const probe = seededRandom('vault-import-probe').bytes(32);
+    matches = cose.alg === c.alg && nodeBackend.verify(cose, probe, nodeBackend.sign(nodeBackend.importPrivateKey(c.alg, privateKey), probe));
+  } catch (cause) {
+    // A public key that is not a COSE key, or a private key of another type than alg says (OpenSSL refuses to sign).
+    throw new HarnessError('VAULT_IMPORT_INVALID', `credential ${c.credentialId}: ${cause instanceof HarnessError ? cause.message : 'the private key cannot sign with its algorithm'}`, { cause });
   }
+  if (!matches) throw new HarnessError('VAULT_IMPORT_INVALID', `credential ${c.credentialId}: private key does not match its public key`);
   return {
     id: fromBase64url(c.credentialId, 'credentialId'),
     rpId: c.rpId,

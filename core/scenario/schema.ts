@@ -154,8 +154,9 @@ export const stepSchema = z.discriminatedUnion('do', [
   }),
   step('adminReset', 'Operator revokes every passkey of a user', { user, reason: z.string().default('scenario'), ticket: z.string().optional() }),
   step('advanceClock', 'Move the scenario clock forward', {
-    seconds: z.number().min(0).optional(),
-    minutes: z.number().min(0).optional(),
+    // At most a year per step: the scenario clock must stay a valid date (1e300 s was an INTERNAL at run time).
+    seconds: z.number().min(0).max(366 * 86_400).optional(),
+    minutes: z.number().min(0).max(366 * 1_440).optional(),
   }),
   step('check', 'Only evaluate `expect` (no action)', {}),
   step('setMdsStatus', "Append a status report to the scenario's local MDS for a model (docs/ATTESTATION.md)", {

@@ -15,6 +15,11 @@ export function shouldColor(env: Record<string, string | undefined>, isTty: bool
 }
 
 /** Scenario names and error messages are untrusted text: never let them drive the terminal. */
+/** For one-line fields (names, files): newlines and tabs escaped too, so a name cannot forge report lines. */
+export function oneLine(text: string): string {
+  return visible(text).replace(/[\n\t]/g, (c) => (c === '\n' ? '\\n' : '\\t'));
+}
+
 export function visible(text: string): string {
   // eslint-disable-next-line no-control-regex
   return text.replace(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
@@ -25,7 +30,7 @@ const painter = (color: boolean) => (code: number) => (text: string) => (color ?
 /** `3: enroll`, or `3: enroll "the name from the file"` when the file names the step. */
 export function stepLabel(step: Pick<StepResult, 'index' | 'name' | 'action'>): string {
   const plain = `${step.index}: ${step.action}`;
-  return step.name === plain ? plain : `${plain} "${visible(step.name)}"`;
+  return step.name === plain ? plain : `${plain} "${oneLine(step.name)}"`;
 }
 
 /**
@@ -35,9 +40,9 @@ export function stepLabel(step: Pick<StepResult, 'index' | 'name' | 'action'>): 
 export function formatScenarioResult(result: ScenarioResult, options: HumanFormatOptions): string {
   const paint = painter(options.color);
   const [green, red, dim] = [paint(32), paint(31), paint(2)];
-  const label = visible(result.iteration > 1 ? `${result.name} #${result.iteration}` : result.name);
+  const label = oneLine(result.iteration > 1 ? `${result.name} #${result.iteration}` : result.name);
   const mark = result.status === 'passed' ? green('✔') : red('✘');
-  const lines = [`${mark} ${label} ${dim(`(${visible(result.file)}, ${result.durationMs.toFixed(0)} ms)`)}`];
+  const lines = [`${mark} ${label} ${dim(`(${oneLine(result.file)}, ${result.durationMs.toFixed(0)} ms)`)}`];
   const failedStep = result.steps.find((s) => s.status === 'failed');
   for (const step of result.steps) {
     if (!options.verbose && step !== failedStep) continue;
@@ -46,7 +51,7 @@ export function formatScenarioResult(result: ScenarioResult, options: HumanForma
     lines.push(`    ${sym} ${stepLabel(step)}${why}`);
   }
   // A failure reported without its steps (over --server progress) still names the step once.
-  if (result.failure && !failedStep) lines.push(red(`    FAIL step ${result.failure.index} "${visible(result.failure.step)}" — ${result.failure.code}: ${visible(result.failure.message)}`));
+  if (result.failure && !failedStep) lines.push(red(`    FAIL step ${result.failure.index} "${oneLine(result.failure.step)}" — ${result.failure.code}: ${visible(result.failure.message)}`));
   if (!options.verbose && failedStep) {
     const skipped = result.steps.filter((s) => s.status === 'skipped').length;
     if (skipped) lines.push(dim(`    (${skipped} later step${skipped === 1 ? '' : 's'} skipped)`));

@@ -1,11 +1,15 @@
 import type { RunReport } from '../report.js';
+import { oneLine } from './formatHuman.js';
+
+/** A test point's description: one visible line; `\\` and `#` escaped (TAP 14), so a name cannot become a directive. */
+const description = (text: string): string => oneLine(text).replace(/[\\#]/g, (c) => `\\${c}`);
 
 /** TAP version 14: one test point per scenario run (and per invalid file), YAML diagnostics on failure. */
 export function formatTap(report: RunReport): string {
   const invalid = report.invalid ?? [];
   const lines = ['TAP version 14', `1..${report.total + invalid.length}`];
   report.results.forEach((result, i) => {
-    const name = (result.iteration > 1 ? `${result.name} #${result.iteration}` : result.name).replace(/#/g, '\\#').replace(/\n/g, ' ');
+    const name = description(result.iteration > 1 ? `${result.name} #${result.iteration}` : result.name);
     if (result.failure) {
       lines.push(`not ok ${i + 1} - ${name}`);
       lines.push('  ---');
@@ -20,7 +24,7 @@ export function formatTap(report: RunReport): string {
     }
   });
   invalid.forEach(({ file, errors }, i) => {
-    lines.push(`not ok ${report.total + i + 1} - ${file.replace(/#/g, '\\#').replace(/\n/g, ' ')} (invalid, not run)`);
+    lines.push(`not ok ${report.total + i + 1} - ${description(file)} (invalid, not run)`);
     lines.push('  ---', `  file: ${JSON.stringify(file)}`, '  code: "SCENARIO_INVALID"', '  errors:');
     for (const e of errors) lines.push(`    - ${JSON.stringify(`${e.line ? `${e.line}:${e.column ?? 1}: ` : ''}${e.path}: ${e.message}`)}`);
     lines.push('  ...');
