@@ -2,7 +2,7 @@ import { isHarnessErrorCode } from '../core/errors.js';
 
 /**
  * An error the CLI raises itself (before or around core): same `code: message` shape as
- * HarnessError without importing core, so `--help` stays cheap.
+ * HarnessError. This module loads only core/errors.ts (no dependencies), so `--help` stays cheap.
  */
 export class CliError extends Error {
   constructor(
