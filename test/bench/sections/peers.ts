@@ -99,8 +99,10 @@ const PAGE_CEREMONIES = `async (loginId) => {
 async function chromiumPeer(iterations: number): Promise<number> {
   const { startLoadServer } = await built<typeof import('../../../core/load/index.js')>('core/load/index.js');
   const server = await startLoadServer({ staticDir: RENDERER_DIR });
-  const browser = await launchChromium();
+  // Launched inside the try: a machine without Chromium must not leave the server holding the process open.
+  let browser: Awaited<ReturnType<typeof launchChromium>> | undefined;
   try {
+    browser = await launchChromium();
     const { page } = browser;
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('WebAuthn.enable', { enableUI: false });
@@ -121,7 +123,7 @@ async function chromiumPeer(iterations: number): Promise<number> {
     }
     return (iterations * 1000) / timedMs;
   } finally {
-    await browser.close();
+    await browser?.close();
     await server.close();
   }
 }
