@@ -2,7 +2,7 @@ import { nodeCrypto, type CredentialStore, type StoredCredential } from '../auth
 import type { Clock } from '../clock.js';
 import { systemClock } from '../clock.js';
 import { HarnessError } from '../errors.js';
-import { COSEAlg, encodeCoseKey, equalBytes, fromBase64url, type CoseKey } from '../webauthn/index.js';
+import { COSEAlg, derChildren, derRead, encodeCoseKey, equalBytes, type CoseKey } from '../webauthn/index.js';
 import { fromBase64 } from './cdpCommands.js';
 import type { CdpCredential } from './cdpTypes.js';
 
@@ -70,20 +70,45 @@ export function importCdpCredentials(options: {
   return result;
 }
 
-/** The COSE public key of a PKCS#8 private key (P-256, Ed25519 or RSA). */
+/** SPKI heads of the fixed-size public keys: P-256 (uncompressed point follows) and Ed25519 (32 bytes follow). */
+const P256_SPKI_HEAD = Buffer.from('3059301306072a8648ce3d020106082a8648ce3d030107034200', 'hex');
+const ED25519_SPKI_HEAD = Buffer.from('302a300506032b6570032100', 'hex');
+
+/** Big-endian magnitude of a DER INTEGER (its sign byte dropped). */
+const magnitude = (v: Uint8Array) => (v.length > 1 && v[0] === 0 ? v.subarray(1) : v);
+
+/**
+ * The COSE public key of a PKCS#8 private key (P-256, Ed25519 or RSA). Read from DER exports, never
+ * a JWK export: on Node 20.20.2 `export({ format: 'jwk' })` of an EC key can deadlock (it holds the
+ * key's mutex while it allocates, and a GC finalising an object that shares the key takes it too).
+ */
 export function publicKeyOf(pkcs8: Uint8Array, what = 'credential'): { alg: COSEAlg; publicKey: CoseKey } {
   const crypto = nodeCrypto();
-  let jwk: import('node:crypto').JsonWebKey;
+  let key: import('node:crypto').KeyObject;
   try {
-    const key = crypto.createPrivateKey({ key: Buffer.from(pkcs8), format: 'der', type: 'pkcs8' });
-    jwk = crypto.createPublicKey(key).export({ format: 'jwk' });
+    key = crypto.createPublicKey(crypto.createPrivateKey({ key: Buffer.from(pkcs8), format: 'der', type: 'pkcs8' }));
   } catch (cause) {
     throw new HarnessError('VAULT_IMPORT_INVALID', `${what}: private key is not valid PKCS#8`, { cause });
   }
-  if (jwk.kty === 'EC' && jwk.crv === 'P-256') {
-    return { alg: COSEAlg.ES256, publicKey: { kty: 2, alg: -7, crv: 1, x: fromBase64url(jwk.x!), y: fromBase64url(jwk.y!) } };
+  const type = key.asymmetricKeyType;
+  if (type === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1') {
+    const spki = key.export({ format: 'der', type: 'spki' });
+    if (spki.length === P256_SPKI_HEAD.length + 65 && spki.subarray(0, P256_SPKI_HEAD.length).equals(P256_SPKI_HEAD) && spki[P256_SPKI_HEAD.length] === 0x04) {
+      const point = spki.subarray(P256_SPKI_HEAD.length + 1);
+      return { alg: COSEAlg.ES256, publicKey: { kty: 2, alg: -7, crv: 1, x: Uint8Array.from(point.subarray(0, 32)), y: Uint8Array.from(point.subarray(32)) } };
+    }
   }
-  if (jwk.kty === 'OKP' && jwk.crv === 'Ed25519') return { alg: COSEAlg.EdDSA, publicKey: { kty: 1, alg: -8, crv: 6, x: fromBase64url(jwk.x!) } };
-  if (jwk.kty === 'RSA') return { alg: COSEAlg.RS256, publicKey: { kty: 3, alg: -257, n: fromBase64url(jwk.n!), e: fromBase64url(jwk.e!) } };
-  throw new HarnessError('VAULT_IMPORT_INVALID', `${what}: unsupported key type ${jwk.kty} ${jwk.crv ?? ''}`);
+  if (type === 'ed25519') {
+    const spki = key.export({ format: 'der', type: 'spki' });
+    if (spki.length === ED25519_SPKI_HEAD.length + 32 && spki.subarray(0, ED25519_SPKI_HEAD.length).equals(ED25519_SPKI_HEAD)) {
+      return { alg: COSEAlg.EdDSA, publicKey: { kty: 1, alg: -8, crv: 6, x: Uint8Array.from(spki.subarray(ED25519_SPKI_HEAD.length)) } };
+    }
+  }
+  if (type === 'rsa') {
+    // RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER } (RFC 8017 A.1.1)
+    const [n, e] = derChildren(derRead(key.export({ format: 'der', type: 'pkcs1' }), 0, `${what}: RSA public key`), `${what}: RSA public key`);
+    if (n?.tag === 0x02 && e?.tag === 0x02) return { alg: COSEAlg.RS256, publicKey: { kty: 3, alg: -257, n: Uint8Array.from(magnitude(n.value)), e: Uint8Array.from(magnitude(e.value)) } };
+  }
+  const curve = key.asymmetricKeyDetails?.namedCurve;
+  throw new HarnessError('VAULT_IMPORT_INVALID', `${what}: unsupported key type ${type ?? 'unknown'}${curve ? ` ${curve}` : ''}`);
 }

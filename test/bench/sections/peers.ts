@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { createHash, generateKeyPairSync, randomBytes, sign } from 'node:crypto';
+import { createHash, generateKeyPairSync, randomBytes, sign, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { generateAuthenticationOptions, generateRegistrationOptions, verifyAuthenticationResponse, verifyRegistrationResponse } from '@simplewebauthn/server';
 import { Encoder } from 'cbor-x';
 import { RENDERER_DIR, launchChromium } from '../../support/browser.js';
@@ -14,7 +14,9 @@ const sha = (b: Uint8Array | string) => createHash('sha256').update(b).digest();
 
 /** The minimal node:crypto authenticator a developer would write: P-256, 'none' attestation, ES256 DER. */
 function minimalAuthenticator() {
-  const creds = new Map<string, { key: ReturnType<typeof generateKeyPairSync>['privateKey']; count: number }>();
+  const creds = new Map<string, { key: KeyObject; count: number }>();
+  // @types/node has no overload for a JWK publicKeyEncoding (Node supports it since 15.12).
+  const generateWithJwk = generateKeyPairSync as unknown as (type: 'ec', options: object) => { privateKey: KeyObject; publicKey: JsonWebKey };
   const authData = (rpId: string, flags: number, count: number, attested?: Uint8Array) => {
     const head = Buffer.alloc(37);
     sha(rpId).copy(head, 0);
@@ -24,8 +26,10 @@ function minimalAuthenticator() {
   };
   return {
     create(options: any) {
-      const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-      const jwk = publicKey.export({ format: 'jwk' });
+      // The JWK comes from the key generation itself: `publicKey.export({ format: 'jwk' })` on a freshly
+      // generated key deadlocks Node 20.20.2 now and then (the export holds the key's mutex while it allocates;
+      // a GC then finalises the generation job, whose destructor takes the same mutex). Same cost, no hang.
+      const { privateKey, publicKey: jwk } = generateWithJwk('ec', { namedCurve: 'P-256', publicKeyEncoding: { format: 'jwk' } });
       const cose = cbor.encode(new Map<number, unknown>([[1, 2], [3, -7], [-1, 1], [-2, Buffer.from(jwk.x!, 'base64url')], [-3, Buffer.from(jwk.y!, 'base64url')]]));
       const id = randomBytes(16);
       creds.set(b64u(id), { key: privateKey, count: 0 });
