@@ -2,7 +2,7 @@ import { HarnessError } from '../errors.js';
 import { buildAuthenticatorData, concatBytes, equalBytes, sha256 } from '../webauthn/index.js';
 import { privateKeyFor, signWith, type AuthenticatorContext } from './context.js';
 import type { StoredCredential } from './credentials.js';
-import { corruptIfAsked, flipLastByte } from './faults.js';
+import { corruptIfAsked, flipLastByte, type AuthenticatorFaults } from './faults.js';
 import { authorizeLocally, type UserVerificationRequirement } from './localAuth.js';
 
 export interface GetAssertionOptions {
@@ -14,6 +14,8 @@ export interface GetAssertionOptions {
   userVerification?: UserVerificationRequirement;
   /** Which of several matching credentials the user picks (default: allowList order, else newest). */
   credentialId?: Uint8Array;
+  /** Faults for this call only, instead of the authenticator's (a client's per-ceremony faults). */
+  faults?: AuthenticatorFaults;
 }
 
 export interface GetAssertionResult {
@@ -38,10 +40,10 @@ function rpIdHashOf(rpId: string): Uint8Array {
   return hash;
 }
 
-function nextCounter(ctx: AuthenticatorContext, credential: StoredCredential): number {
+function nextCounter(ctx: AuthenticatorContext, faults: AuthenticatorFaults, credential: StoredCredential): number {
   // Below what the RP stored, by construction: the phone's own count may have moved on through
   // ceremonies the RP refused, so one less than that could still be above the stored count.
-  if (ctx.faults.counterRegression) return Math.max((credential.acceptedSignCount ?? credential.signCount) - 1, 0);
+  if (faults.counterRegression) return Math.max((credential.acceptedSignCount ?? credential.signCount) - 1, 0);
   switch (ctx.profile.counterPolicy) {
     case 'zero':
       return 0;
@@ -54,7 +56,8 @@ function nextCounter(ctx: AuthenticatorContext, credential: StoredCredential): n
 
 /** CTAP2 authenticatorGetAssertion (§6.2). */
 export async function getAssertion(ctx: AuthenticatorContext, options: GetAssertionOptions): Promise<GetAssertionResult> {
-  const { profile, faults } = ctx;
+  const { profile } = ctx;
+  const faults = options.faults ?? ctx.faults;
   const { rpId, clientDataHash, allowList = [], userVerification = 'preferred' } = options;
   if (clientDataHash.length !== 32) throw new HarnessError('INVALID_INPUT', 'clientDataHash must be 32 bytes');
 
@@ -84,7 +87,7 @@ export async function getAssertion(ctx: AuthenticatorContext, options: GetAssert
     profile,
   });
 
-  const signCount = nextCounter(ctx, credential);
+  const signCount = nextCounter(ctx, faults, credential);
   const rpIdHash = rpIdHashOf(rpId);
   let authenticatorData = buildAuthenticatorData({
     rpIdHash: faults.wrongRpIdHash ? flipLastByte(rpIdHash) : rpIdHash,

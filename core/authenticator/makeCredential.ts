@@ -6,7 +6,7 @@ import { packedSelfAttestation, packedX5cAttestation } from './attestation/packe
 import type { AttestationFormat } from './attestation/statement.js';
 import { privateKeyFor, type AuthenticatorContext } from './context.js';
 import type { StoredCredential } from './credentials.js';
-import { flipLastByte } from './faults.js';
+import { flipLastByte, type AuthenticatorFaults } from './faults.js';
 import { authorizeLocally, type UserVerificationRequirement } from './localAuth.js';
 import { aaguidToBytes, type DeviceProfile } from './profiles.js';
 import { systemRandom } from '../random.js';
@@ -23,6 +23,8 @@ export interface MakeCredentialOptions {
   userVerification?: UserVerificationRequirement;
   /** Conveyance: anything but direct/enterprise/indirect yields fmt "none" (§5.4.7). */
   attestation?: string;
+  /** Faults for this call only, instead of the authenticator's (a client's per-ceremony faults). */
+  faults?: AuthenticatorFaults;
 }
 
 export interface MakeCredentialResult {
@@ -51,24 +53,28 @@ const FORMATS: Record<DeviceProfile['attestation'], AttestationFormat> = {
 
 /** CTAP2 authenticatorMakeCredential (§6.1), with the profile's attestation and counter policy. */
 export async function makeCredential(ctx: AuthenticatorContext, options: MakeCredentialOptions): Promise<MakeCredentialResult> {
-  const { profile, faults } = ctx;
+  const { profile } = ctx;
+  const faults = options.faults ?? ctx.faults;
   const { rpId, clientDataHash, user, pubKeyCredParams, excludeList = [], residentKey = 'discouraged', userVerification = 'preferred' } = options;
   if (clientDataHash.length !== 32) throw new HarnessError('INVALID_INPUT', 'clientDataHash must be 32 bytes');
   if (user.id.length === 0 || user.id.length > 64) throw new HarnessError('INVALID_INPUT', 'user.id must be 1–64 bytes');
 
-  // CTAP2 §6.1.2 step 3: an excluded credential already bound to this RP → CTAP2_ERR_CREDENTIAL_EXCLUDED.
-  for (const id of excludeList) {
-    const existing = ctx.credentials.get(id);
-    if (existing && existing.rpId === rpId) {
-      throw new HarnessError('INVALID_STATE', 'this authenticator already holds a credential the RP excluded', { details: { credentialId: id } });
-    }
-  }
-
+  // WebAuthn §6.3.2 step 2: an algorithm first (NotSupportedError).
   const usable = profile.attestation === 'fido-u2f' ? [COSEAlg.ES256] : profile.algorithms;
   const alg = pubKeyCredParams.map((p) => p.alg).find((a): a is COSEAlg => (usable as number[]).includes(a));
   if (alg === undefined) {
     throw new HarnessError('NOT_SUPPORTED', `${profile.label} supports none of the offered algorithms`, { details: { offered: pubKeyCredParams.map((p) => p.alg) } });
   }
+
+  // WebAuthn §6.3.2 step 3 (CTAP2.1 §6.1.2, excludeList): an excluded credential already bound to this RP is
+  // InvalidStateError, but only after a gesture the user consents to (NotAllowedError if not), so an
+  // RP cannot learn silently that this authenticator holds one of its credentials.
+  const excluded = excludeList.find((id) => ctx.credentials.get(id)?.rpId === rpId);
+  if (excluded) {
+    await authorizeLocally(ctx.localAuth, { ceremony: 'create', rpId, userName: user.name, userVerification, profile });
+    throw new HarnessError('INVALID_STATE', 'this authenticator already holds a credential the RP excluded', { details: { credentialId: excluded } });
+  }
+
   if (residentKey === 'required' && !profile.residentKey) throw new HarnessError('NOT_SUPPORTED', `${profile.label} cannot store discoverable credentials`);
   const discoverable = profile.residentKey && (residentKey !== 'discouraged' || profile.attachment === 'platform');
 
@@ -112,15 +118,15 @@ export async function makeCredential(ctx: AuthenticatorContext, options: MakeCre
 
   // §5.4.7: the profile's statement only when the RP asks for it; the AAGUID stays either way.
   const conveyed = options.attestation === 'direct' || options.attestation === 'enterprise' || options.attestation === 'indirect';
-  const { fmt, attStmt } = await FORMATS[conveyed ? profile.attestation : 'none'](ctx, { authData, clientDataHash, credentialId, alg, keyMaterial });
+  const { fmt, attStmt } = await FORMATS[conveyed ? profile.attestation : 'none']({ ...ctx, faults }, { authData, clientDataHash, credentialId, alg, keyMaterial });
 
-  // CTAP2 §6.1.2 step 15: a new discoverable credential replaces one for the same RP and user.
-  if (discoverable) {
-    for (const existing of ctx.credentials.list({ rpId })) {
-      if (existing.discoverable && existing.userHandle && equalBytes(existing.userHandle, user.id)) ctx.credentials.delete(existing.id);
-    }
-  }
+  // CTAP2 §6.1.2 step 15: a new discoverable credential replaces one for the same RP and user. The
+  // new one is stored first: if that write fails, the old one is still there.
+  const replaced = discoverable
+    ? ctx.credentials.list({ rpId }).filter((existing) => existing.discoverable && existing.userHandle && equalBytes(existing.userHandle, user.id))
+    : [];
   ctx.credentials.put(credential);
+  for (const existing of replaced) ctx.credentials.delete(existing.id);
   privateKeyFor(ctx, credential, keyMaterial.handle);
 
   const attestationObject = encodeAttestationObject({ fmt, attStmt, authData });

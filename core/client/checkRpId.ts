@@ -10,6 +10,17 @@ const PUBLIC_SUFFIXES = new Set([
 ]);
 
 const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
+const LABEL = /^[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?$/;
+
+/**
+ * URL Standard "valid domain", as far as an ASCII hostname goes: 1–253 characters of non-empty
+ * labels (a final root dot allowed), and not an IP address. `a..com` or `.com` are not domains.
+ */
+function isValidDomain(host: string): boolean {
+  const name = host.endsWith('.') ? host.slice(0, -1) : host;
+  if (name.length === 0 || name.length > 253 || IPV4.test(name) || name.startsWith('[')) return false;
+  return name.split('.').every((label) => LABEL.test(label));
+}
 
 /** Parses the caller's origin; WebAuthn needs a secure context (https, or http on localhost). */
 export function parseOrigin(origin: string): URL {
@@ -28,17 +39,20 @@ export function parseOrigin(origin: string): URL {
 }
 
 /**
- * WebAuthn §5.1.3 step 8 / §5.1.4.1 step 8: the RP ID must equal the origin's effective domain
- * or be a registrable domain suffix of it, and must not be a public suffix.
+ * WebAuthn §5.1.3 steps 7–8 / §5.1.4.1 steps 6–7: the origin's effective domain must be a valid
+ * domain (an IP address is not), and the RP ID must equal it or be a registrable domain suffix of
+ * it, never a public suffix. `rpId` is what the RP sent: anything but a string is refused.
  */
-export function checkRpId(origin: string, rpId: string | undefined): string {
+export function checkRpId(origin: string, rpId: unknown): string {
   const host = parseOrigin(origin).hostname;
+  if (!isValidDomain(host)) throw new HarnessError('SECURITY_ERROR', `${origin} is not on a valid domain (IP addresses cannot use WebAuthn)`);
+  if (rpId !== undefined && typeof rpId !== 'string') throw new HarnessError('SECURITY_ERROR', `RP ID must be a string, got ${rpId === null ? 'null' : typeof rpId}`);
   const id = (rpId ?? host).toLowerCase();
-  if (id !== host) {
-    if (IPV4.test(host) || host.startsWith('[')) throw new HarnessError('SECURITY_ERROR', `RP ID ${id} does not match the IP origin ${origin}`);
-    if (!host.endsWith(`.${id}`)) throw new HarnessError('SECURITY_ERROR', `RP ID ${id} is not a registrable suffix of ${host}`);
-  }
-  if (id !== 'localhost' && !IPV4.test(id) && (!id.includes('.') || PUBLIC_SUFFIXES.has(id))) {
+  if (!isValidDomain(id)) throw new HarnessError('SECURITY_ERROR', `RP ID ${JSON.stringify(id)} is not a valid domain`);
+  if (id !== host && !host.endsWith(`.${id}`)) throw new HarnessError('SECURITY_ERROR', `RP ID ${id} is not a registrable suffix of ${host}`);
+  // A root dot does not make `com.` any less a public suffix than `com`.
+  const bare = id.endsWith('.') ? id.slice(0, -1) : id;
+  if (bare !== 'localhost' && (!bare.includes('.') || PUBLIC_SUFFIXES.has(bare))) {
     throw new HarnessError('SECURITY_ERROR', `RP ID ${id} is a public suffix`);
   }
   return id;

@@ -1,7 +1,7 @@
 import { HarnessError } from '../errors.js';
 import type { Authenticator } from '../authenticator/createAuthenticator.js';
 import type { AuthenticatorFaults } from '../authenticator/faults.js';
-import { fromBase64url, toBase64url } from '../webauthn/base64url.js';
+import { toBase64url } from '../webauthn/base64url.js';
 import { buildClientDataJSON, type ClientDataType } from '../webauthn/clientData.js';
 import { coseKeyToSpki } from '../webauthn/cose.js';
 import { sha256 } from '../webauthn/hash.js';
@@ -12,6 +12,7 @@ import type {
   RegistrationResponseJSON,
 } from '../webauthn/types.js';
 import { checkRpId, parseOrigin } from './checkRpId.js';
+import { readCreationOptions, readRequestOptions } from './readOptions.js';
 
 export interface Client {
   readonly origin: string;
@@ -47,44 +48,33 @@ export function createClient(options: CreateClientOptions): Client {
     });
   }
 
-  async function withFaults<T>(run: () => Promise<T>): Promise<T> {
-    if (!options.faults) return run();
-    const saved = authenticator.faults;
-    authenticator.faults = faults();
-    try {
-      return await run();
-    } finally {
-      authenticator.faults = saved;
-    }
-  }
+  /** Only a client given its own faults overrides the authenticator's, for its calls alone: a shared phone is never re-armed. */
+  const callFaults = () => (options.faults ? { faults: faults() } : {});
 
   return {
     origin,
     async create(optionsJSON) {
-      const rpId = checkRpId(origin, optionsJSON.rp.id);
-      const selection = optionsJSON.authenticatorSelection ?? {};
-      if (selection.authenticatorAttachment && selection.authenticatorAttachment !== authenticator.profile.attachment) {
-        throw new HarnessError('NOT_ALLOWED', `the RP asked for a ${selection.authenticatorAttachment} authenticator`, { details: { reason: 'attachment' } });
+      const request = readCreationOptions(optionsJSON);
+      const rpId = checkRpId(origin, request.rpId);
+      if (request.authenticatorAttachment && request.authenticatorAttachment !== authenticator.profile.attachment) {
+        throw new HarnessError('NOT_ALLOWED', `the RP asked for a ${request.authenticatorAttachment} authenticator`, { details: { reason: 'attachment' } });
       }
-      fromBase64url(optionsJSON.challenge, 'challenge');
-      const clientDataJSON = clientData('webauthn.create', optionsJSON.challenge);
-      const residentKey = selection.residentKey ?? (selection.requireResidentKey ? 'required' : 'discouraged');
-      const result = await withFaults(() =>
-        authenticator.makeCredential({
-          rpId,
-          clientDataHash: sha256(clientDataJSON),
-          user: { id: fromBase64url(optionsJSON.user.id, 'user.id'), name: optionsJSON.user.name, displayName: optionsJSON.user.displayName },
-          pubKeyCredParams: optionsJSON.pubKeyCredParams,
-          excludeList: (optionsJSON.excludeCredentials ?? []).map((c) => fromBase64url(c.id, 'excludeCredentials.id')),
-          residentKey: residentKey as 'required' | 'preferred' | 'discouraged',
-          userVerification: selection.userVerification ?? 'preferred',
-          attestation: optionsJSON.attestation ?? 'none',
-        }),
-      );
+      const clientDataJSON = clientData('webauthn.create', request.challenge);
+      const result = await authenticator.makeCredential({
+        rpId,
+        clientDataHash: sha256(clientDataJSON),
+        user: request.user,
+        pubKeyCredParams: request.pubKeyCredParams,
+        excludeList: request.excludeList,
+        residentKey: request.residentKey,
+        userVerification: request.userVerification,
+        attestation: request.attestation,
+        ...callFaults(),
+      });
       const id = toBase64url(result.credentialId);
       const clientExtensionResults: RegistrationResponseJSON['clientExtensionResults'] = {};
       // WebAuthn §10.1.3: credProps is a client extension; rk tells the RP whether it is discoverable.
-      if ((optionsJSON.extensions as { credProps?: boolean } | undefined)?.credProps) clientExtensionResults.credProps = { rk: result.discoverable };
+      if (request.credProps) clientExtensionResults.credProps = { rk: result.discoverable };
       return {
         id,
         rawId: id,
@@ -102,17 +92,18 @@ export function createClient(options: CreateClientOptions): Client {
       };
     },
     async get(optionsJSON) {
-      const rpId = checkRpId(origin, optionsJSON.rpId);
-      fromBase64url(optionsJSON.challenge, 'challenge');
-      const clientDataJSON = clientData('webauthn.get', optionsJSON.challenge);
-      const result = await withFaults(() =>
-        authenticator.getAssertion({
-          rpId,
-          clientDataHash: sha256(clientDataJSON),
-          allowList: (optionsJSON.allowCredentials ?? []).map((c) => fromBase64url(c.id, 'allowCredentials.id')),
-          userVerification: optionsJSON.userVerification ?? 'preferred',
-        }),
-      );
+      const request = readRequestOptions(optionsJSON);
+      const rpId = checkRpId(origin, request.rpId);
+      // §5.1.4.2: every allowCredentials descriptor was of an unknown type, so no credential here can answer.
+      if (request.allowList?.length === 0) throw new HarnessError('NOT_ALLOWED', `no credential for ${rpId} on ${authenticator.profile.label}`, { details: { reason: 'no-credentials' } });
+      const clientDataJSON = clientData('webauthn.get', request.challenge);
+      const result = await authenticator.getAssertion({
+        rpId,
+        clientDataHash: sha256(clientDataJSON),
+        allowList: request.allowList ?? [],
+        userVerification: request.userVerification,
+        ...callFaults(),
+      });
       const id = toBase64url(result.credentialId);
       return {
         id,

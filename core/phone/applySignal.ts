@@ -1,6 +1,6 @@
 import type { CredentialStore, StoredCredential } from '../authenticator/index.js';
 import { checkRpId } from '../client/index.js';
-import { toBase64url } from '../webauthn/index.js';
+import { fromBase64url, toBase64url } from '../webauthn/index.js';
 
 /** What a page passes to `PublicKeyCredential.signal*` (WebAuthn L3 §5.1.10), named by the method. */
 export type RpSignal =
@@ -26,6 +26,12 @@ export interface SignalResult {
  */
 export function applySignal(store: CredentialStore, signal: RpSignal, options: { origin: string }): SignalResult {
   const rpId = checkRpId(options.origin, signal.rpId);
+  // §5.1.10: ids are compared as bytes. The strict decoder admits one spelling per byte string, so
+  // checking every id up front lets the canonical strings below stand for the bytes, and a
+  // misspelt accepted id can never make a valid passkey look unaccepted (and be deleted).
+  if (signal.signal === 'unknownCredential') fromBase64url(signal.credentialId, 'credentialId');
+  else fromBase64url(signal.userId, 'userId');
+  if (signal.signal === 'allAcceptedCredentials') Array.from(signal.allAcceptedCredentialIds, (id) => fromBase64url(id, 'allAcceptedCredentialIds[]'));
   const forRp = store.list({ rpId });
   const handleOf = (c: StoredCredential) => (c.userHandle ? toBase64url(c.userHandle) : '');
   const removed: StoredCredential[] = [];
