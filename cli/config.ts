@@ -94,15 +94,26 @@ function readConfigFile(path: string, explicit: boolean): Partial<Record<Key, st
     if (key === '$schema') continue;
     if (!(FILE_KEYS as readonly string[]).includes(key)) throw new CliError('CONFIG_INVALID', `${path}: unknown key "${key}" (known: ${FILE_KEYS.join(', ')})`);
     if (typeof value !== 'string' && typeof value !== 'number') throw new CliError('CONFIG_INVALID', `${path}: "${key}" must be a string or number`);
+    // Never a value (`"port": ""` would be port 0, `"db": ""` the current folder): delete the key to use the default.
+    if (value === '') throw new CliError('CONFIG_INVALID', `${path}: "${key}" is empty; remove it to use the default`);
     out[key as Key] = String(value);
   }
   return out;
 }
 
+export const PORT_RULE = 'port must be an integer 1–65535 (or 0 for a free port)';
+
+/** Digits only, 0–65535 (0: pick a free port, as `pkh serve --port 0`); Number() alone takes "" as 0 and " 0x50" as 80. */
+export function parsePort(text: string): number | undefined {
+  const port = /^[0-9]{1,5}$/.test(text) ? Number(text) : NaN;
+  return port >= 0 && port <= 65535 ? port : undefined;
+}
+
 /** Precedence: flags > environment (PASSKEY_HARNESS_*) > project config file > defaults. */
 export function resolveConfig(flags: GlobalFlags, env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): CliConfig {
   const explicitFile = flags.config ?? env.PASSKEY_HARNESS_CONFIG;
-  const file = readConfigFile(resolve(cwd, explicitFile ?? CONFIG_FILE), explicitFile !== undefined);
+  const filePath = resolve(cwd, explicitFile ?? CONFIG_FILE);
+  const file = readConfigFile(filePath, explicitFile !== undefined);
   const sources: CliConfig['sources'] = {};
   const pick = (key: Key, fallback?: string): string | undefined => {
     const flag = (flags as Partial<Record<Key, string>>)[key];
@@ -113,9 +124,12 @@ export function resolveConfig(flags: GlobalFlags, env: NodeJS.ProcessEnv = proce
     sources[key] = 'default';
     return fallback;
   };
+  /** Where a value came from, for messages: `--port`, `PASSKEY_HARNESS_PORT`, or `"port" in <file>`. */
+  const origin = (key: Key) => (sources[key] === 'flag' ? `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}` : sources[key] === 'env' ? ENV[key] : `"${key}" in ${filePath}`);
   const portText = pick('port', '8787')!;
-  const port = Number(portText);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError('CONFIG_INVALID', `port must be 0–65535, got "${portText}"`);
+  const port = parsePort(portText);
+  // A bad flag is a usage error (as `serve --port` says it); a bad environment or file value is bad configuration.
+  if (port === undefined) throw new CliError(sources.port === 'flag' ? 'USAGE' : 'CONFIG_INVALID', `${origin('port')}: ${PORT_RULE}, got "${portText}"`);
   const server = pick('server');
   if (server !== undefined && !/^https?:\/\//.test(server)) throw new CliError('CONFIG_INVALID', `server must be an http(s) URL, got "${server}"`);
   const db = pick('db', join(defaultDataDir(env), 'server.sqlite'))!;

@@ -1,7 +1,8 @@
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { HarnessApi } from '../core/harness/channels.js';
+import { makeDirs } from '../core/makeDirs.js';
 import { shouldColor } from '../core/scenario/reporters/formatHuman.js';
+import { CliError } from './cliError.js';
 import { resolveConfig, type CliConfig, type GlobalFlags } from './config.js';
 import { message, type Io } from './output.js';
 
@@ -45,7 +46,16 @@ export async function createContext(
         const headers: Record<string, string> = config.token ? { authorization: `Bearer ${config.token}` } : {};
         opened = { api: createHttpHarnessClient({ baseUrl: config.server, headers }), close: async () => {} };
       } else {
-        if (config.db !== ':memory:') mkdirSync(dirname(config.db), { recursive: true });
+        // Fails fast where Node's recursive mkdir would spin (a path under /proc: core/makeDirs.ts).
+        const folderOf = (what: string, path: string) => {
+          try {
+            makeDirs(dirname(path));
+          } catch (error) {
+            throw new CliError('USAGE', `cannot create the folder of the ${what} ${path}: ${(error as Error).message}`);
+          }
+        };
+        if (config.db !== ':memory:') folderOf('database', config.db);
+        if (config.vault !== undefined && config.vault !== ':memory:') folderOf('phone vault', config.vault);
         const { createHarness } = await import('../core/harness/createHarness.js');
         const harness = await createHarness({
           dbPath: config.db,

@@ -3,6 +3,7 @@ import { FAULTS, type FaultName } from '../core/journey/faults.js';
 import { CliError, errorCodeOf } from './cliError.js';
 import { markDashOperands, unmarkOperand } from './dashOperands.js';
 import { EXIT, EXIT_CODES_HELP, exitCodeFor } from './exitCodes.js';
+import { visible } from '../core/terminalText.js';
 
 /**
  * `passkey-harness` / `pkh`. Only commander is imported statically: every action loads its
@@ -24,7 +25,8 @@ interface RunState {
 /** Prints an error the one way the run asked for: `CODE: message`, or one JSON line with `--json`. */
 function writeError(state: RunState, stderr: { write(text: string): unknown }, code: string, text: string, details?: unknown): void {
   if (state.json) stderr.write(`${JSON.stringify({ code, message: text, ...(details === undefined ? {} : { details }) })}\n`);
-  else stderr.write(`${code}: ${text}\n`);
+  // Messages echo names the user chose (`no phone named …`): their control characters are escaped.
+  else stderr.write(`${code}: ${visible(text)}\n`);
 }
 
 export interface MainIo {

@@ -1,4 +1,5 @@
 import stringWidth from 'string-width';
+import { oneLine, visible } from '../core/terminalText.js';
 
 /** stdout carries data, stderr carries messages (so `--json | jq` always works). */
 export interface Io {
@@ -8,22 +9,26 @@ export interface Io {
   color: boolean;
 }
 
+/**
+ * Human output echoes names and messages users chose: every control character is escaped here, once,
+ * so no formatter can forget (JSON escapes them itself). Table and key/value cells are one line each.
+ */
 export function printData<T>(io: Io, value: T, human: (value: T) => string): void {
   if (io.json) io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
   else {
-    const text = human(value);
+    const text = visible(human(value));
     io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
   }
 }
 
 /** A note for the person (or, under --json, one `{"message"}` line, so stderr stays JSON lines like the errors). */
 export function message(io: Io, text: string): void {
-  io.stderr.write(io.json ? `${JSON.stringify({ message: text })}\n` : `${text}\n`);
+  io.stderr.write(io.json ? `${JSON.stringify({ message: text })}\n` : `${visible(text)}\n`);
 }
 
 /** A failure verdict that is not an exception (exit code set by the caller): `CODE: text`, or `{"code","message"}`. */
 export function failureMessage(io: Io, code: string, text: string): void {
-  io.stderr.write(io.json ? `${JSON.stringify({ code, message: text })}\n` : `${code}: ${text}\n`);
+  io.stderr.write(io.json ? `${JSON.stringify({ code, message: text })}\n` : `${code}: ${visible(text)}\n`);
 }
 
 /** Columns a terminal gives `text`: East Asian wide characters (山田, 登録済) take two, combining marks none. */
@@ -47,9 +52,9 @@ export function table(rows: Record<string, unknown>[], columns: string[]): strin
 
 function cell(value: unknown): string {
   if (value === null || value === undefined) return '-';
-  if (Array.isArray(value)) return value.join(',');
+  if (Array.isArray(value)) return oneLine(value.join(','));
   if (typeof value === 'object') return JSON.stringify(value);
-  return String(value);
+  return oneLine(String(value));
 }
 
 export function keyValues(record: Record<string, unknown>): string {

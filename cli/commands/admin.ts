@@ -2,6 +2,7 @@ import { CliError } from '../cliError.js';
 import type { CommandContext } from '../context.js';
 import { EXIT } from '../exitCodes.js';
 import { failureMessage, keyValues, printData, table } from '../output.js';
+import { oneLine } from '../../core/terminalText.js';
 
 const passkeyColumns = ['credentialId', 'name', 'authenticatorName', 'aaguid', 'signCount', 'backupState', 'createdAt', 'lastUsedAt', 'revokedAt'];
 
@@ -31,12 +32,12 @@ function attestationLines(a: Awaited<ReturnType<Awaited<ReturnType<CommandContex
 
 export async function revoke(ctx: CommandContext, credentialId: string, opts: { reason: string; ticket: string }) {
   const result = await (await ctx.harness())['admin.revoke']({ credentialId, reason: required(opts.reason, '--reason'), ticket: required(opts.ticket, '--ticket') });
-  printData(ctx.io, result, (r) => `revoked ${r.credentialId} at ${r.revokedAt}`);
+  printData(ctx.io, result, (r) => `revoked ${oneLine(r.credentialId)} at ${r.revokedAt}`);
 }
 
 export async function reset(ctx: CommandContext, username: string, opts: { reason: string; ticket: string }) {
   const result = await (await ctx.harness())['admin.reset']({ username, reason: required(opts.reason, '--reason'), ticket: required(opts.ticket, '--ticket') });
-  printData(ctx.io, result, (r) => `revoked ${r.revoked} passkey(s) of ${r.username}`);
+  printData(ctx.io, result, (r) => `revoked ${r.revoked} passkey(s) of ${oneLine(r.username)}`);
 }
 
 export async function audit(ctx: CommandContext, opts: { user?: string; since?: string; limit?: string }) {

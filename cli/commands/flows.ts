@@ -1,5 +1,6 @@
 import type { CommandContext } from '../context.js';
 import { padEnd, printData } from '../output.js';
+import { oneLine } from '../../core/terminalText.js';
 import type { LocalAuthDecision } from '../../core/authenticator/index.js';
 import type { FaultName } from '../../core/journey/faults.js';
 import type { EnrollResult, FlowStep, LoginResult } from '../../core/harness/types.js';
@@ -9,12 +10,13 @@ function armed(names: FaultName[] | undefined): Partial<Record<FaultName, boolea
   return names?.length ? Object.fromEntries(names.map((n) => [n, true])) : undefined;
 }
 
+// Names and details echo what users chose: one line each (printData escapes the rest; demo writes directly).
 function stepLines(steps: FlowStep[]): string {
-  return steps.map((s) => `${padEnd(s.step, 6)} ${s.title}${s.skipped ? ' (skipped)' : ''}${s.detail ? ` — ${s.detail}` : ''}`).join('\n');
+  return steps.map((s) => `${padEnd(s.step, 6)} ${s.title}${s.skipped ? ' (skipped)' : ''}${s.detail ? ` — ${oneLine(s.detail)}` : ''}`).join('\n');
 }
 
-const enrolled = (r: EnrollResult) => `${stepLines(r.steps)}\npasskey ${r.passkey.credentialId} registered for ${r.username} on ${r.phone}`;
-const loggedIn = (r: LoginResult) => `${stepLines(r.steps)}\nlogged in as ${r.username} with ${r.credentialId} (${r.mode}, signCount ${r.signCount})`;
+const enrolled = (r: EnrollResult) => `${stepLines(r.steps)}\npasskey ${oneLine(r.passkey.credentialId)} registered for ${oneLine(r.username)} on ${oneLine(r.phone)}`;
+const loggedIn = (r: LoginResult) => `${stepLines(r.steps)}\nlogged in as ${oneLine(r.username)} with ${oneLine(r.credentialId)} (${r.mode}, signCount ${r.signCount})`;
 
 export async function enroll(
   ctx: CommandContext,
@@ -61,7 +63,7 @@ export async function demo(ctx: CommandContext, opts: { profile: string; stepUp:
   const phone = await api['phones.create']({ name: phoneName, profile: opts.profile });
   const user = await api['users.create']({ username, emails: [`${username}@example.test`] });
   if (opts.stepUp === 'totp') await api['otp.enroll']({ username });
-  if (!ctx.io.json) ctx.io.stdout.write(`phone ${phone.name} (${phone.profileLabel}), user ${user.username}\n\n`);
+  if (!ctx.io.json) ctx.io.stdout.write(`phone ${oneLine(phone.name)} (${oneLine(phone.profileLabel)}), user ${oneLine(user.username)}\n\n`);
   const enrollment = await api.enroll({ username, phone: phoneName, stepUp: opts.stepUp });
   if (!ctx.io.json) ctx.io.stdout.write(`${enrolled(enrollment)}\n\n`);
   const session = await api.login({ username, phone: phoneName, mode: 'username-first' });

@@ -4,20 +4,22 @@ import type { CommandContext } from '../context.js';
 import { printData } from '../output.js';
 import { EXIT } from '../exitCodes.js';
 import type { CeremonyInspection } from '../../core/inspect/index.js';
+import { oneLine } from '../../core/terminalText.js';
 
 const MARK = { pass: 'pass', fail: 'FAIL', skip: 'skip' } as const;
 
+/** Every value comes from the response file: one line each, control characters escaped. */
 function human(i: CeremonyInspection): string {
-  const lines = [`${i.kind} response ${i.credentialId}`];
-  if (i.clientData) lines.push('', 'clientData:', ...Object.entries(i.clientData).map(([k, v]) => `  ${k}: ${String(v)}`));
+  const lines = [`${i.kind} response ${oneLine(i.credentialId)}`];
+  if (i.clientData) lines.push('', 'clientData:', ...Object.entries(i.clientData).map(([k, v]) => `  ${oneLine(k)}: ${oneLine(String(v))}`));
   if (i.authData) {
     const f = i.authData.flags;
     lines.push('', 'authData:', `  rpIdHash: ${i.authData.rpIdHash}`, `  flags: ${i.authData.flagsByte} UP=${+f.up} UV=${+f.uv} BE=${+f.be} BS=${+f.bs} AT=${+f.at} ED=${+f.ed}`, `  signCount: ${i.authData.signCount}`);
-    if (i.authData.aaguid) lines.push(`  aaguid: ${i.authData.aaguid}`, `  credentialId: ${i.authData.credentialId}`);
+    if (i.authData.aaguid) lines.push(`  aaguid: ${i.authData.aaguid}`, `  credentialId: ${oneLine(i.authData.credentialId ?? '')}`);
   }
-  if (i.attestation) lines.push('', `attestation: fmt ${i.attestation.fmt}`, ...Object.entries(i.attestation.statement).map(([k, v]) => `  ${k}: ${v}`));
-  if (i.coseKey) lines.push('', 'COSE key:', ...Object.entries(i.coseKey).map(([k, v]) => `  ${k}: ${String(v)}`));
-  lines.push('', 'checks:', ...i.steps.map((s) => `  ${MARK[s.status]}  ${s.spec.padEnd(24)} ${s.label}${s.detail ? ` — ${s.detail}` : ''}`));
+  if (i.attestation) lines.push('', `attestation: fmt ${oneLine(i.attestation.fmt)}`, ...Object.entries(i.attestation.statement).map(([k, v]) => `  ${oneLine(k)}: ${oneLine(String(v))}`));
+  if (i.coseKey) lines.push('', 'COSE key:', ...Object.entries(i.coseKey).map(([k, v]) => `  ${oneLine(k)}: ${oneLine(String(v))}`));
+  lines.push('', 'checks:', ...i.steps.map((s) => `  ${MARK[s.status]}  ${s.spec.padEnd(24)} ${s.label}${s.detail ? ` — ${oneLine(s.detail)}` : ''}`));
   return lines.join('\n');
 }
 

@@ -3,6 +3,7 @@ import { CliError } from '../cliError.js';
 import type { CommandContext } from '../context.js';
 import { keyValues, message, printData, table } from '../output.js';
 import type { PhoneDetail, PhoneSummary } from '../../core/harness/types.js';
+import { oneLine } from '../../core/terminalText.js';
 
 const summary = (p: PhoneSummary) => keyValues(p as unknown as Record<string, unknown>);
 
@@ -92,7 +93,7 @@ export async function exportPhone(ctx: CommandContext, name: string, opts: { out
     return;
   }
   writeOwnerOnly(opts.output, text);
-  message(ctx.io, `exported ${name} to ${opts.output} (owner-only: contains private keys)`);
+  message(ctx.io, `exported ${oneLine(name)} to ${oneLine(opts.output)} (owner-only: contains private keys)`);
   if (ctx.io.json) printData(ctx.io, { name, output: opts.output }, () => '');
 }
 
@@ -131,5 +132,5 @@ export async function importPhone(ctx: CommandContext, file: string, opts: { nam
 }
 
 export async function remove(ctx: CommandContext, name: string) {
-  printData(ctx.io, await (await ctx.harness())['phones.delete']({ name }), (r) => `deleted ${r.name}`);
+  printData(ctx.io, await (await ctx.harness())['phones.delete']({ name }), (r) => `deleted ${oneLine(r.name)}`);
 }

@@ -11,10 +11,15 @@ export interface ScenarioSource {
   text: string;
 }
 
-/** Files as given, directories expanded to their *.yaml / *.yml (sorted, recursive). */
+/**
+ * Files as given, directories expanded to their *.yaml / *.yml (sorted, recursive). A file named
+ * on the command line is read whatever it is (`<(cat x.yaml)` is a pipe); one found in a directory
+ * must be a regular file: a FIFO, socket or device named *.yaml would block the read or never end,
+ * so it is refused with USAGE naming it (not skipped: a suite must not shrink silently).
+ */
 export function collectSources(paths: string[], cwd = process.cwd()): ScenarioSource[] {
   const files: string[] = [];
-  const walk = (path: string) => {
+  const walk = (path: string, named: boolean) => {
     let stat;
     try {
       stat = statSync(path);
@@ -24,11 +29,12 @@ export function collectSources(paths: string[], cwd = process.cwd()): ScenarioSo
     if (stat.isDirectory()) {
       for (const entry of readdirSync(path).sort()) {
         const child = join(path, entry);
-        if (statSync(child).isDirectory() || /\.ya?ml$/i.test(entry)) walk(child);
+        if (statSync(child).isDirectory() || /\.ya?ml$/i.test(entry)) walk(child, false);
       }
-    } else files.push(path);
+    } else if (named || stat.isFile()) files.push(path);
+    else throw new CliError('USAGE', `${path} is not a regular file (a FIFO, socket or device): refusing to read it`);
   };
-  for (const path of paths) walk(path);
+  for (const path of paths) walk(path, true);
   if (files.length === 0) throw new CliError('USAGE', `no scenario files in ${paths.join(', ')}`);
   return files.map((file) => ({ name: relative(cwd, file) || file, text: readFileSync(file, 'utf8') }));
 }

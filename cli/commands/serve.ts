@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { CliError } from '../cliError.js';
+import { parsePort, PORT_RULE } from '../config.js';
 import type { CommandContext } from '../context.js';
 import { EXIT } from '../exitCodes.js';
 import { message, printData } from '../output.js';
@@ -36,8 +37,8 @@ function stopSignal(): { signal: Promise<NodeJS.Signals>; dispose(): void } {
 export async function serve(ctx: CommandContext, opts: ServeOptions, focus: 'server' | 'console' = 'server', preface?: string) {
   if (ctx.config.server) throw new CliError('USAGE', 'serve starts the embedded server; it cannot be combined with --server');
   const host = opts.host ?? ctx.config.host;
-  const port = opts.port === undefined ? ctx.config.port : Number(opts.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError('USAGE', `--port must be 0–65535, got "${opts.port}"`);
+  const port = opts.port === undefined ? ctx.config.port : parsePort(opts.port);
+  if (port === undefined) throw new CliError('USAGE', `--port: ${PORT_RULE}, got "${opts.port}"`);
   const stop = stopSignal();
   if (preface) message(ctx.io, preface);
   const { startServer, testScryptCost } = await import('../../core/harness/index.js');

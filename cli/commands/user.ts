@@ -1,5 +1,6 @@
 import type { CommandContext } from '../context.js';
 import { keyValues, printData, table } from '../output.js';
+import { oneLine, visible } from '../../core/terminalText.js';
 import type { UserDetail, UserSummary } from '../../core/harness/types.js';
 
 const userLine = (u: UserSummary) => keyValues({ ...u, emails: u.emails });
@@ -41,7 +42,7 @@ export async function unlock(ctx: CommandContext, username: string, opts: { reas
 export async function otpEnroll(ctx: CommandContext, username: string, opts: { qr: boolean }) {
   const result = await (await ctx.harness())['otp.enroll']({ username });
   if (ctx.io.json) return printData(ctx.io, result, () => '');
-  ctx.io.stdout.write(`${result.uri}\n`);
+  ctx.io.stdout.write(`${visible(result.uri)}\n`);
   if (opts.qr) {
     const { default: qrcode } = await import('qrcode-terminal');
     const drawing = await new Promise<string>((resolve) => qrcode.generate(result.uri, { small: true }, resolve));
@@ -56,5 +57,5 @@ export async function mailboxList(ctx: CommandContext, opts: { to?: string; limi
 
 export async function mailboxShow(ctx: CommandContext, id: string) {
   const m = await (await ctx.harness())['mailbox.show']({ id });
-  printData(ctx.io, m, (x) => `From: passkey-harness\nTo: ${x.to}\nDate: ${x.sentAt}\nSubject: ${x.subject}\n\n${x.text}`);
+  printData(ctx.io, m, (x) => `From: passkey-harness\nTo: ${oneLine(x.to)}\nDate: ${x.sentAt}\nSubject: ${oneLine(x.subject)}\n\n${x.text}`);
 }

@@ -11,4 +11,5 @@ export * from './getAssertion.js';
 export * from './createAuthenticator.js';
 export * from './phoneExport.js';
 export * from './vault.js';
+export * from './checkPhoneName.js';
 export * from './profileSchema.js';

@@ -3,6 +3,7 @@ import { systemClock, type Clock } from '../clock.js';
 import { systemRandom, type Random } from '../random.js';
 import { createVaultRepository, openDefaultDriver, type PhoneCredentialRow, type PhoneRow, type SqliteDriver, type VaultRepository } from '../store/index.js';
 import { isCoseAlg } from '../webauthn/index.js';
+import { checkPhoneName } from './checkPhoneName.js';
 import { createAuthenticator, type Authenticator, type CreateAuthenticatorOptions } from './createAuthenticator.js';
 import type { CredentialStore, StoredCredential } from './credentials.js';
 import { exportCredential, parsePhoneExport, type PhoneExport } from './phoneExport.js';
@@ -120,7 +121,7 @@ export function openVault(options: OpenVaultOptions): Vault {
     };
   }
   function insertPhone(name: string, profile: DeviceProfile, createdAt: number): PhoneRow {
-    if (!name.trim()) throw new HarnessError('INVALID_INPUT', 'a phone needs a name');
+    checkPhoneName(name);
     if (repo.getPhone(name)) throw new HarnessError('PHONE_EXISTS', `a phone named "${name}" already exists`);
     return repo.insertPhone({ name, profile: JSON.stringify(profile), createdAt });
   }
@@ -133,6 +134,7 @@ export function openVault(options: OpenVaultOptions): Vault {
     getPhone: (name) => toPhone(phoneRow(name)),
     renamePhone({ from, to }) {
       const row = phoneRow(from);
+      checkPhoneName(to);
       if (from !== to && repo.getPhone(to)) throw new HarnessError('PHONE_EXISTS', `a phone named "${to}" already exists`);
       repo.renamePhone(row.id, to);
       return toPhone(phoneRow(to));

@@ -1,12 +1,13 @@
 import { systemClock, type Clock } from '../clock.js';
 import { HarnessError } from '../errors.js';
+import { existsSync } from 'node:fs';
 import { basename, dirname, extname } from 'node:path';
 import { createWorld, type AttestationSettings } from '../journey/index.js';
 import { openHarnessTrust, openScenarioTrust, type HarnessTrust } from '../mds/index.js';
 import type { Mailer } from '../mail/index.js';
 import { seededRandom, systemRandom, type Random } from '../random.js';
 import type { Rp } from '../rp/index.js';
-import { openStore } from '../store/index.js';
+import { openStore, type Store } from '../store/index.js';
 import { bindHarness } from './bindHarness.js';
 import type { HarnessApi, HarnessImplementation } from './channels.js';
 import { guardRole } from './guardRole.js';
@@ -75,6 +76,8 @@ export type Harness = HarnessApi & {
   readonly actor: HarnessCaller;
   /** The attestation CA behind the phones and the local MDS the RP reads (GET /mds/blob serves it). */
   readonly trust: HarnessTrust;
+  /** The phones it opened (or was given): the desktop app's phone windows use the same registry. */
+  readonly phones: PhoneRegistry;
   /** The same channels acting as another admin (provisioned on first use); what an authenticated HTTP caller gets. */
   as(caller: HarnessCaller): HarnessApi;
   /** Mints a bearer token for `caller` (provisioned when missing); see `tokens.ts` for how it is stored and rotated. */
@@ -96,27 +99,38 @@ export async function createHarness(options: CreateHarnessOptions = {}): Promise
   const { dbPath = ':memory:', clock = systemClock, rpId = 'localhost', seed } = options;
   const origin = options.origin ?? `http://${rpId}:8787`;
   const random = options.random ?? (seed === undefined ? systemRandom : seededRandom(seed));
-  // Phones open first so a wrong passphrase fails before the database is touched.
-  const phones = options.phones ?? openPhoneRegistry({ dbPath, vaultPath: options.vaultPath, passphrase: options.passphrase, clock });
+  // Fixed before the database is touched: a database file that exists makes phoneVaultPath consider the legacy shared vault.
   const vaultPath = phoneVaultPath({ dbPath, vaultPath: options.vaultPath });
-  const trust = options.trust ?? (vaultPath === ':memory:' ? await openScenarioTrust({ clock, random }) : await openInstallationTrust());
+  const openPhones = () => openPhoneRegistry({ dbPath, vaultPath, passphrase: options.passphrase, clock });
   /**
    * `<vault>.trust.json` / `<vault>.mds.json` beside the vault (each database has its own vault, so its own
    * trust), sealed with the vault's secret (a random key file needs no key stretching).
    */
   async function openInstallationTrust() {
+    const secret = resolveVaultSecret({ vaultPath, passphrase: options.passphrase });
+    const stem = basename(vaultPath, extname(vaultPath));
+    return await openHarnessTrust({ dir: dirname(vaultPath), stem, passphrase: secret.passphrase, clock, ...(secret.keySource === 'key-file' ? { scryptCost: 2 ** 10 } : {}) });
+  }
+  const secrets = options.secrets ?? systemRandom;
+  const { phones, store, trust, world } = await (async () => {
+    // A vault that exists opens first, so a wrong passphrase fails before the database is touched. A new
+    // one (with its key and trust files) is made only once the database opened: a database that cannot be
+    // opened (not SQLite, locked, unwritable) leaves no stray `<name>.phones.*` files beside it.
+    let phones = options.phones ?? (vaultPath !== ':memory:' && !existsSync(vaultPath) ? undefined : openPhones());
+    let store: Store | undefined;
     try {
-      const secret = resolveVaultSecret({ vaultPath, passphrase: options.passphrase });
-      const stem = basename(vaultPath, extname(vaultPath));
-      return await openHarnessTrust({ dir: dirname(vaultPath), stem, passphrase: secret.passphrase, clock, ...(secret.keySource === 'key-file' ? { scryptCost: 2 ** 10 } : {}) });
+      store = openStore({ path: dbPath });
+      phones ??= openPhones();
+      const trust = options.trust ?? (vaultPath === ':memory:' ? await openScenarioTrust({ clock, random }) : await openInstallationTrust());
+      const world = await createWorld({ seed: seed ?? 'harness', rpId, origin, store, clock, random, secrets, scryptCost: options.scryptCost ?? testScryptCost(), admin: HARNESS_OPERATOR, mailer: options.mailer, trust, attestation: options.attestation, ...(options.phoneFrameOrigin ? { extraOrigins: [options.phoneFrameOrigin] } : {}) });
+      return { phones, store, trust, world };
     } catch (error) {
-      phones.close();
+      // Nothing stays open (or locked) after a failed start.
+      phones?.close();
+      store?.close();
       throw error;
     }
-  }
-  const store = openStore({ path: dbPath });
-  const secrets = options.secrets ?? systemRandom;
-  const world = await createWorld({ seed: seed ?? 'harness', rpId, origin, store, clock, random, secrets, scryptCost: options.scryptCost ?? testScryptCost(), admin: HARNESS_OPERATOR, mailer: options.mailer, trust, attestation: options.attestation, ...(options.phoneFrameOrigin ? { extraOrigins: [options.phoneFrameOrigin] } : {}) });
+  })();
   const { rp } = world;
   const actor: HarnessCaller = options.actor ?? { name: HARNESS_OPERATOR, role: 'operator' };
   const runs = createScenarioRuns({ clock, random: secrets });
@@ -153,6 +167,7 @@ export async function createHarness(options: CreateHarnessOptions = {}): Promise
     rp,
     actor,
     trust,
+    phones,
     as: viewFor,
     issueToken(caller) {
       provision(caller);

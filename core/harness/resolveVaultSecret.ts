@@ -1,6 +1,7 @@
-import { closeSync, existsSync, fstatSync, linkSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, writeSync, constants as fs } from 'node:fs';
+import { closeSync, existsSync, fstatSync, linkSync, openSync, readFileSync, readSync, statSync, unlinkSync, writeSync, constants as fs } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { HarnessError } from '../errors.js';
+import { makeDirs } from '../makeDirs.js';
 import { systemRandom, type Random } from '../random.js';
 import { bytesToHex } from '../webauthn/index.js';
 
@@ -39,6 +40,7 @@ export function vaultKeyPath(vaultPath: string): string {
  *   version's built-in one): no key file is invented for it (it could never decrypt it); `VAULT_LOCKED` says what to do.
  */
 export function resolveVaultSecret({ vaultPath, passphrase, random = systemRandom }: { vaultPath: string; passphrase?: string; random?: Random }): VaultSecret {
+  checkSqliteFile(vaultPath);
   if (passphrase) return { path: vaultPath, keySource: 'environment', passphrase };
   const keyFile = vaultKeyPath(vaultPath);
   if (existsSync(keyFile)) return { path: vaultPath, keySource: 'key-file', keyFile, keyFileCreated: false, passphrase: readKeyFile(keyFile) };
@@ -53,6 +55,29 @@ export function resolveVaultSecret({ vaultPath, passphrase, random = systemRando
   }
   const created = createKeyFile(keyFile, random);
   return { path: vaultPath, keySource: 'key-file', keyFile, keyFileCreated: created, passphrase: readKeyFile(keyFile) };
+}
+
+const SQLITE_HEADER = new TextEncoder().encode('SQLite format 3\u0000');
+
+/**
+ * A vault is an SQLite file (SQLite file format §1.3: the 16-byte header string). Anything else given
+ * as one (a text file, a report, a key) is named as not a vault — not taken for a vault sealed under
+ * another passphrase — with the code of every vault that cannot be opened. An empty or missing file is
+ * a vault to create; only regular files are read (a FIFO would block).
+ */
+function checkSqliteFile(vaultPath: string): void {
+  const st = statSync(vaultPath, { throwIfNoEntry: false });
+  if (!st?.isFile() || st.size === 0) return;
+  const head = new Uint8Array(SQLITE_HEADER.length);
+  const fd = openSync(vaultPath, fs.O_RDONLY);
+  try {
+    readSync(fd, head, 0, head.length, 0);
+  } finally {
+    closeSync(fd);
+  }
+  if (!head.every((byte, i) => byte === SQLITE_HEADER[i])) {
+    throw new HarnessError('VAULT_LOCKED', `${vaultPath} is not a phone vault (not an SQLite database): give --vault (PASSKEY_HARNESS_VAULT) a vault, or a new path for a new one`, { details: { vaultPath } });
+  }
 }
 
 function hasData(path: string): boolean {
@@ -86,7 +111,7 @@ function readKeyFile(keyFile: string): string {
  * link() lets exactly one win and the other reads the winner's key. Returns whether this call won.
  */
 function createKeyFile(keyFile: string, random: Random): boolean {
-  mkdirSync(dirname(keyFile), { recursive: true, mode: 0o700 });
+  makeDirs(dirname(keyFile), { mode: 0o700 });
   const temp = `${keyFile}.${bytesToHex(random.bytes(8))}.tmp`;
   const fd = openSync(temp, fs.O_WRONLY | fs.O_CREAT | fs.O_EXCL | (fs.O_NOFOLLOW ?? 0), 0o600);
   try {

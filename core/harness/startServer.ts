@@ -1,12 +1,11 @@
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { systemClock, type Clock } from '../clock.js';
 import { createHttpServer, pickFreePort } from '../http/index.js';
+import { makeDirs } from '../makeDirs.js';
 import type { AttestationSettings } from '../journey/index.js';
 import { createDemoCustomer, type DEMO_CUSTOMER } from './createDemoCustomer.js';
 import { createHarness, type Harness } from './createHarness.js';
 import { createHarnessMount } from './createHarnessMount.js';
-import { openPhoneRegistry } from './openPhoneRegistry.js';
 import type { PhoneRegistry } from './phoneRegistry.js';
 import type { HarnessCaller } from './types.js';
 
@@ -98,9 +97,9 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   // frames stay on the console's origin: the proxy would need a second name (docs/SECURITY.md).
   const framePort = options.origin === undefined && rpId === 'localhost' ? await pickFreePort(host) : undefined;
   const phoneFrameOrigin = framePort === undefined ? undefined : `http://localhost:${framePort}`;
-  if (dbPath !== ':memory:') mkdirSync(dirname(dbPath), { recursive: true });
-  const phones = openPhoneRegistry({ dbPath, vaultPath, passphrase, clock });
-  const harness = await createHarness({ phones, dbPath, vaultPath, passphrase, rpId, origin, seed, actor, clock, attestation: options.attestation, ...(phoneFrameOrigin ? { phoneFrameOrigin } : {}) });
+  if (dbPath !== ':memory:') makeDirs(dirname(dbPath));
+  // The harness opens the phones itself, only once the database opened (no stray vault files beside a bad one).
+  const harness = await createHarness({ dbPath, vaultPath, passphrase, rpId, origin, seed, actor, clock, attestation: options.attestation, ...(phoneFrameOrigin ? { phoneFrameOrigin } : {}) });
   try {
     // Tokens first: a name that exists with another role (CONFIG_INVALID) fails before anything listens.
     const mint = (caller: HarnessCaller) => ({ caller, token: harness.issueToken(caller) });
@@ -140,7 +139,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     const access = ({ caller, token }: { caller: HarnessCaller; token: string }): ServerAccess => ({ caller, token, consoleUrl: `${listening.url}/console/#token=${token}` });
     return {
       harness,
-      phones,
+      phones: harness.phones,
       url: listening.url,
       port: listening.port,
       origin,

@@ -1,6 +1,7 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { HarnessError } from '../errors.js';
+import { makeDirs } from '../makeDirs.js';
 import { BROKEN_BLOBS, isAuthenticatorStatus, type BrokenBlob, type StatusReport } from './types.js';
 
 /** What the local MDS remembers between processes: serial number, status reports, what it serves. */
@@ -54,7 +55,7 @@ export function fileMdsState(path: string): MdsStateStore {
       }
     },
     write(data) {
-      mkdirSync(dirname(path), { recursive: true });
+      makeDirs(dirname(path));
       const tmp = `${path}.${process.pid}.tmp`;
       writeFileSync(tmp, `${JSON.stringify(data, null, 2)}\n`);
       renameSync(tmp, path);

@@ -1,8 +1,9 @@
 import { createCipheriv, createDecipheriv, scryptSync, createHash } from 'node:crypto';
-import { linkSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { systemClock, type Clock } from '../clock.js';
 import { HarnessError } from '../errors.js';
+import { makeDirs } from '../makeDirs.js';
 import { systemRandom, type Random } from '../random.js';
 import { fromBase64url, toBase64url } from '../webauthn/index.js';
 
@@ -115,7 +116,7 @@ export function openTrustFile(options: OpenTrustFileOptions): TrustMaterial {
     const sealed = Buffer.concat([iv, cipher.update(secret), cipher.final(), cipher.getAuthTag()]);
     const now = clock.now();
     const fresh: TrustFileJson = { format: FORMAT, createdAt: now, notBefore: now - DAY, kdf: { salt: toBase64url(salt), N: scryptCost }, secret: toBase64url(sealed), certificates: {} };
-    mkdirSync(dirname(path), { recursive: true });
+    makeDirs(dirname(path));
     if (writeAtomically(path, fresh, true)) json = fresh;
     else {
       secret = undefined;

@@ -1,6 +1,7 @@
 import { isMap, isNode, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { HarnessError } from '../errors.js';
+import { visible } from '../terminalText.js';
 import { expectation, scenarioSchema, stepSchema, type Scenario } from './schema.js';
 
 /**
@@ -35,12 +36,39 @@ export function formatIssue(source: string, issue: ScenarioIssue): string {
   return issue.excerpt ? `${head}\n${issue.excerpt}` : head;
 }
 
-/** The offending source line with a caret under the column (tabs kept so the caret lines up). */
+/** Problems listed per file; the rest are counted. */
+export const MAX_ISSUES = 100;
+
+/** Characters of the offending line an excerpt shows, around the column (a one-line 1 MB file makes a 1 MB line). */
+export const EXCERPT_WIDTH = 120;
+
+/**
+ * The offending source line with a caret under the column: at most EXCERPT_WIDTH characters around
+ * it, `…` where cut; control characters escaped (`\x1b`) and the caret placed after the escaped
+ * text; tabs kept so the caret lines up.
+ */
 function excerpt(text: string, line: number, column: number): string {
-  const source = text.split(/\r?\n/)[line - 1] ?? '';
+  const source = lineAt(text, line);
+  const at = Math.min(Math.max(column - 1, 0), source.length);
+  let start = Math.max(0, at - EXCERPT_WIDTH / 2);
+  const end = Math.min(source.length, start + EXCERPT_WIDTH);
+  start = Math.max(0, end - EXCERPT_WIDTH);
+  const before = `${start > 0 ? '…' : ''}${visible(source.slice(start, at))}`;
+  const shown = `${before}${visible(source.slice(at, end))}${end < source.length ? '…' : ''}`;
   const gutter = String(line);
-  const pad = source.slice(0, column - 1).replace(/[^\t]/g, ' ');
-  return `  ${gutter} | ${source}\n  ${' '.repeat(gutter.length)} | ${pad}^`;
+  return `  ${gutter} | ${shown}\n  ${' '.repeat(gutter.length)} | ${before.replace(/[^\t]/g, ' ')}^`;
+}
+
+/** Line `line` (1-based) of `text`, found without splitting the whole file. */
+function lineAt(text: string, line: number): string {
+  let from = 0;
+  for (let n = 1; n < line; n++) {
+    const next = text.indexOf('\n', from);
+    if (next < 0) return '';
+    from = next + 1;
+  }
+  const to = text.indexOf('\n', from);
+  return text.slice(from, to < 0 ? text.length : to).replace(/\r$/, '');
 }
 
 /** Levenshtein distance, for "did you mean". */
@@ -60,6 +88,8 @@ function distance(a: string, b: string): number {
 
 /** The closest candidate when it is plausibly a typo (distance ≤ a third of the word, at least 1), else undefined. */
 export function closest(word: string, candidates: readonly string[]): string | undefined {
+  // Candidates are short names: a far longer word is no typo of one (and distance() is quadratic).
+  if (word.length > 64) return undefined;
   let best: { candidate: string; d: number } | undefined;
   for (const candidate of candidates) {
     const d = distance(word, candidate);
@@ -67,6 +97,9 @@ export function closest(word: string, candidates: readonly string[]): string | u
   }
   return best && best.d <= Math.max(1, Math.floor(Math.max(word.length, best.candidate.length) / 3)) ? best.candidate : undefined;
 }
+
+/** A word from the file, quoted for a message: at most 60 characters (a 1 MB key makes no 1 MB message). */
+const quoted = (word: string) => `"${word.length > 60 ? `${word.slice(0, 60)}…` : word}"`;
 
 const suggest = (word: string, candidates: readonly string[]) => {
   const match = closest(word, candidates);
@@ -108,12 +141,12 @@ function describe(issue: z.core.$ZodIssue, data: unknown, doc: Document): { mess
   const value = doc.getIn(issue.path as Segment[]);
   if (issue.code === 'invalid_union' && (issue as { discriminator?: string }).discriminator === 'do') {
     if (value === undefined) return { message: `missing "do" (the step's action: ${stepActions().join(', ')})` };
-    return { message: `unknown step "${String(value)}"${suggest(String(value), stepActions()) || ` (steps: ${stepActions().join(', ')})`}` };
+    return { message: `unknown step ${quoted(String(value))}${suggest(String(value), stepActions()) || ` (steps: ${stepActions().join(', ')})`}` };
   }
   if (issue.code === 'unrecognized_keys') {
     const keys = (issue as { keys: string[] }).keys;
     const known = keysOf(issue.path as Segment[], data);
-    return { message: keys.map((k) => `unknown key "${k}"${suggest(k, known)}`).join('; '), key: keys[0] };
+    return { message: keys.map((k) => `unknown key ${quoted(k)}${suggest(k, known)}`).join('; '), key: keys[0] };
   }
   if (issue.path.length === 0 && issue.code === 'invalid_type') {
     return { message: value === undefined || value === null ? 'the file is empty (a scenario is a mapping with name and steps)' : 'a scenario is a mapping with name and steps' };
@@ -136,25 +169,28 @@ export function parseScenario(text: string, source: string): Scenario {
     const { line, col } = lineCounter.linePos(offset);
     return { line, column: col, excerpt: excerpt(text, line, col) };
   };
-  const invalid = (issues: ScenarioIssue[]) => new HarnessError('SCENARIO_INVALID', formatIssue(source, issues[0]!), { details: { issues } });
+  const invalid = <T>(found: readonly T[], toIssue: (item: T) => ScenarioIssue) => {
+    // A broken 1 MB file can have a problem every few bytes: the first ones are listed, the rest counted.
+    const issues = found.slice(0, MAX_ISSUES).map(toIssue);
+    if (found.length > MAX_ISSUES) issues.push({ path: '(root)', message: `${found.length - MAX_ISSUES} more problems not listed` });
+    return new HarnessError('SCENARIO_INVALID', formatIssue(source, issues[0]!), { details: { issues } });
+  };
   if (doc.errors.length > 0) {
-    throw invalid(doc.errors.map((e) => ({ path: '(yaml)', message: `YAML: ${e.message}`, ...at(e.pos[0]) })));
+    throw invalid(doc.errors, (e) => ({ path: '(yaml)', message: `YAML: ${e.message}`, ...at(e.pos[0]) }));
   }
   let data: unknown;
   try {
     data = doc.toJS({ maxAliasCount: 100 });
   } catch (error) {
-    throw invalid([{ path: '(yaml)', message: `YAML: ${error instanceof Error ? error.message : String(error)}` }]);
+    throw invalid([error], (e) => ({ path: '(yaml)', message: `YAML: ${e instanceof Error ? e.message : String(e)}` }));
   }
   const parsed = scenarioSchema.safeParse(data);
   if (!parsed.success) {
-    throw invalid(
-      parsed.error.issues.map((issue) => {
-        const { message, key } = describe(issue, data, doc);
-        const node = locate(doc, issue.path as Segment[], key);
-        return { path: formatIssuePath(issue.path as Segment[]), message, ...(node ? at(node.start) : {}) };
-      }),
-    );
+    throw invalid(parsed.error.issues, (issue) => {
+      const { message, key } = describe(issue, data, doc);
+      const node = locate(doc, issue.path as Segment[], key);
+      return { path: formatIssuePath(issue.path as Segment[]), message, ...(node ? at(node.start) : {}) };
+    });
   }
   return parsed.data;
 }

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { makeDirs } from '../makeDirs.js';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { systemClock, type Clock } from '../clock.js';
@@ -114,7 +114,8 @@ function openMigratedMemory(): SqliteDriver {
  */
 export function openStore(opts: { path?: string; driver?: SqliteDriver | SqliteDriver['kind']; clock?: Clock } = {}): Store {
   const path = opts.path ?? defaultDbPath();
-  if (path !== ':memory:' && typeof opts.driver !== 'object') mkdirSync(dirname(path), { recursive: true });
+  // makeDirs, not a recursive mkdirSync: that spins forever under procfs (core/makeDirs.ts).
+  if (path !== ':memory:' && typeof opts.driver !== 'object') makeDirs(dirname(path));
   let driver: SqliteDriver;
   try {
     driver =

@@ -45,8 +45,29 @@ describe('config precedence: flags > env > project file > defaults', () => {
 
   it('rejects unknown keys, bad ports and non-URL servers with CONFIG_INVALID', () => {
     expect(() => resolveConfig({}, {}, project({ prot: 1 }))).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
-    expect(() => resolveConfig({ port: '70000' }, {}, project({}))).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
+    expect(() => resolveConfig({}, { PASSKEY_HARNESS_PORT: '70000' }, project({}))).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
     expect(() => resolveConfig({ server: 'localhost:1' }, {}, project({}))).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
+  });
+
+  it('refuses an empty port and any port that is not a plain integer 0–65535, naming the key and where it came from', () => {
+    const file = (config: Record<string, unknown>) => {
+      const dir = project(config);
+      return { dir, path: join(dir, 'passkey-harness.config.json') };
+    };
+    const empty = file({ port: '' });
+    expect(() => resolveConfig({}, {}, empty.dir)).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID', message: `${empty.path}: "port" is empty; remove it to use the default` }));
+    for (const port of [80.5, -1, 65536, ' 8080', '0x50', '1e3', '8080abc']) {
+      const bad = file({ port });
+      expect(() => resolveConfig({}, {}, bad.dir)).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID', message: expect.stringContaining(`"port" in ${bad.path}: port must be an integer`) }));
+    }
+    expect(() => resolveConfig({}, { PASSKEY_HARNESS_PORT: '0x50' }, project({}))).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID', message: expect.stringMatching(/^PASSKEY_HARNESS_PORT: port must be/) }));
+    // A flag is a usage error, as `serve --port` reports it.
+    expect(() => resolveConfig({ port: '8O80' }, {}, project({}))).toThrow(expect.objectContaining({ code: 'USAGE', message: expect.stringMatching(/^--port: port must be/) }));
+    expect(() => resolveConfig({ port: '70000' }, {}, project({}))).toThrow(expect.objectContaining({ code: 'USAGE' }));
+    // 0 is documented: pick a free port (pkh serve --port 0).
+    expect(resolveConfig({}, {}, project({ port: 0 })).port).toBe(0);
+    expect(resolveConfig({}, {}, project({ port: '443' })).port).toBe(443);
+    expect(() => resolveConfig({}, {}, project({ db: '' }))).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID', message: expect.stringContaining('"db" is empty') }));
   });
 });
 

@@ -74,3 +74,53 @@ describe('pkh phone export (private keys never leave without asking)', () => {
     expect(readFileSync(target, 'utf8')).toBe('untouched');
   });
 });
+
+describe('pkh phone import refuses what the vault would store wrongly (VAULT_IMPORT_INVALID naming the field)', () => {
+  let exported: Record<string, any>;
+  beforeAll(async () => {
+    expect((await pkh(home, ['user', 'create', 'importer'])).code).toBe(0);
+    expect((await pkh(home, ['phone', 'create', 'source'])).code).toBe(0);
+    expect((await pkh(home, ['enroll', 'importer', '--phone', 'source'])).code).toBe(0);
+    exported = JSON.parse((await pkh(home, ['phone', 'export', 'source', '--stdout'])).stdout);
+  }, 60_000);
+
+  // Each import under a new name, so one wrongly accepted cannot make the next fail as PHONE_EXISTS.
+  let copies = 0;
+  const importing = async (edit: (data: Record<string, any>) => void) => {
+    const data = structuredClone(exported);
+    edit(data);
+    const file = join(home, 'import.json');
+    writeFileSync(file, JSON.stringify(data));
+    const name = `copy-${++copies}`;
+    const run = await pkh(home, ['--json', 'phone', 'import', file, '--name', name]);
+    return { name, code: run.code, error: run.stderr ? JSON.parse(run.stderr.trimEnd().split('\n').at(-1)!) : undefined };
+  };
+
+  it('an incomplete device profile', async () => {
+    const run = await importing((d) => delete d.profile.transports);
+    expect(run.code).toBe(4);
+    expect(run.error).toMatchObject({ code: 'VAULT_IMPORT_INVALID', message: expect.stringMatching(/profile\.transports: missing/) });
+    const bad = await importing((d) => (d.profile.attachment = 'pocket'));
+    expect(bad.error).toMatchObject({ code: 'VAULT_IMPORT_INVALID', message: expect.stringMatching(/profile: attachment:/) });
+  });
+
+  it('timestamps a JS Date cannot hold (past ±8.64e15 ms)', async () => {
+    for (const [edit, field] of [
+      [(d: Record<string, any>) => (d.createdAt = 8.64e15 + 1), 'createdAt'],
+      [(d: Record<string, any>) => (d.credentials[0].createdAt = 9e15), 'credentials.0.createdAt'],
+      [(d: Record<string, any>) => (d.credentials[0].lastUsedAt = 9e15), 'credentials.0.lastUsedAt'],
+    ] as const) {
+      const run = await importing(edit);
+      expect(run.code).toBe(4);
+      expect(run.error).toMatchObject({ code: 'VAULT_IMPORT_INVALID', message: expect.stringContaining(`${field}: Too big`) });
+    }
+    expect((await importing((d) => (d.createdAt = 8.64e15))).code).toBe(0);
+  });
+
+  it('two credentials with the same ID (the vault would keep only the last)', async () => {
+    const run = await importing((d) => d.credentials.push({ ...d.credentials[0], userName: 'someone else' }));
+    expect(run.code).toBe(4);
+    expect(run.error).toMatchObject({ code: 'VAULT_IMPORT_INVALID', message: expect.stringMatching(/credentials\.1\.credentialId: duplicate credential ID .* \(also credentials\.0\)/) });
+    expect((await pkh(home, ['--json', 'phone', 'list'])).stdout).not.toContain(`"${run.name}"`);
+  });
+});

@@ -37,12 +37,13 @@ export interface Run {
   stderr: string;
 }
 
-export function cli(args: string[], opts: { home: string; env?: Record<string, string>; cwd?: string }): Run {
+/** `timeout` (ms, default 120 s): a run that would hang is killed and reports code -1. */
+export function cli(args: string[], opts: { home: string; env?: Record<string, string>; cwd?: string; timeout?: number }): Run {
   const result = spawnSync(process.execPath, [bin, ...args], {
     cwd: opts.cwd ?? root,
     encoding: 'utf8',
     env: { PATH: process.env.PATH ?? '', XDG_DATA_HOME: opts.home, NO_COLOR: '1', ...TEST_COST, ...opts.env },
-    timeout: 120_000,
+    timeout: opts.timeout ?? 120_000,
   });
   return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
 }

@@ -1,3 +1,4 @@
+import { oneLine, visible } from '../../terminalText.js';
 import type { RunReport, ScenarioResult, StepResult } from '../report.js';
 
 export interface HumanFormatOptions {
@@ -14,16 +15,8 @@ export function shouldColor(env: Record<string, string | undefined>, isTty: bool
   return isTty;
 }
 
-/** Scenario names and error messages are untrusted text: never let them drive the terminal. */
-/** For one-line fields (names, files): newlines and tabs escaped too, so a name cannot forge report lines. */
-export function oneLine(text: string): string {
-  return visible(text).replace(/[\n\t]/g, (c) => (c === '\n' ? '\\n' : '\\t'));
-}
-
-export function visible(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-}
+// Scenario names and error messages are untrusted text: escaped by core/terminalText.ts (re-exported for the reporters).
+export { oneLine, visible };
 
 const painter = (color: boolean) => (code: number) => (text: string) => (color ? `\u001b[${code}m${text}\u001b[0m` : text);
 

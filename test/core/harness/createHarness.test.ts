@@ -113,6 +113,17 @@ describe('createHarness (in-process, memory database)', () => {
     await expect(h['phones.create']({ name: 'c' })).rejects.toMatchObject({ code: 'PHONE_EXISTS' });
   });
 
+  it('memory phones read an import as the vault does (a profile without label is refused) and refuse control characters in new names', async () => {
+    const h = await fresh();
+    await h['phones.create']({ name: 'a' });
+    const data = await h['phones.export']({ name: 'a' });
+    const { label: _label, ...incomplete } = data.profile as unknown as Record<string, unknown>;
+    await expect(h['phones.import']({ data: { ...data, profile: incomplete }, name: 'b' })).rejects.toMatchObject({ code: 'VAULT_IMPORT_INVALID', message: expect.stringMatching(/profile\.label: missing/) });
+    await expect(h['phones.create']({ name: 'e\u001b[2J' })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    await expect(h['phones.rename']({ name: 'a', newName: 'two\nlines' })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    expect((await h['phones.list']({})).map((p) => p.name)).toEqual(['a']);
+  });
+
   it('runs and validates scenarios sent as text', async () => {
     const h = await fresh();
     const text = 'name: t\nsteps:\n  - do: createUser\n    user: a\n  - do: createPhone\n    phone: p\n  - do: enroll\n    user: a\n    phone: p\n    expect: { passkeys: { count: 1 } }\n';

@@ -77,6 +77,30 @@ describe('scenario schema', () => {
     }
   });
 
+  it('a one-line 1 MB file gives bounded errors: the excerpt is 120 characters around the column (… where cut), escaped; long words and many problems are cut too', () => {
+    const filler = 'a'.repeat(1_000_000);
+    // The error is near the end of the line: the window is its last 120 characters, ESC shown as \x1b.
+    const [end] = validateScenarios([{ name: 'end.yaml', text: `name: x\nsteps: [{ do: createUser, user: "${filler}", bo\u001b[2Jgus: 1 }]\n` }]);
+    for (const e of end!.errors) expect(e.excerpt!.length).toBeLessThan(2 * (120 + 20));
+    const afterEsc = end!.errors.find((e) => e.column === 1_000_040)!;
+    const [shown, caret] = afterEsc.excerpt!.split('\n') as [string, string];
+    expect(shown).toBe(`  2 | …${'a'.repeat(102)}", bo\\x1b[2Jgus: 1 }]`);
+    // The caret stays under its character (the "[" after ESC) though the escape widened the line before it.
+    expect(shown.slice(caret.indexOf('^') - 4, caret.indexOf('^') + 1)).toBe('\\x1b[');
+    // In the middle of the line: 60 characters either side, cut at both ends.
+    const [middle] = validateScenarios([{ name: 'mid.yaml', text: `name: x\nsteps: [ ] "${filler}" ${filler}\n` }]);
+    const inMiddle = middle!.errors.find((e) => e.column === 1_000_015)!;
+    const [midShown, midCaret] = inMiddle.excerpt!.split('\n') as [string, string];
+    expect(midShown).toBe(`  2 | …${'a'.repeat(58)}" ${'a'.repeat(60)}…`);
+    expect(midCaret.indexOf('^')).toBe(midShown.indexOf('" a') + 2);
+    // Words quoted in messages are cut too, and a file with thousands of problems lists 100 and counts the rest.
+    const [step] = validateScenarios([{ name: 'step.yaml', text: `name: x\nsteps:\n  - { do: ${filler} }\n` }]);
+    expect(step!.errors[0]!.message).toMatch(/^unknown step "a{60}…" \(steps: /);
+    const [many] = validateScenarios([{ name: 'many.yaml', text: `name: x\nsteps: [${'{a: b: c}, '.repeat(5000)}]\n` }]);
+    expect(many!.errors).toHaveLength(101);
+    expect(many!.errors[100]).toMatchObject({ path: '(root)', message: expect.stringMatching(/^\d+ more problems not listed$/) });
+  });
+
   it('JSON Schema is generated from the zod definitions and lists every action and fault', () => {
     const schema = scenarioJsonSchema();
     const text = JSON.stringify(schema);

@@ -1,0 +1,14 @@
+import { HarnessError } from '../errors.js';
+
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001F\u007F-\u009F]/;
+
+/**
+ * A new phone name (create, rename, import): not blank, and no control characters — names are
+ * echoed in tables, reports and window titles, where ESC or a newline would drive the terminal or
+ * forge a line (INVALID_INPUT). Only new names are checked, so a phone named so before still opens.
+ */
+export function checkPhoneName(name: string): void {
+  if (!name.trim()) throw new HarnessError('INVALID_INPUT', 'a phone needs a name');
+  if (CONTROL.test(name)) throw new HarnessError('INVALID_INPUT', `phone name ${JSON.stringify(name)} contains a control character`);
+}
