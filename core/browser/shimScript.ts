@@ -20,6 +20,7 @@ export function shimScript(options: { origins: readonly string[]; platform: bool
   if (ORIGINS.length > 0 && !ORIGINS.includes(location.origin)) return;
   if (!navigator.credentials) return;
   const NAMES = { NOT_ALLOWED: 'NotAllowedError', TIMEOUT: 'NotAllowedError', UV_UNAVAILABLE: 'NotAllowedError', INVALID_STATE: 'InvalidStateError', SECURITY_ERROR: 'SecurityError', NOT_SUPPORTED: 'NotSupportedError', ABORTED: 'AbortError' };
+  const TYPE_ERRORS = ['INVALID_INPUT', 'BASE64URL_INVALID'];
   const isBuffer = (v) => ArrayBuffer.isView(v) || Object.prototype.toString.call(v) === '[object ArrayBuffer]';
   const bytesOf = (v) => ArrayBuffer.isView(v) ? new Uint8Array(v.buffer, v.byteOffset, v.byteLength) : new Uint8Array(v);
   const b64u = (bytes) => { let s = ''; for (const b of bytes) s += String.fromCharCode(b); return btoa(s).replace(/\\+/g, '-').replace(/\\//g, '_').replace(/=+$/, ''); };
@@ -60,7 +61,12 @@ export function shimScript(options: { origins: readonly string[]; platform: bool
     if (!request || !request.publicKey) throw new DOMException('only publicKey credentials are shimmed', 'NotSupportedError');
     if (request.signal && request.signal.aborted) throw new DOMException('aborted', 'AbortError');
     const reply = await window[BINDING](ceremony, toJson(request.publicKey));
-    if (!reply || !reply.ok) { const e = (reply && reply.error) || { code: 'NOT_ALLOWED', message: 'no answer' }; throw new DOMException(e.message + ' (' + e.code + ')', NAMES[e.code] || 'NotAllowedError'); }
+    if (!reply || !reply.ok) {
+      const e = (reply && reply.error) || { code: 'NOT_ALLOWED', message: 'no answer' };
+      // Options a browser's Web IDL conversion refuses are a TypeError there, not a DOMException.
+      if (TYPE_ERRORS.includes(e.code)) throw new TypeError(e.message + ' (' + e.code + ')');
+      throw new DOMException(e.message + ' (' + e.code + ')', NAMES[e.code] || 'NotAllowedError');
+    }
     return toCredential(reply.value, ceremony);
   };
   const container = navigator.credentials;

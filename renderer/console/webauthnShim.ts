@@ -60,6 +60,8 @@ export interface PageWindow {
   JSON: JSON;
   Promise: PromiseConstructor;
   DOMException: new (message?: string, name?: string) => Error;
+  /** The page's own TypeError (a real window has it), so `instanceof TypeError` holds in the page. */
+  TypeError?: TypeErrorConstructor;
   PublicKeyCredential?: { prototype: object };
   AuthenticatorAttestationResponse?: { prototype: object };
   AuthenticatorAssertionResponse?: { prototype: object };
@@ -153,6 +155,8 @@ const DOM_EXCEPTION_NAMES: Record<string, string> = {
 /** What a browser would throw: DOMException with the WebAuthn name, message keeping our code. */
 export function toPageError(page: PageWindow, error: unknown): Error {
   const { code, message } = describeError(error);
+  // Options a browser's Web IDL conversion refuses are a TypeError there, not a DOMException.
+  if (code === 'INVALID_INPUT' || code === 'BASE64URL_INVALID') return new (page.TypeError ?? TypeError)(`${message} (${code})`);
   return new page.DOMException(`${message} (${code})`, DOM_EXCEPTION_NAMES[code] ?? 'NotAllowedError');
 }
 

@@ -6,7 +6,7 @@ import { createClient } from '../../core/client/index.js';
 import { HarnessError } from '../../core/errors.js';
 import { toBase64url } from '../../core/webauthn/base64url.js';
 import { inspectCeremony } from '../../core/inspect/index.js';
-import { installCredentialsShim, toPageCredential, toWebAuthnJson, type PageWindow } from '../../renderer/console/webauthnShim.js';
+import { installCredentialsShim, toPageCredential, toPageError, toWebAuthnJson, type PageWindow } from '../../renderer/console/webauthnShim.js';
 
 /** A stand-in for the framed page: only what the shim touches, with its own realm's constructors. */
 function fakePage() {
@@ -162,5 +162,20 @@ describe('console credentials shim', () => {
     // A refused signal rejects in the page as a browser would (SecurityError), and is still seen.
     await expect(pkc.signalUnknownCredential!({ rpId: 'example.com', credentialId: 'AQID' })).rejects.toMatchObject({ name: 'SecurityError' });
     expect(seen).toHaveLength(4);
+  });
+});
+
+describe('console credentials shim: errors as the page sees them', () => {
+  it('malformed options are the page’s TypeError; device refusals its DOMException', () => {
+    class PageTypeError extends TypeError {}
+    const page = { ...fakePage(), TypeError: PageTypeError as unknown as TypeErrorConstructor };
+    for (const code of ['INVALID_INPUT', 'BASE64URL_INVALID'] as const) {
+      const error = toPageError(page, new HarnessError(code, 'bad options'));
+      expect(error).toBeInstanceOf(PageTypeError);
+      expect(error.message).toBe(`bad options (${code})`);
+    }
+    const refused = toPageError(page, new HarnessError('INVALID_STATE', 'already here'));
+    expect(refused).toBeInstanceOf(page.DOMException);
+    expect(refused.name).toBe('InvalidStateError');
   });
 });
