@@ -52,7 +52,15 @@ export interface OpenVaultOptions {
 export function openVault(options: OpenVaultOptions): Vault {
   const { path, passphrase, clock = systemClock, random = systemRandom, scryptCost } = options;
   if (!passphrase) throw new HarnessError('VAULT_LOCKED', 'a vault passphrase is required (PASSKEY_HARNESS_VAULT_PASSPHRASE)');
-  const repo: VaultRepository = createVaultRepository(options.driver ?? openDefaultDriver(path));
+  const driver = options.driver ?? openDefaultDriver(path);
+  let repo: VaultRepository;
+  try {
+    repo = createVaultRepository(driver, path);
+  } catch (error) {
+    // Not ours (another program's database, a newer vault): closed untouched.
+    if (!options.driver) driver.close();
+    throw error;
+  }
 
   let cipher: VaultCipher;
   try {

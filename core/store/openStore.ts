@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { systemClock, type Clock } from '../clock.js';
 import { HarnessError } from '../errors.js';
 import { openAuditAnchor, type AuditAnchor } from './auditAnchor.js';
+import { refuseForeignDatabase } from './foreignDatabase.js';
 import { openBetterSqlite, openBetterSqliteImage, openBetterSqliteMemory, openDefaultDriver, openNodeSqlite, type SqliteDriver } from './driver.js';
 import { MIGRATIONS, type Migration } from './migrations.js';
 import { walCheckpointer, type WalCheckpointer } from './walCheckpointer.js';
@@ -134,6 +135,7 @@ export function openStore(opts: { path?: string; driver?: SqliteDriver | SqliteD
   }
   try {
     driver.pragma('busy_timeout = 5000');
+    if (path !== ':memory:') refuseForeignDatabase(driver, { path, kind: 'passkey-harness database', code: 'STORE_FAILED' });
     if (path !== ':memory:') driver.pragma('journal_mode = WAL');
     driver.pragma('synchronous = NORMAL');
     driver.pragma('foreign_keys = ON');

@@ -1,4 +1,6 @@
+import { HarnessError } from '../../errors.js';
 import type { SqliteDriver } from '../driver.js';
+import { refuseForeignDatabase } from '../foreignDatabase.js';
 
 /**
  * The phone vault's own database (e.g. phones.sqlite), separate from the RP's: the server and
@@ -37,7 +39,10 @@ export const VAULT_MIGRATIONS: readonly string[] = [
   `ALTER TABLE phone_credentials ADD COLUMN accepted_sign_count INTEGER;`,
 ];
 
-export function migrateVault(db: SqliteDriver): void {
+export function migrateVault(db: SqliteDriver, path = 'the vault'): void {
+  refuseForeignDatabase(db, { path, kind: 'phone vault', code: 'VAULT_LOCKED' });
+  const version = Number(db.pragma('user_version') ?? 0);
+  if (version > VAULT_MIGRATIONS.length) throw new HarnessError('VAULT_LOCKED', `${path} was made by a newer passkey-harness (vault schema ${version}, this one knows ${VAULT_MIGRATIONS.length})`);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');

@@ -54,8 +54,8 @@ function credentialFromRow(row: Record<string, unknown>): PhoneCredentialRow {
   return { ...(row as unknown as PhoneCredentialRow), discoverable: row.discoverable === 1 };
 }
 
-export function createVaultRepository(db: SqliteDriver): VaultRepository {
-  migrateVault(db);
+export function createVaultRepository(db: SqliteDriver, path?: string): VaultRepository {
+  migrateVault(db, path);
   return {
     db,
     getMeta: (key) => db.prepare('SELECT value FROM vault_meta WHERE key = @key').get<{ value: Uint8Array }>({ key })?.value,
