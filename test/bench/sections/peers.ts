@@ -12,8 +12,8 @@ const cbor = new Encoder({ useRecords: false, mapsAsObjects: false, useTag259For
 const b64u = (b: Uint8Array) => Buffer.from(b).toString('base64url');
 const sha = (b: Uint8Array | string) => createHash('sha256').update(b).digest();
 
-/** The minimal node:crypto authenticator a developer would write: P-256, 'none' attestation, ES256 DER. */
-function minimalAuthenticator() {
+/** The minimal node:crypto authenticator a developer would write: P-256, 'none' attestation, ES256 DER (also used by phases.ts). */
+export function minimalAuthenticator() {
   const creds = new Map<string, { key: KeyObject; count: number }>();
   // @types/node has no overload for a JWK publicKeyEncoding (Node supports it since 15.12).
   const generateWithJwk = generateKeyPairSync as unknown as (type: 'ec', options: object) => { privateKey: KeyObject; publicKey: JsonWebKey };
