@@ -1,4 +1,6 @@
 import type { BrowserWindowConstructorOptions, Session } from 'electron';
+import { LOOPBACK_HOSTNAMES } from '../core/http/checkHost.js';
+import { isConsolePath } from '../core/http/consolePath.js';
 import { denyWindowOpen, LOCKED_DOWN_WEB_PREFERENCES } from './security.js';
 
 /**
@@ -27,8 +29,27 @@ export function phoneWindowOptions({ phone }: { phone: string }): BrowserWindowC
 /** Subframes of a real site legitimately hold about:blank/srcdoc, blob: and data: documents. */
 const SUBFRAME_SCHEMES = new Set(['about:', 'blob:', 'data:']);
 
+const LOOPBACK = new Set<string>(LOOPBACK_HOSTNAMES);
+
 /**
- * A phone window may go anywhere on the web (http/https) but never to the app's own console,
+ * The app's own server under any name it answers to: its Host allowlist takes localhost,
+ * 127.0.0.1 and [::1] on its port alike (core/http/checkHost.ts), so comparing origins alone
+ * would let `http://127.0.0.1:PORT/console/` through.
+ */
+function isAppServer(url: URL, appOrigin: string): boolean {
+  let app: URL;
+  try {
+    app = new URL(appOrigin);
+  } catch {
+    return false;
+  }
+  if (url.origin === app.origin) return true;
+  return url.protocol === app.protocol && url.port === app.port && LOOPBACK.has(url.hostname) && LOOPBACK.has(app.hostname);
+}
+
+/**
+ * A phone window may go anywhere on the web (http/https) but never to the app's own console
+ * (under any loopback name, in any spelling its server resolves: core/http/consolePath.ts),
  * and never to file:, chrome:, devtools: or javascript: URLs.
  */
 export function isAllowedPhoneNavigation(url: string, { appOrigin, mainFrame = true }: { appOrigin: string; mainFrame?: boolean }): boolean {
@@ -39,7 +60,7 @@ export function isAllowedPhoneNavigation(url: string, { appOrigin, mainFrame = t
     return false;
   }
   if (parsed.protocol === 'http:' || parsed.protocol === 'https:') {
-    return !(parsed.origin === appOrigin && (parsed.pathname === '/console' || parsed.pathname.startsWith('/console/')));
+    return !(isAppServer(parsed, appOrigin) && isConsolePath(parsed.pathname));
   }
   return !mainFrame && SUBFRAME_SCHEMES.has(parsed.protocol);
 }

@@ -10,12 +10,17 @@ export interface HostAllowlist {
   check(host: string | undefined): void;
 }
 
-function hostPort(host: string): { hostname: string; port: string } | undefined {
+/**
+ * `hostname:port`, or `hostname:` for a Host without a port: RFC 9110 §7.2 has the client omit
+ * the scheme's default port, and which scheme that was (a TLS-terminating proxy) is not ours to know.
+ */
+function hostKey(host: string): string | undefined {
   try {
     const url = new URL(`http://${host}`);
     // The URL parser normalises case and IPv6; anything with a path, user or query is not a Host.
     if (url.pathname !== '/' || url.username || url.password || url.search || url.hash || `${url.host}` === '') return undefined;
-    return { hostname: url.hostname, port: url.port || '80' };
+    // The parser drops an explicit :80 as http's default, so whether a port was sent is read off the text.
+    return /:\d+$/.test(host.trim()) ? `${url.hostname}:${url.port || '80'}` : `${url.hostname}:`;
   } catch {
     return undefined;
   }
@@ -35,17 +40,22 @@ export function hostAllowlist(origins: readonly string[]): HostAllowlist {
     const url = new URL(origin);
     const port = url.port || (url.protocol === 'https:' ? '443' : '80');
     allowed.add(`${url.hostname}:${port}`);
+    // On its scheme's default port the browser sends the bare name (`Host: harness.example` for https://harness.example).
+    if (url.port === '') allowed.add(`${url.hostname}:`);
     hostnames.add(url.hostname);
   }
   let listeningPort: number | undefined;
   return {
     listening(port) {
       listeningPort = port;
-      for (const name of LOOPBACK_HOSTNAMES) allowed.add(`${name}:${port}`);
+      for (const name of LOOPBACK_HOSTNAMES) {
+        allowed.add(`${name}:${port}`);
+        if (port === 80) allowed.add(`${name}:`);
+      }
     },
     check(host) {
-      const parsed = host === undefined ? undefined : hostPort(host);
-      const ok = parsed !== undefined && (allowed.has(`${parsed.hostname}:${parsed.port}`) || (listeningPort === undefined && hostnames.has(parsed.hostname)));
+      const key = host === undefined ? undefined : hostKey(host);
+      const ok = key !== undefined && (allowed.has(key) || (listeningPort === undefined && hostnames.has(key.slice(0, key.lastIndexOf(':')))));
       if (!ok) throw new HarnessError('HOST_REJECTED', 'This server does not answer to that Host (only localhost, 127.0.0.1, [::1] on its port, or a configured origin)', { details: { host: host ?? null } });
     },
   };

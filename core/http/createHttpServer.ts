@@ -9,6 +9,7 @@ import { systemClock, type Clock } from '../clock.js';
 import { HarnessError, invalidInput, isHarnessErrorCode } from '../errors.js';
 import { hasLoneSurrogate } from '../wellFormed.js';
 import { hostAllowlist } from './checkHost.js';
+import { isConsolePath } from './consolePath.js';
 import { CSRF_HEADER, checkCsrf } from './csrf.js';
 import { statusForCode, toErrorReply } from './errorResponse.js';
 import { createRateLimiter, type RateLimitRule } from './rateLimit.js';
@@ -108,7 +109,11 @@ export function createHttpServer({
 
   // Before anything else answers: a request for another Host (DNS rebinding) learns nothing, not even a page.
   app.use('*', async (c, next) => {
-    hosts.check(c.req.header('host') ?? new URL(c.req.url).host);
+    const host = c.req.header('host');
+    const target = new URL(c.req.url).host;
+    hosts.check(host ?? target);
+    // RFC 9112 §3.2.2: with an absolute-form request-target (`GET http://evil.example/`) its authority, not Host, names the server.
+    if (host !== undefined && target !== host) hosts.check(target);
     await next();
   });
 
@@ -191,11 +196,11 @@ export function createHttpServer({
     const result = (await def.handle({ rp, body, query, params, sessionId })) as Record<string, unknown> | undefined;
 
     if (def.session === 'set' && result && typeof result.sessionId === 'string') {
-      setCookie(c, customerCookie, result.sessionId, { httpOnly: true, sameSite: 'Strict', path: '/', secure: new URL(c.req.url).protocol === 'https:' });
+      setCookie(c, customerCookie, result.sessionId, { httpOnly: true, sameSite: 'Strict', path: '/', secure: isHttpsRequest(c) });
       const { sessionId: _hidden, ...rest } = result;
       return rest;
     }
-    if (def.session === 'clear') deleteCookie(c, customerCookie, { path: '/' });
+    if (def.session === 'clear') deleteCookie(c, customerCookie, { path: '/', secure: isHttpsRequest(c) });
     return result ?? { ok: true };
   }
 
@@ -231,15 +236,14 @@ export function createHttpServer({
   };
 }
 
-/** The console's pages (any spelling a static lookup would resolve to them). */
-function isConsolePath(path: string): boolean {
-  let decoded = path;
-  try {
-    decoded = decodeURIComponent(path);
-  } catch {
-    // Malformed escapes never reach a file (serveStatic refuses them).
-  }
-  return /^[/\\]+console([/\\]|$)/i.test(decoded);
+/**
+ * Whether the browser is on https: the socket's scheme, or, behind a TLS-terminating proxy (a
+ * configured https origin), the Origin every session-setting POST carries and checkCsrf already
+ * matched against the allowed origins. The session cookie is `Secure` then (RFC 6265bis §4.1.2.5).
+ */
+function isHttpsRequest(c: Context): boolean {
+  if (new URL(c.req.url).protocol === 'https:') return true;
+  return /^https:\/\//i.test(c.req.header('origin') ?? '');
 }
 
 function clientIp(c: Context): string {

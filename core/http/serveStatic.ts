@@ -1,5 +1,5 @@
-import { existsSync, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { readFile, realpath, stat } from 'node:fs/promises';
 import { dirname, extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -40,7 +40,8 @@ export interface StaticFile {
 
 /**
  * Maps a URL path to a file under `root`: `/` is the customer pages, `/console/` the console.
- * Rejects `..`, encoded separators, NUL and anything resolving outside `root`.
+ * Rejects `..`, encoded separators, NUL and anything resolving outside `root`, symlinks included:
+ * the file's real path must lie under the root's real path.
  */
 export async function readStaticFile(root: string, urlPath: string): Promise<StaticFile | undefined> {
   let decoded: string;
@@ -58,15 +59,18 @@ export async function readStaticFile(root: string, urlPath: string): Promise<Sta
   const base = resolve(root);
   const file = resolve(base, relative);
   if (!file.startsWith(base + sep)) return undefined;
+  // A link inside the root (a stray build artefact, a checkout's symlink) must not serve a file outside it.
+  let real: string;
   try {
-    const st = statSync(file);
-    if (!st.isFile()) return undefined;
+    const realBase = await realpath(base);
+    real = await realpath(file);
+    if (!real.startsWith(realBase + sep) || !(await stat(real)).isFile()) return undefined;
   } catch {
     return undefined;
   }
   const ext = extname(file).toLowerCase();
   return {
-    body: new Uint8Array(await readFile(file)),
+    body: new Uint8Array(await readFile(real)),
     contentType: CONTENT_TYPES[ext] ?? 'application/octet-stream',
     cacheControl: relative.startsWith('assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
   };

@@ -42,6 +42,29 @@ describe('phone window security', () => {
     expect(ok('file:///etc/passwd', false)).toBe(false);
   });
 
+  it('keeps the console out under every loopback name and path spelling its server would serve it at', () => {
+    const ok = (url: string) => isAllowedPhoneNavigation(url, { appOrigin: APP_ORIGIN });
+    // The server's Host allowlist answers all three loopback names on its port (core/http/checkHost.ts);
+    // readStaticFile collapses repeated slashes, decodes escapes, and macOS/Windows file systems ignore case.
+    for (const url of [
+      'http://127.0.0.1:43123/console/',
+      'http://[::1]:43123/console/index.html',
+      'http://127.1:43123/console/',
+      `${APP_ORIGIN}//console/`,
+      `${APP_ORIGIN}/%63onsole/`,
+      `${APP_ORIGIN}/%2563onsole/`,
+      `${APP_ORIGIN}/Console/`,
+      `${APP_ORIGIN}/%5Cconsole/`,
+      `${APP_ORIGIN}/x/../console/`,
+    ]) {
+      expect(ok(url), url).toBe(false);
+    }
+    // The customer pages under those names, and another loopback port (another server), stay reachable.
+    expect(ok('http://127.0.0.1:43123/?slot=Pixel')).toBe(true);
+    expect(ok('http://127.0.0.1:9999/console/')).toBe(true);
+    expect(ok(`${APP_ORIGIN}/consoles/`)).toBe(true);
+  });
+
   it('denies window.open and webviews and blocks navigation off the web', () => {
     const contents = Object.assign(new EventEmitter(), { setWindowOpenHandler: vi.fn() });
     guardPhoneContents(contents as never, () => APP_ORIGIN);

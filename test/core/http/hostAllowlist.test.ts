@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../../core/harness/startServer.js';
+import { hostAllowlist } from '../../../core/http/checkHost.js';
 import { CSRF_HEADER } from '../../../core/http/index.js';
 
 /** A raw HTTP/1.1 request with the Host header we choose (fetch will not send a forged one). */
@@ -62,6 +63,18 @@ describe('Host allowlist (DNS rebinding)', () => {
   });
 });
 
+describe('Host allowlist: absolute-form request targets', () => {
+  it('judges `GET http://evil.example/` by its authority, not by the Host header beside it (RFC 9112 §3.2.2)', async () => {
+    const host = `localhost:${server.port}`;
+    for (const path of ['http://evil.example/', `http://evil.example:${server.port}/console/`, 'http://evil.example/api/session']) {
+      const res = await raw(server.port, { path, host });
+      expect(res.status, path).toBe(421);
+      expect(res.body).not.toContain('<title>');
+    }
+    expect((await raw(server.port, { path: `http://${host}/`, host })).status).toBe(200);
+  });
+});
+
 describe("the console's phone frames: customer pages on their own origin", () => {
   it('harness.info names the frame origin, a second loopback port, and the console may frame it', async () => {
     expect(server.phoneFrameUrl).toMatch(/^http:\/\/localhost:\d+$/);
@@ -92,5 +105,36 @@ describe("the console's phone frames: customer pages on their own origin", () =>
     expect(login.status).toBe(200);
     // Its own Host allowlist: the console's port is not its name.
     expect((await raw(port, { path: '/', host: `evil.example:${port}` })).status).toBe(421);
+  });
+});
+
+describe('Host allowlist behind a configured origin (a reverse proxy)', () => {
+  const verdict = (list: ReturnType<typeof hostAllowlist>, host: string) => {
+    try {
+      list.check(host);
+      return 'ok';
+    } catch (error) {
+      return (error as { code: string }).code;
+    }
+  };
+
+  it('accepts the bare name a browser sends for https://NAME (RFC 9110 §7.2: default port omitted) and NAME:443, not NAME:80', () => {
+    const list = hostAllowlist(['https://harness.example']);
+    list.listening(8787);
+    expect(verdict(list, 'harness.example')).toBe('ok');
+    expect(verdict(list, 'HARNESS.example:443')).toBe('ok');
+    expect(verdict(list, 'harness.example:80')).toBe('HOST_REJECTED');
+    expect(verdict(list, 'harness.example:8787')).toBe('HOST_REJECTED');
+    expect(verdict(list, 'evil.example')).toBe('HOST_REJECTED');
+    // The loopback names still need the listening port: a bare `localhost` is port 80, not this server.
+    expect(verdict(list, 'localhost:8787')).toBe('ok');
+    expect(verdict(list, 'localhost')).toBe('HOST_REJECTED');
+  });
+
+  it('accepts NAME and NAME:80 for http://NAME, and a bare loopback name only when listening on 80', () => {
+    const list = hostAllowlist(['http://harness.example']);
+    list.listening(80);
+    for (const host of ['harness.example', 'harness.example:80', 'localhost', '127.0.0.1:80', '[::1]']) expect(verdict(list, host), host).toBe('ok');
+    for (const host of ['harness.example:443', 'localhost:8080', 'localhost.evil.example']) expect(verdict(list, host), host).toBe('HOST_REJECTED');
   });
 });

@@ -75,6 +75,19 @@ describe('CSRF', () => {
     expect(cookie).toMatch(/HttpOnly/);
     expect(cookie).toMatch(/SameSite=Strict/);
     expect(cookie).toMatch(/Path=\//);
+    // Plain http on loopback: a Secure cookie would never come back.
+    expect(cookie).not.toMatch(/Secure/i);
+  });
+
+  it('sets the session cookie Secure behind a TLS-terminating proxy (the browser Origin is a configured https origin)', async () => {
+    const server = await start({ origins: ['https://harness.example'] });
+    const agent = new Agent(server.url, { origin: 'https://harness.example' });
+    const res = await agent.request('POST', '/api/login', { loginId: 'yamada', password: 'login-pass-1' });
+    expect(res.status).toBe(200);
+    const cookie = res.headers.getSetCookie().join('\n');
+    expect(cookie).toMatch(/^pkh_session=[^;]+;/);
+    expect(cookie).toMatch(/; Secure/);
+    expect(cookie).toMatch(/HttpOnly/);
   });
 });
 
