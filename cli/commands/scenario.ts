@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { CliError } from '../cliError.js';
 import type { CommandContext } from '../context.js';
 import { EXIT } from '../exitCodes.js';
@@ -36,12 +36,15 @@ export function collectSources(paths: string[], cwd = process.cwd()): ScenarioSo
   };
   for (const path of paths) walk(path, true);
   if (files.length === 0) throw new CliError('USAGE', `no scenario files in ${paths.join(', ')}`);
-  return files.map((file) => ({ name: relative(cwd, file) || file, text: readFileSync(file, 'utf8') }));
+  // A file named twice (`a.yaml ./a.yaml`, or inside a folder also given) runs once: twice made
+  // duplicate JUnit test cases and, over --server, merged the two runs' steps (both keyed by file).
+  const unique = [...new Map(files.map((file) => [resolve(cwd, file), file])).values()];
+  return unique.map((file) => ({ name: relative(cwd, file) || file, text: readFileSync(file, 'utf8') }));
 }
 
-function positiveInt(text: string, flag: string): number {
+function positiveInt(text: string, flag: string, max: number): number {
   const value = Number(text);
-  if (!Number.isInteger(value) || value < 1) throw new CliError('USAGE', `${flag} must be a positive integer, got "${text}"`);
+  if (!Number.isInteger(value) || value < 1 || value > max) throw new CliError('USAGE', `${flag} must be an integer from 1 to ${max}, got "${text}"`);
   return value;
 }
 
@@ -116,8 +119,9 @@ function progressPrinter(ctx: CommandContext, opts: RunOptions, toStdout: boolea
 
 export async function run(ctx: CommandContext, paths: string[], opts: RunOptions) {
   const sources = collectSources(paths);
-  const concurrency = positiveInt(opts.concurrency, '--concurrency');
-  const repeat = positiveInt(opts.repeat, '--repeat');
+  const { MAX_CONCURRENCY, MAX_REPEAT } = await import('../../core/scenario/limits.js');
+  const concurrency = positiveInt(opts.concurrency, '--concurrency', MAX_CONCURRENCY);
+  const repeat = positiveInt(opts.repeat, '--repeat', MAX_REPEAT);
   const seed = ctx.config.seed;
   const reporter = ctx.io.json && opts.reporter === 'human' ? 'json' : opts.reporter;
   const { partitionScenarios } = await import('../../core/scenario/validateScenarios.js');

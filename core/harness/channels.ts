@@ -6,6 +6,7 @@ import type { CeremonyInspection } from '../inspect/inspectCeremony.js';
 import { FAULT_NAMES, type FaultDescription } from '../journey/faults.js';
 // Plain constants (no node modules): the statuses and broken-BLOB modes of core/mds.
 import { AUTHENTICATOR_STATUSES, BROKEN_BLOBS } from '../mds/types.js';
+import { MAX_CONCURRENCY, MAX_REPEAT } from '../scenario/limits.js';
 import type {
   AccountView,
   AuditEntry,
@@ -76,8 +77,8 @@ const scenarioRun = z
   .object({
     sources: z.array(scenarioSource).min(1).max(1000),
     seed: z.string().max(128).optional(),
-    repeat: z.number().int().min(1).max(1000).default(1),
-    concurrency: z.number().int().min(1).max(64).default(1),
+    repeat: z.number().int().min(1).max(MAX_REPEAT).default(1),
+    concurrency: z.number().int().min(1).max(MAX_CONCURRENCY).default(1),
   })
   .strict();
 

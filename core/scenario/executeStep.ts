@@ -22,6 +22,9 @@ import {
 import { applySignal } from '../phone/index.js';
 import type { ScenarioStep } from './schema.js';
 
+/** The scenario clock's end: the last instant with a four-digit year (ISO 8601 and MDS dates stop there). */
+export const LAST_SCENARIO_INSTANT = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
 /** A code that is certainly not `code`: each digit shifted by one. */
 function wrongCode(code: string | undefined): string {
   return (code ?? '000000').replace(/\d/g, (d) => String((Number(d) + 1) % 10));
@@ -135,7 +138,13 @@ export async function executeStep(world: World, step: ScenarioStep): Promise<voi
     }
     case 'advanceClock': {
       if (!(world.clock instanceof ManualClock)) throw new HarnessError('INVALID_INPUT', 'advanceClock needs the scenario ManualClock');
-      world.clock.advance(((step.seconds ?? 0) + (step.minutes ?? 0) * 60) * 1000);
+      const by = ((step.seconds ?? 0) + (step.minutes ?? 0) * 60) * 1000;
+      // Each step is bounded by the schema, but thousands of them are not: past year 9999 dates stop
+      // having an ISO form (MDS dates were INVALID_INPUT, past 275760 Date itself was an INTERNAL).
+      if (world.clock.now() + by > LAST_SCENARIO_INSTANT) {
+        throw new HarnessError('INVALID_INPUT', `advanceClock would move the scenario clock past ${new Date(LAST_SCENARIO_INSTANT).toISOString()}`, { details: { now: new Date(world.clock.now()).toISOString(), advanceMs: by } });
+      }
+      world.clock.advance(by);
       return;
     }
     case 'setMdsStatus': {

@@ -5,4 +5,5 @@ export { scenarioJsonSchema } from './scenarioJsonSchema.js';
 export { validateScenarios, partitionScenarios, loadScenarios, type ScenarioSource, type ScenarioValidation, type LoadedScenario } from './validateScenarios.js';
 export { runScenario, type RunScenarioOptions } from './runScenario.js';
 export { runScenarios, closeScenarioWorkers, type RunScenariosOptions } from './runScenarios.js';
+export { MAX_CONCURRENCY, MAX_REPEAT } from './limits.js';
 export * from './reporters/index.js';

@@ -1,8 +1,8 @@
-import { isMap, isNode, LineCounter, parseDocument, type Document } from 'yaml';
-import type { z } from 'zod';
+import { isMap, isNode, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
+import { ZodObject, type z } from 'zod';
 import { HarnessError } from '../errors.js';
 import { visible } from '../terminalText.js';
-import { expectation, scenarioSchema, stepSchema, type Scenario } from './schema.js';
+import { scenarioSchema, stepSchema, type Scenario } from './schema.js';
 
 /**
  * One problem in a scenario file. `path` counts steps (and every other list) from 1, as the
@@ -111,16 +111,39 @@ export function stepActions(): string[] {
   return stepSchema.options.map((option) => String(option.shape.do.value));
 }
 
-function keysOf(path: readonly Segment[], data: unknown): string[] {
-  // Only steps and the scenario itself have key lists worth suggesting from.
-  if (path.length === 0) return Object.keys(scenarioSchema.shape);
-  if (path.length === 2 && path[0] === 'steps' && typeof path[1] === 'number') {
-    const step = (data as { steps?: { do?: unknown }[] }).steps?.[path[1]];
-    const option = stepSchema.options.find((o) => o.shape.do.value === step?.do);
-    return option ? Object.keys(option.shape) : [];
+/** Optional, default and nullable wrappers peeled off, to reach the schema that says what a value may hold. */
+function unwrap(schema: z.ZodType): z.ZodType {
+  let current = schema;
+  for (let def = current._zod.def as { type: string; innerType?: z.ZodType }; ['optional', 'default', 'nullable', 'prefault'].includes(def.type) && def.innerType; def = current._zod.def as typeof def) {
+    current = def.innerType;
   }
-  if (path.length === 3 && path[2] === 'expect') return Object.keys(expectation.shape);
-  return [];
+  return current;
+}
+
+/**
+ * The keys the schema allows at `path`, for "did you mean": walked from the scenario schema through
+ * objects, lists and the step union (its option picked by the step's `do`), so a typo anywhere
+ * (`expect.audit[1].acton`) gets a suggestion, not only at the top of a step.
+ */
+function keysOf(path: readonly Segment[], data: unknown): string[] {
+  let schema: z.ZodType = scenarioSchema;
+  let value: unknown = data;
+  for (const segment of [...path, undefined]) {
+    schema = unwrap(schema);
+    const def = schema._zod.def as { type: string; discriminator?: string; element?: z.ZodType };
+    if (def.type === 'union' && def.discriminator === 'do') {
+      const action = (value as { do?: unknown } | null | undefined)?.do;
+      const option = stepSchema.options.find((o) => o.shape.do.value === action);
+      if (!option) return [];
+      schema = option;
+    }
+    if (segment === undefined) break;
+    if (typeof segment === 'number' && def.type === 'array' && def.element) schema = def.element;
+    else if (typeof segment === 'string' && schema instanceof ZodObject && segment in schema.shape) schema = schema.shape[segment] as z.ZodType;
+    else return [];
+    value = (value as Record<Segment, unknown> | null | undefined)?.[segment];
+  }
+  return schema instanceof ZodObject ? Object.keys(schema.shape) : [];
 }
 
 /** The YAML node for a path: the key node of an unknown key, the value node otherwise, the nearest existing parent for a missing one. */
@@ -129,7 +152,8 @@ function locate(doc: Document, path: readonly Segment[], key?: string): { start:
     const node = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth), true);
     if (!isNode(node) || !node.range) continue;
     if (key !== undefined && depth === path.length && isMap(node)) {
-      const pair = node.items.find((p) => isNode(p.key) && (p.key as { value?: unknown }).value === key);
+      // Keys are matched as toJS wrote them: `1:` and `? [a, b]` became the strings "1" and "[ a, b ]".
+      const pair = node.items.find((p) => isNode(p.key) && String(isScalar(p.key) ? p.key.value : p.key) === key);
       if (pair && isNode(pair.key) && pair.key.range) return { start: pair.key.range[0] };
     }
     return { start: node.range[0] };
@@ -158,13 +182,18 @@ function describe(issue: z.core.$ZodIssue, data: unknown, doc: Document): { mess
   return { message: issue.message };
 }
 
+/** yaml warnings that mean a value is not what the file says it is. */
+const TAG_WARNINGS = new Set(['TAG_RESOLVE_FAILED', 'BAD_COLLECTION_TYPE']);
+
 /**
  * YAML text → validated Scenario. Failures are SCENARIO_INVALID with `details.issues`
  * (path, message, line, column, excerpt each) so `scenario validate` can list every problem at once.
  */
 export function parseScenario(text: string, source: string): Scenario {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  // logLevel 'error': the yaml package would print its warnings on the process's stderr (core never
+  // writes there, and `--json` promises JSON lines on it); the ones that matter are problems below.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, logLevel: 'error' });
   const at = (offset: number) => {
     const { line, col } = lineCounter.linePos(offset);
     return { line, column: col, excerpt: excerpt(text, line, col) };
@@ -175,8 +204,11 @@ export function parseScenario(text: string, source: string): Scenario {
     if (found.length > MAX_ISSUES) issues.push({ path: '(root)', message: `${found.length - MAX_ISSUES} more problems not listed` });
     return new HarnessError('SCENARIO_INVALID', formatIssue(source, issues[0]!), { details: { issues } });
   };
-  if (doc.errors.length > 0) {
-    throw invalid(doc.errors, (e) => ({ path: '(yaml)', message: `YAML: ${e.message}`, ...at(e.pos[0]) }));
+  // An unknown tag (`!!js/function`, `!custom`) is only a warning to the yaml package, which then reads
+  // the plain value: the file asked for something this language does not have, so it is refused.
+  const problems = [...doc.errors, ...doc.warnings.filter((w) => TAG_WARNINGS.has(w.code))];
+  if (problems.length > 0) {
+    throw invalid(problems, (e) => ({ path: '(yaml)', message: `YAML: ${e.message}`, ...at(e.pos[0]) }));
   }
   let data: unknown;
   try {

@@ -1,8 +1,10 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { HarnessError } from '../errors.js';
 import { systemRandom } from '../random.js';
 import { toBase64url } from '../webauthn/index.js';
+import { MAX_CONCURRENCY, MAX_REPEAT } from './limits.js';
 import type { RunReport, ScenarioResult, StepResult } from './report.js';
 import { runScenario } from './runScenario.js';
 import type { WorkerJob } from './worker.js';
@@ -60,12 +62,20 @@ export async function closeScenarioWorkers(): Promise<void> {
   await Promise.all(idleWorkers.splice(0).map((worker) => worker.terminate()));
 }
 
+function bounded(name: string, value: number, max: number): number {
+  if (!Number.isInteger(value) || value < 1 || value > max) throw new HarnessError('INVALID_INPUT', `${name} must be an integer from 1 to ${max}, got ${String(value)}`);
+  return value;
+}
+
 /**
  * Runs scenarios × repeat. Each run is independent (own database, clock and random), so runs
  * go in parallel: on worker threads when compiled (real parallelism on several cores), or
  * interleaved on this thread otherwise. Results keep input order whatever finishes first.
  */
 export async function runScenarios({ scenarios, seed = toBase64url(systemRandom.bytes(9)), repeat = 1, concurrency = 1, rpId, onProgress, onStep, mode = 'auto' }: RunScenariosOptions): Promise<RunReport> {
+  // Checked before anything is allocated: `--repeat 99999999999` was a fatal out-of-memory, not an error.
+  bounded('repeat', repeat, MAX_REPEAT);
+  bounded('concurrency', concurrency, MAX_CONCURRENCY);
   const started = performance.now();
   const jobs: Job[] = [];
   for (let iteration = 1; iteration <= repeat; iteration++) {

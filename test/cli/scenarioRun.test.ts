@@ -119,4 +119,24 @@ describe('scenario run for CI: progress, errors, JUnit', () => {
     const events = stderr.trimEnd().split('\n').map((line) => JSON.parse(line));
     expect(events).toEqual([1, 2].map((done) => expect.objectContaining({ event: 'scenario', status: 'passed', done, total: 2 })));
   }, 60_000);
+
+  it('--repeat and --concurrency past their bounds are usage errors (99999999999 repeats was a fatal out-of-memory)', () => {
+    const dir = tempDir();
+    const file = join(examples, '01-email-step-up-happy.yaml');
+    for (const flags of [['--repeat', '1001'], ['--concurrency', '65'], ['--repeat', '99999999999']]) {
+      const run = cli(['scenario', 'run', file, ...flags], { home: dir, timeout: 30_000 });
+      expect(run.code, flags.join(' ')).toBe(2);
+      expect(run.stderr, flags.join(' ')).toMatch(new RegExp(`^USAGE: ${flags[0]} must be an integer from 1 to \\d+, got "${flags[1]}"$`, 'm'));
+    }
+  }, 120_000);
+
+  it('a file named twice (directly, as ./file, and inside a folder given too) runs once', () => {
+    const dir = tempDir();
+    const suite = join(dir, 'suite');
+    mkdirSync(suite);
+    writeFileSync(join(suite, 'a.yaml'), 'name: a\nsteps: [{ do: check }]\n');
+    const run = cli(['scenario', 'run', 'suite/a.yaml', './suite/a.yaml', 'suite', '--reporter', 'tap'], { home: dir, cwd: dir });
+    expect(run.code).toBe(0);
+    expect(run.stdout.split('\n').slice(0, 3)).toEqual(['TAP version 14', '1..1', 'ok 1 - a']);
+  }, 60_000);
 });

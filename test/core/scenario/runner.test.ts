@@ -32,6 +32,22 @@ steps:
 const sources = (texts: Record<string, string>) => loadScenarios(Object.entries(texts).map(([name, text]) => ({ name, text })));
 
 describe('scenario runner', () => {
+  it('advanceClock refuses to move the clock past year 9999 (INVALID_INPUT at that step), however many steps add up', async () => {
+    // Each step is within its bounds (a year of seconds plus a year of minutes); 4,000 of them are 8,000 years past 2026.
+    const text = `name: far future\nsteps:\n${'  - { do: advanceClock, seconds: 31622400, minutes: 527040 }\n'.repeat(4_000)}  - { do: setMdsStatus, profile: yubikey-5, status: REVOKED }\n`;
+    const report = await runScenarios({ scenarios: sources({ 'future.yaml': text }), seed: 's' });
+    const failed = report.results[0]!.steps.find((s) => s.status === 'failed')!;
+    expect(failed.action).toBe('advanceClock');
+    expect(failed.error!.message).toMatch(/got INVALID_INPUT: advanceClock would move the scenario clock past 9999-12-31T23:59:59\.999Z$/);
+  });
+
+  it('refuses repeat and concurrency outside 1…1000 and 1…64 before allocating anything', async () => {
+    const scenarios = sources({ 'f.yaml': failing });
+    for (const bad of [{ repeat: 0 }, { repeat: 1.5 }, { concurrency: 65 }, { concurrency: 0 }, { concurrency: Number.NaN }, { repeat: 99_999_999_999 }]) {
+      await expect(runScenarios({ scenarios, seed: 's', ...bad }), JSON.stringify(bad)).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    }
+  });
+
   it('is deterministic for a seed: same credential IDs and codes byte for byte', async () => {
     const withMail = `${enrol}  - do: check\n    expect: { mailbox: { to: alice@example.test, subjectContains: '' } }\n`;
     const one = await runScenarios({ scenarios: sources({ 'a.yaml': withMail }), seed: 'fixed' });

@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { isHarnessError } from '../../../core/errors.js';
 import { parseScenario } from '../../../core/scenario/parseScenario.js';
 import { scenarioJsonSchema } from '../../../core/scenario/scenarioJsonSchema.js';
@@ -99,6 +99,36 @@ describe('scenario schema', () => {
     const [many] = validateScenarios([{ name: 'many.yaml', text: `name: x\nsteps: [${'{a: b: c}, '.repeat(5000)}]\n` }]);
     expect(many!.errors).toHaveLength(101);
     expect(many!.errors[100]).toMatchObject({ path: '(root)', message: expect.stringMatching(/^\d+ more problems not listed$/) });
+  });
+
+  it('refuses YAML tags the language does not have (!!js/function, !custom) instead of reading the plain value', () => {
+    for (const [tag, shown] of [['!!js/function', 'tag:yaml.org,2002:js/function'], ['!custom', '!custom']] as const) {
+      const [result] = validateScenarios([{ name: 'tag.yaml', text: `name: ${tag} "function () { return 1 }"\nsteps: [{ do: check }]\n` }]);
+      expect(result!.ok, tag).toBe(false);
+      expect(result!.errors[0], tag).toMatchObject({ path: '(yaml)', message: `YAML: Unresolved tag: ${shown}`, line: 1, column: 7 });
+    }
+  });
+
+  it('never writes yaml warnings on the process stderr (a collection key is reported as a problem, at its line)', () => {
+    const warnings = vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+    try {
+      const [result] = validateScenarios([{ name: 'key.yaml', text: 'name: x\nsteps: [{ do: check }]\n? [a, b]\n: 1\n3: three\n' }]);
+      expect(warnings).not.toHaveBeenCalled();
+      // One issue names both keys; it points at the first one the object lists (`3`, an integer key).
+      expect(result!.errors.map((e) => [e.message, e.line])).toEqual([['unknown key "3"; unknown key "[ a, b ]"', 5]]);
+    } finally {
+      warnings.mockRestore();
+    }
+  });
+
+  it('"did you mean" reaches keys nested in expect (audit entries, passkeys, mailbox)', () => {
+    const text = 'name: x\nsteps:\n  - do: check\n    expect:\n      audit: [{ action: a, cout: 1 }]\n      passkeys: { count: 1, activ: false }\n      mailbox: { subjectContain: x }\n';
+    const [result] = validateScenarios([{ name: 'nested.yaml', text }]);
+    expect(result!.errors.map((e) => e.message).sort()).toEqual([
+      'unknown key "activ" — did you mean "active"?',
+      'unknown key "cout" — did you mean "count"?',
+      'unknown key "subjectContain" — did you mean "subjectContains"?',
+    ]);
   });
 
   it('JSON Schema is generated from the zod definitions and lists every action and fault', () => {
