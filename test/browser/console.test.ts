@@ -91,6 +91,8 @@ beforeAll(async () => {
   await harness['users.create']({ username: 'taro', displayName: '鈴木 太郎', emails: ['taro@example.jp'] });
   await harness['users.create']({ username: 'jiro', displayName: '佐藤 次郎', emails: ['jiro@example.jp'] });
   browser = await launchChromium({ viewport: { width: 1440, height: 1000 }, locale: 'ja-JP' });
+  // Below the 30 s test timeout: an action that never completes fails naming its locator, not as a bare test timeout.
+  browser.context.setDefaultTimeout(20_000);
   page = browser.page;
   await page.goto(operatorUrl);
   await page.getByTestId('api-mode').waitFor();
@@ -220,14 +222,23 @@ describe('console in browser mode (real core over HTTP)', () => {
     await page.getByTestId('tab-phones').click();
     const phone = page.frameLocator('[data-testid="phone-frame-iphone-hanako"]');
     await page.getByTestId('phone-iphone-hanako').getByTestId('phone-reload').click();
-    // The screen before the reload may still be up when the first check runs: step through whatever
-    // the reloaded page shows (login, welcome) until the passkey row reads 未登録.
+    // The screen before the reload may still be up when the first check runs, and the reload may land in
+    // the middle of a login typed into the old page (which then waits forever for a screen that never
+    // comes): each attempt is bounded and starts again from whatever the page shows, until the
+    // passkey row reads 未登録.
     await expect
-      .poll(async () => {
-        if (await phone.getByTestId('screen-login').isVisible()) await logInOnPhone(phone, 'hanako');
-        if (await phone.getByTestId('screen-welcome').isVisible()) await phone.getByTestId('welcome-next').click();
-        return (await phone.getByTestId('passkey-status').textContent({ timeout: 1_000 }).catch(() => null)) ?? '';
-      })
+      .poll(
+        async () => {
+          try {
+            if (await phone.getByTestId('screen-login').isVisible()) await logInOnPhone(phone, 'hanako', { timeout: 5_000 });
+            if (await phone.getByTestId('screen-welcome').isVisible()) await phone.getByTestId('welcome-next').click({ timeout: 2_000 });
+          } catch {
+            // Interrupted by the reload: the next attempt sees the new page.
+          }
+          return (await phone.getByTestId('passkey-status').textContent({ timeout: 1_000 }).catch(() => null)) ?? '';
+        },
+        { timeout: 20_000, interval: 200 },
+      )
       .toContain('未登録');
     await shot('support-4-customer-unregistered');
   });
