@@ -27,9 +27,15 @@ function runName(result: ScenarioResult): string {
   return result.iteration > 1 ? `${result.name} #${result.iteration}` : result.name;
 }
 
+/**
+ * In an attribute value a parser turns a raw tab, newline or carriage return into a space (XML 1.0
+ * §3.3.3, attribute-value normalization): written as references, a multi-line message survives.
+ */
+const escapeXmlAttribute = (text: string) => escapeXml(text).replace(/\t/g, '&#9;').replace(/\n/g, '&#10;').replace(/\r/g, '&#13;');
+
 const attrs = (values: Record<string, string | number>) =>
   Object.entries(values)
-    .map(([k, v]) => `${k}="${typeof v === 'number' ? v : escapeXml(v)}"`)
+    .map(([k, v]) => `${k}="${typeof v === 'number' ? v : escapeXmlAttribute(v)}"`)
     .join(' ');
 
 const show = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));

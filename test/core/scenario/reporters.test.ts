@@ -40,7 +40,7 @@ function assertWellFormedXml(xml: string) {
   expect(xml.startsWith('<?xml version="1.0" encoding="UTF-8"?>')).toBe(true);
   // eslint-disable-next-line no-control-regex
   expect(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/.test(xml)).toBe(false);
-  expect(/&(?!(amp|lt|gt|quot|apos);)/.test(xml)).toBe(false);
+  expect(/&(?!(amp|lt|gt|quot|apos|#\d+);)/.test(xml)).toBe(false);
   const stack: string[] = [];
   for (const m of xml.replace(/<\?xml[^>]*\?>/, '').matchAll(/<(\/?)([a-zA-Z]+)([^>]*?)(\/?)>/g)) {
     const [, close, name, attrs, selfClose] = m;
@@ -86,6 +86,20 @@ describe('reporters', () => {
     expect(formatTap(withInvalid)).toContain('not ok 3 - dir/bad.yaml (invalid, not run)');
     expect(formatHuman(withInvalid, { color: false })).toContain('dir/bad.yaml:3:9: step 1 › do: unknown step "enrol" — did you mean "enroll"?');
     expect(formatHuman(withInvalid, { color: false })).toContain('1 invalid file not run');
+  });
+
+  it('junit keeps tabs and line breaks of a message in its attribute as character references (a parser would turn raw ones into spaces)', () => {
+    const multiline: RunReport = {
+      ...report,
+      results: [{ ...report.results[1]!, steps: [{ ...report.results[1]!.steps[0]!, error: { code: 'EXPECTATION_FAILED', message: 'first line\nsecond\tcolumn\r' } }], failure: { ...report.results[1]!.failure!, message: 'first line\nsecond\tcolumn\r' } }],
+    };
+    for (const cases of ['step', 'scenario'] as const) {
+      const xml = formatJunit(multiline, { cases });
+      assertWellFormedXml(xml);
+      expect(xml).toContain('first line&#10;second&#9;column&#13;');
+      // Element text keeps raw line breaks: there they are content, not normalised.
+      expect(xml).not.toMatch(/message="[^"]*\n/);
+    }
   });
 
   it('escapeXml drops characters XML 1.0 cannot carry, including lone surrogates', () => {
