@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
+import { oneLine } from '../../core/terminalText.js';
 import { CliError } from '../cliError.js';
 import type { CommandContext } from '../context.js';
 import { EXIT } from '../exitCodes.js';
@@ -56,7 +57,7 @@ export async function validate(ctx: CommandContext, paths: string[]) {
     const { validateScenarios } = await import('../../core/scenario/validateScenarios.js');
     results = validateScenarios(sources);
   }
-  const { formatInvalidFiles, oneLine } = await import('../../core/scenario/reporters/formatHuman.js');
+  const { formatInvalidFiles } = await import('../../core/scenario/reporters/formatHuman.js');
   printData(ctx.io, results, (rows) =>
     rows.map((r) => (r.ok ? `ok    ${oneLine(r.name)}` : `FAIL  ${oneLine(r.name)}\n${indent(formatInvalidFiles({ invalid: [{ file: r.name, errors: r.errors }] }))}`)).join('\n'),
   );

@@ -1,7 +1,5 @@
-import { dirname } from 'node:path';
 import { systemClock, type Clock } from '../clock.js';
 import { createHttpServer, pickFreePort } from '../http/index.js';
-import { makeDirs } from '../makeDirs.js';
 import type { AttestationSettings } from '../journey/index.js';
 import { createDemoCustomer, type DEMO_CUSTOMER } from './createDemoCustomer.js';
 import { createHarness, type Harness } from './createHarness.js';
@@ -97,8 +95,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   // frames stay on the console's origin: the proxy would need a second name (docs/SECURITY.md).
   const framePort = options.origin === undefined && rpId === 'localhost' ? await pickFreePort(host) : undefined;
   const phoneFrameOrigin = framePort === undefined ? undefined : `http://localhost:${framePort}`;
-  if (dbPath !== ':memory:') makeDirs(dirname(dbPath));
-  // The harness opens the phones itself, only once the database opened (no stray vault files beside a bad one).
+  // The harness opens the database (openStore makes its folder), then the phones: no stray vault files beside a bad one.
   const harness = await createHarness({ dbPath, vaultPath, passphrase, rpId, origin, seed, actor, clock, attestation: options.attestation, ...(phoneFrameOrigin ? { phoneFrameOrigin } : {}) });
   try {
     // Tokens first: a name that exists with another role (CONFIG_INVALID) fails before anything listens.

@@ -15,9 +15,6 @@ export function shouldColor(env: Record<string, string | undefined>, isTty: bool
   return isTty;
 }
 
-// Scenario names and error messages are untrusted text: escaped by core/terminalText.ts (re-exported for the reporters).
-export { oneLine, visible };
-
 const painter = (color: boolean) => (code: number) => (text: string) => (color ? `\u001b[${code}m${text}\u001b[0m` : text);
 
 /** `3: enroll`, or `3: enroll "the name from the file"` when the file names the step. */

@@ -1,5 +1,5 @@
 import type { RunReport } from '../report.js';
-import { oneLine } from './formatHuman.js';
+import { oneLine } from '../../terminalText.js';
 
 /** A test point's description: one visible line; `\\` and `#` escaped (TAP 14), so a name cannot become a directive. */
 const description = (text: string): string => oneLine(text).replace(/[\\#]/g, (c) => `\\${c}`);

@@ -15,7 +15,7 @@ const sha = (b: Uint8Array | string) => createHash('sha256').update(b).digest();
 /** The minimal node:crypto authenticator a developer would write: P-256, 'none' attestation, ES256 DER (also used by phases.ts). */
 export function minimalAuthenticator() {
   const creds = new Map<string, { key: KeyObject; count: number }>();
-  // @types/node has no overload for a JWK publicKeyEncoding (Node supports it since 15.12).
+  // @types/node has no overload for a JWK publicKeyEncoding, which Node 20 supports.
   const generateWithJwk = generateKeyPairSync as unknown as (type: 'ec', options: object) => { privateKey: KeyObject; publicKey: JsonWebKey };
   const authData = (rpId: string, flags: number, count: number, attested?: Uint8Array) => {
     const head = Buffer.alloc(37);

@@ -1,11 +1,21 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { openVault } from '../../../core/authenticator/index.js';
 import { openStore } from '../../../core/store/index.js';
+
+/** Whether this process still holds `path` open (Linux: /proc/self/fd). */
+const heldOpen = (path: string) =>
+  readdirSync('/proc/self/fd').some((fd) => {
+    try {
+      return readlinkSync(`/proc/self/fd/${fd}`) === path;
+    } catch {
+      return false;
+    }
+  });
 
 /** Another program's SQLite file (rollback journal, its own tables), as a mistyped --db or --vault finds it. */
 function foreignDatabase(): { path: string; digest: () => string; dir: string } {
@@ -30,6 +40,8 @@ describe('a database of another program', () => {
     const foreign = foreignDatabase();
     const before = foreign.digest();
     expect(() => openVault({ path: foreign.path, passphrase: 'pw', scryptCost: 1024 })).toThrow(expect.objectContaining({ code: 'VAULT_LOCKED', message: expect.stringMatching(/not a phone vault.*moz_places/) }));
+    // Refused and closed: no handle (and no lock) is left on the other program's file.
+    expect(heldOpen(foreign.path)).toBe(false);
     expect(foreign.digest()).toBe(before);
     expect(readdirSync(foreign.dir)).toEqual(['places.sqlite']);
 
