@@ -55,6 +55,7 @@ async function start(): Promise<void> {
     prompts,
     phoneFor: phoneFromRegistry(backend.phones),
     notifyClosed: (event) => toConsole('phone.urlClosed', event),
+    appOrigin: () => appOrigin,
     createWindow: (options) => {
       const phoneSession = session.fromPartition(options.webPreferences?.partition ?? 'phone-url');
       lockDownPhoneSession(phoneSession);

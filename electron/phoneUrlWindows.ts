@@ -1,10 +1,10 @@
 import type { BrowserWindowConstructorOptions } from 'electron';
 import { resolveProfile, type CredentialStore, type DeviceProfile } from '../core/authenticator/index.js';
-import { toErrorData } from '../core/errors.js';
+import { HarnessError, toErrorData } from '../core/errors.js';
 import type { PhoneRegistry } from '../core/harness/index.js';
 import type { PhoneUrlClosedEvent, PhoneUrlOpened } from './ipc.js';
 import { attachPhoneDebugger, type DebuggerLike, type PhoneFrameSession } from './phoneDebugger.js';
-import { phoneWindowOptions } from './phoneWindow.js';
+import { isAllowedPhoneNavigation, phoneWindowOptions } from './phoneWindow.js';
 import type { PromptBroker } from './promptBroker.js';
 
 /** The part of a BrowserWindow the manager drives (a fake in tests). */
@@ -55,9 +55,11 @@ export function createPhoneUrlWindows(options: {
   phoneFor: PhoneFor;
   prompts: PromptBroker;
   notifyClosed: (event: PhoneUrlClosedEvent) => void;
+  /** The app server's origin: a phone window never opens its console (phoneWindow.ts). */
+  appOrigin: () => string;
   attach?: typeof attachPhoneDebugger;
 }): PhoneUrlWindows {
-  const { createWindow, phoneFor, prompts, notifyClosed, attach = attachPhoneDebugger } = options;
+  const { createWindow, phoneFor, prompts, notifyClosed, appOrigin, attach = attachPhoneDebugger } = options;
   const entries = new Map<string, Entry>();
 
   function shutDown(entry: Entry, alive: boolean): Promise<void> {
@@ -79,6 +81,10 @@ export function createPhoneUrlWindows(options: {
 
   return {
     async open({ phone, url }) {
+      // loadURL from here fires no will-navigate, so the navigation guard is asked first.
+      if (!isAllowedPhoneNavigation(url, { appOrigin: appOrigin() })) {
+        throw new HarnessError('INVALID_INPUT', `a phone window cannot open ${url}: the app's own console stays in the console window`);
+      }
       const record = phoneFor(phone);
       const existing = entries.get(record.name);
       if (existing && !existing.closing) {

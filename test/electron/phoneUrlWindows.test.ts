@@ -41,6 +41,7 @@ async function setUp() {
     prompts: broker,
     phoneFor: phoneFromRegistry(registry),
     notifyClosed: (event) => void closedEvents.push(event),
+    appOrigin: () => 'http://localhost:8787',
     createWindow: (options) => (created.push(options), window as never),
   });
   return { registry, stored, sent, dbg, prompts, closedEvents, window, created, broker, windows, setSignCount: (n: number) => (signCount = n) };
@@ -62,6 +63,17 @@ describe('phone windows (open an arbitrary URL in a phone)', () => {
     const t = await setUp();
     await expect(t.windows.open({ phone: 'Nobody', url: 'https://example.test/' })).rejects.toMatchObject({ code: 'PHONE_NOT_FOUND' });
     expect(t.created).toEqual([]);
+  });
+
+  it("the app's own console is refused before any window opens or loads, under any loopback name (loadURL fires no will-navigate)", async () => {
+    const t = await setUp();
+    for (const url of ['http://localhost:8787/console/', 'http://127.0.0.1:8787/console/index.html']) {
+      await expect(t.windows.open({ phone: 'Pixel', url })).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('console') });
+    }
+    expect(t.created).toEqual([]);
+    await t.windows.open({ phone: 'Pixel', url: 'http://localhost:8787/' });
+    await expect(t.windows.open({ phone: 'Pixel', url: 'http://[::1]:8787/console/' })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    expect(t.window.loadURL.mock.calls).toEqual([['http://localhost:8787/']]);
   });
 
   it('prompt round trip: the ceremony asks the console, approve → user verified + presence, then the page proceeds', async () => {
