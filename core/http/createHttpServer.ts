@@ -7,6 +7,7 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { z } from 'zod';
 import { systemClock, type Clock } from '../clock.js';
 import { HarnessError, invalidInput, isHarnessErrorCode } from '../errors.js';
+import { findDuplicateMember } from '../webauthn/findDuplicateMember.js';
 import { hasLoneSurrogate } from '../wellFormed.js';
 import { hostAllowlist } from './checkHost.js';
 import { isConsolePath } from './consolePath.js';
@@ -254,8 +255,25 @@ function clientIp(c: Context): string {
   }
 }
 
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** No request of ours nests deeper than a few levels; the bound keeps every later walk of the body shallow. */
+const MAX_JSON_DEPTH = 32;
+
+/**
+ * The body as JSON, strictly (RFC 8259): UTF-8 only (a leading BOM is dropped, as §8.1 allows),
+ * nesting bounded, each member name once per object. Anything else is INVALID_INPUT: invalid
+ * bytes would become U+FFFD, and of two equal names JSON.parse keeps the last while a proxy, a
+ * log reader or another parser may keep the first (the clientDataJSON differential, at the HTTP layer).
+ */
 async function readJson(c: Context): Promise<unknown> {
-  const text = await c.req.text();
+  const bytes = new Uint8Array(await c.req.arrayBuffer());
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    throw new HarnessError('INVALID_INPUT', 'Request body is not UTF-8');
+  }
   if (text.trim() === '') return {};
   const type = c.req.header('content-type') ?? '';
   // application/json itself (parameters allowed), not application/json-patch+json and the like.
@@ -266,11 +284,29 @@ async function readJson(c: Context): Promise<unknown> {
   } catch {
     throw new HarnessError('INVALID_INPUT', 'Request body is not valid JSON');
   }
+  if (jsonDepth(text) > MAX_JSON_DEPTH) throw new HarnessError('INVALID_INPUT', `Request body nests deeper than ${MAX_JSON_DEPTH} levels`);
+  const duplicate = findDuplicateMember(text);
+  if (duplicate !== undefined) throw new HarnessError('INVALID_INPUT', `Request body has member ${JSON.stringify(duplicate)} more than once in one object`);
   // The decoded text is well-formed; only a \uD800–\uDFFF escape can make a lone surrogate.
   if (/\\u[dD][89a-fA-F]/.test(text) && containsLoneSurrogate(body)) throw new HarnessError('INVALID_INPUT', 'Request body has a string that is not valid Unicode (a lone surrogate escape)');
   return body;
 }
 
+/** Deepest array/object nesting of valid JSON `text`, without recursion (strings skipped). */
+function jsonDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === '"') {
+      for (i++; text[i] !== '"'; i++) if (text[i] === '\\') i++;
+    } else if (ch === '{' || ch === '[') max = Math.max(max, ++depth);
+    else if (ch === '}' || ch === ']') depth--;
+  }
+  return max;
+}
+
+/** Recursive, so only for bodies within MAX_JSON_DEPTH. */
 function containsLoneSurrogate(value: unknown): boolean {
   if (typeof value === 'string') return hasLoneSurrogate(value);
   if (Array.isArray(value)) return value.some(containsLoneSurrogate);

@@ -93,7 +93,15 @@ describe('hostile files and paths', () => {
     expect(missing.code).toBe(5);
     expect(missing.stderr).toContain('no\\x1b[2J');
     expect(missing.stderr).not.toMatch(raw);
-    expect(cli(['user', 'create', 'al\u001b]0;title\u0007ice', '--email', 'a@example.test'], { home }).stdout).not.toMatch(raw);
+    const badUser = cli(['user', 'create', 'al\u001b]0;title\u0007ice', '--email', 'a@example.test'], { home });
+    expect(badUser.code).toBe(2);
+    expect(badUser.stderr).toMatch(/^INVALID_INPUT: loginId must not contain control characters$/m);
+    expect(badUser.stderr).not.toMatch(raw);
+    // An account named so before login IDs were checked (an older database) still lists, escaped.
+    expect(cli(['user', 'create', 'alice', '--email', 'a@example.test'], { home }).code).toBe(0);
+    const server = new Database(join(home, 'passkey-harness', 'server.sqlite'));
+    server.prepare("UPDATE accounts SET login_id = ? WHERE login_id = 'alice'").run('al\u001b]0;title\u0007ice');
+    server.close();
     const users = cli(['user', 'list'], { home });
     expect(users.stdout).toContain('al\\x1b]0;title\\x07ice');
     expect(users.stdout).not.toMatch(raw);

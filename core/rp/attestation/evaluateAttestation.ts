@@ -2,6 +2,7 @@ import { X509Certificate } from 'node:crypto';
 import type { MetadataBLOBPayloadEntry } from '@simplewebauthn/server';
 import { HarnessError } from '../../errors.js';
 import type { RpContext } from '../context.js';
+import { certificatePem as pem } from './certificatePem.js';
 import type { CheckedStatement } from './checkAttestationStatement.js';
 import { currentMetadata, currentStatus, today, type MetadataView } from './currentMetadata.js';
 import type { PasskeyAttestation } from './types.js';
@@ -11,11 +12,6 @@ import { validateChainOnce } from './validateChainOnce.js';
 export const REJECTED_STATUSES = ['REVOKED', 'USER_VERIFICATION_BYPASS', 'ATTESTATION_KEY_COMPROMISE', 'USER_KEY_REMOTE_COMPROMISE', 'USER_KEY_PHYSICAL_COMPROMISE'];
 
 const ALG_SIGN: Record<number, string> = { [-7]: 'secp256r1_ecdsa_sha256_raw', [-8]: 'ed25519_eddsa_sha512_raw', [-257]: 'rsassa_pkcsv15_sha256_raw' };
-
-function pem(der: Uint8Array | string): string {
-  const b64 = typeof der === 'string' ? der : Buffer.from(der).toString('base64');
-  return `-----BEGIN CERTIFICATE-----\n${b64.replace(/(.{64})/g, '$1\n')}\n-----END CERTIFICATE-----\n`;
-}
 
 /** The anchor among `roots` that signed the chain's last certificate (for the record). */
 function anchorSubject(chain: Uint8Array[], roots: string[]): string | null {

@@ -2,16 +2,13 @@ import { X509Certificate, verify } from 'node:crypto';
 import type { MDSJWTPayload } from '@simplewebauthn/server';
 import { HarnessError } from '../../errors.js';
 import { fromBase64url } from '../../webauthn/base64url.js';
+import { certificatePem as pem } from './certificatePem.js';
 import { validateChainOnce } from './validateChainOnce.js';
 
 export interface VerifiedMetadata {
   payload: MDSJWTPayload;
   /** nextUpdate has passed (MDS3 §3.1.8: the RP should have a newer BLOB by now). */
   expired: boolean;
-}
-
-function pem(base64Der: string): string {
-  return `-----BEGIN CERTIFICATE-----\n${base64Der.replace(/(.{64})/g, '$1\n')}\n-----END CERTIFICATE-----\n`;
 }
 
 /**

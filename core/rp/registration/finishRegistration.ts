@@ -8,7 +8,7 @@ import { evaluateAttestation } from '../attestation/evaluateAttestation.js';
 import { checkAuthData, checkClientData, checkCredentialIds, checkNotEnded, checkTokenBinding, consumeWithSuccess, failCeremony, openCeremony } from '../ceremony/ceremonyChecks.js';
 import { ceremonyLabel, latestRegistration, type Ceremony } from '../ceremony/ceremonyHandle.js';
 import { audit, type RpContext } from '../context.js';
-import { b64, base64urlChars, requireObject } from '../input.js';
+import { b64, base64urlChars, passkeyName, requireObject } from '../input.js';
 import { requireSession } from '../session/requireSession.js';
 import { queueRegistrationNotice, sendRegistrationNotice } from './sendRegistrationNotice.js';
 
@@ -48,6 +48,8 @@ export async function finishRegistration(
   opts: { sessionId: string; ceremonyId?: string; response: RegistrationResponseJSON; name?: string },
 ): Promise<{ passkey: PasskeySummary }> {
   const { session, account } = requireSession(ctx, opts.sessionId);
+  // Before the ceremony is opened: a bad name is the caller's input error and uses nothing up.
+  const chosenName = passkeyName(opts.name);
   const actor = `customer:${account.loginId}`;
   // Audit rows name a ceremony by its label (a hostile or mistyped handle included).
   let ceremonyId = typeof opts.ceremonyId === 'string' ? ceremonyLabel(opts.ceremonyId) : undefined;
@@ -105,7 +107,7 @@ export async function finishRegistration(
     // §7.1 steps 22–23: is the attestation trustworthy under this RP's policy?
     const trust = await evaluateAttestation(ctx, { fmt: attestation.fmt, statement, aaguid, alg });
     const transports = Array.isArray(inner.transports) ? inner.transports.filter((t): t is string => typeof t === 'string' && TRANSPORTS.has(t)) : [];
-    const name = typeof opts.name === 'string' && opts.name.trim() !== '' ? opts.name.trim().slice(0, 64) : `パスキー ${ctx.store.passkeys.countAll(account.id) + 1}`;
+    const name = chosenName ?? `パスキー ${ctx.store.passkeys.countAll(account.id) + 1}`;
     const now = ctx.clock.now();
     // One transaction: the challenge is consumed, the credential stored, the success audited and
     // (with the outbox) the notice queued together.
