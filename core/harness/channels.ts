@@ -180,11 +180,11 @@ export const channels = {
   'admin.passkeys': channel<PasskeyView[]>()('Passkeys of a customer (viewer)', z.object({ username }).strict()),
   'admin.inspect': channel<PasskeyDetail>()('One passkey in detail (viewer)', z.object({ credentialId }).strict()),
   'admin.revoke': channel<RevokeResult>()(
-    'Revoke one passkey (operator; reason required)',
+    'Revoke one passkey (operator; reason and ticket required: REASON_REQUIRED otherwise)',
     z.object({ credentialId, reason, ticket }).strict(),
   ),
   'admin.reset': channel<ResetResult>()(
-    'Revoke every passkey of a customer (operator; reason required)',
+    'Revoke every passkey of a customer (operator; reason and ticket required: REASON_REQUIRED otherwise)',
     z.object({ username, reason, ticket }).strict(),
   ),
   'admin.audit': channel<AuditEntry[]>()(

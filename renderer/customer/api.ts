@@ -34,7 +34,9 @@ export interface EmailChoice {
 export interface CustomerPasskey {
   credentialId: string;
   name: string;
+  /** The RP's name for the AAGUID; "Unknown authenticator" (or "Unknown (zero AAGUID)") when it has none. */
   authenticatorName: string;
+  aaguid?: string;
   createdAt: number;
   lastUsedAt: number | null;
 }

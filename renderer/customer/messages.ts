@@ -80,7 +80,7 @@ export const ja = {
     submit: '登録',
     prompt: 'お使いのスマートフォンでお客様が設定されている認証方式（顔認証や指紋認証など）でサインインを行ってください。',
   },
-  passkeys: { title: 'パスキーの管理', none: '登録されているパスキーはありません。', created: '登録日時', lastUsed: '最終利用', delete: '削除', cancel: 'やめる', confirm: 'パスキー「{name}」を削除しますか？削除したパスキーではログインできなくなります。', deleted: 'パスキー「{name}」を削除しました。' },
+  passkeys: { title: 'パスキーの管理', kind: 'パスキー', none: '登録されているパスキーはありません。', created: '登録日時', lastUsed: '最終利用', delete: '削除', cancel: 'やめる', confirm: 'パスキー「{name}」を削除しますか？削除したパスキーではログインできなくなります。', deleted: 'パスキー「{name}」を削除しました。' },
   done: { title: 'パスキー登録完了', lead: 'パスキーの登録が完了しました。', toInfo: '登録情報照会へ戻る' },
   otp: {
     title: 'ワンタイムパスワードサービス 申込',
@@ -185,7 +185,7 @@ export const en: Messages = {
     submit: 'Register',
     prompt: 'Sign in on your phone with the method you set up (face, fingerprint, …).',
   },
-  passkeys: { title: 'Manage passkeys', none: 'No passkeys are registered.', created: 'Registered', lastUsed: 'Last used', delete: 'Delete', cancel: 'Cancel', confirm: 'Delete the passkey “{name}”? You will no longer be able to log in with it.', deleted: 'The passkey “{name}” was deleted.' },
+  passkeys: { title: 'Manage passkeys', kind: 'Passkey', none: 'No passkeys are registered.', created: 'Registered', lastUsed: 'Last used', delete: 'Delete', cancel: 'Cancel', confirm: 'Delete the passkey “{name}”? You will no longer be able to log in with it.', deleted: 'The passkey “{name}” was deleted.' },
   done: { title: 'Passkey registered', lead: 'Your passkey has been registered.', toInfo: 'Back to registered information' },
   otp: {
     title: 'One-time password service - apply',
