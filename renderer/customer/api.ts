@@ -10,6 +10,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly status = 0,
+    /** The server's `details` (e.g. `triesLeft` after a wrong one-time code). */
+    readonly details: Record<string, unknown> = {},
   ) {
     super(message);
   }
@@ -71,8 +73,9 @@ async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Pr
     data = null;
   }
   if (!response.ok) {
-    const err = (data ?? {}) as { code?: unknown; message?: unknown };
-    throw new ApiError(typeof err.code === 'string' ? err.code : 'INTERNAL', typeof err.message === 'string' ? err.message : `HTTP ${response.status}`, response.status);
+    const err = (data ?? {}) as { code?: unknown; message?: unknown; details?: unknown };
+    const details = typeof err.details === 'object' && err.details !== null ? (err.details as Record<string, unknown>) : {};
+    throw new ApiError(typeof err.code === 'string' ? err.code : 'INTERNAL', typeof err.message === 'string' ? err.message : `HTTP ${response.status}`, response.status, details);
   }
   return data as T;
 }

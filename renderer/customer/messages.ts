@@ -113,6 +113,7 @@ export const ja = {
     INVALID_INPUT: '入力内容をご確認ください。',
   } as Record<string, string>,
   errorCode: 'エラーコード',
+  triesLeft: 'この認証コードはあと {n} 回入力できます。',
 };
 
 export type Messages = typeof ja;
@@ -218,4 +219,5 @@ export const en: Messages = {
     INVALID_INPUT: 'Please check what you entered.',
   },
   errorCode: 'Error code',
+  triesLeft: 'You can try this code once more. | You can try this code {n} more times.',
 };

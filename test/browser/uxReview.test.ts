@@ -66,6 +66,8 @@ beforeAll(async () => {
   await harness['users.create']({ username: 'kenji', displayName: '田中 健二', emails: ['kenji@example.jp'] });
   await harness['phones.create']({ name: 'iphone-sato', profile: 'iphone-icloud' });
   await harness['phones.create']({ name: 'iphone-hanako', profile: 'iphone-icloud' });
+  await harness['users.create']({ username: 'taro', displayName: '鈴木 太郎', emails: ['taro@example.jp'] });
+  await harness['phones.create']({ name: 'iphone-taro', profile: 'iphone-icloud' });
   await harness['enroll']({ username: 'hanako', phone: 'iphone-hanako' });
   await harness['phones.create']({ name: 'acme-key', profile: { id: 'acme-key', label: 'Acme Key', aaguid: UNKNOWN_AAGUID, attachment: 'platform', transports: ['internal'] } });
   await harness['enroll']({ username: 'kenji', phone: 'acme-key' });
@@ -105,6 +107,26 @@ describe('QA stepping a phone through the seed', () => {
     await expect.poll(() => focusedTestId()).toBe('phone-frame-iphone-sato');
     await expect.poll(() => inViewport(phone.getByTestId('error'))).toBe(true);
     await shot('1-denied-error-in-view');
+  });
+
+  it('a wrong one-time code says how many tries the code has left (the server counts them), in either language', async () => {
+    const phone = phoneFrame('iphone-taro');
+    await logInOnPhone(phone, 'taro');
+    await phone.getByTestId('passkey-register').click();
+    await phone.getByTestId('screen-email').waitFor();
+    await phone.getByTestId('email-send').click();
+    await phone.getByTestId('screen-code').waitFor();
+    const real = await latestMailedCode(harness, 'taro@example.jp');
+    const wrong = `${real.slice(0, 5)}${(Number(real[5]) + 1) % 10}`;
+    await phone.getByTestId('code-input').fill(wrong);
+    await phone.getByTestId('code-submit').click();
+    await expect.poll(() => phone.getByTestId('error-tries-left').textContent()).toBe('この認証コードはあと 4 回入力できます。');
+    expect(await phone.getByTestId('error-code').textContent()).toBe('OTP_INVALID');
+    await phone.getByTestId('lang-toggle').click();
+    await phone.getByTestId('code-input').fill(wrong);
+    await phone.getByTestId('code-submit').click();
+    await expect.poll(() => phone.getByTestId('error-tries-left').textContent()).toBe('You can try this code 3 more times.');
+    await phone.getByTestId('lang-toggle').click();
   });
 
   it('the customer sees the passkey by name and as a パスキー, never "Unknown authenticator", when its AAGUID is unknown', async () => {
