@@ -180,6 +180,9 @@ describe('support agent revoking and resetting', () => {
     await expect.poll(() => focusedTestId()).toBe('support-done');
     expect(await inViewport(page.getByTestId('support-done'))).toBe(true);
     await shot('5-revoked');
+    // The account's history says 成功 in Japanese, not the log's raw "success".
+    const outcome = page.getByTestId('account-audit').getByTestId('audit-outcome').and(page.locator('[data-outcome="success"]')).first();
+    await expect.poll(() => outcome.textContent()).toBe('成功');
   });
 
   it('says in plain words, with the code, when the harness server does not answer', async () => {

@@ -21,7 +21,7 @@ export const en = {
     passkeys: 'Passkeys', noAccounts: 'No accounts.', registration: 'Registration info (パスワード関連)',
     mailbox: 'Mailbox', noMail: 'No mail.', to: 'To', subject: 'Subject', sentAt: 'Sent',
     audit: 'Audit log', chainOk: 'Hash chain intact ({n} entries)', chainBroken: 'Hash chain broken at #{seq}', verify: 'Verify chain',
-    at: 'Time', actor: 'Actor', action: 'Action', target: 'Target', outcome: 'Outcome',
+    at: 'Time', actor: 'Actor', action: 'Action', target: 'Target', outcome: 'Outcome', outcomeSuccess: 'success', outcomeFailure: 'failure',
   },
   timeline: {
     title: 'Timeline of this phone', empty: 'Ceremonies on this phone appear here as they happen: options → prompt → response → server verdict.', open: 'Open in the inspector',

@@ -23,7 +23,7 @@ export const ja: Messages = {
     passkeys: 'パスキー', noAccounts: '口座がありません。', registration: '登録情報照会（パスワード関連）',
     mailbox: 'メールボックス', noMail: 'メールはありません。', to: '宛先', subject: '件名', sentAt: '送信日時',
     audit: '監査ログ', chainOk: 'ハッシュチェーン正常（{n} 件）', chainBroken: 'ハッシュチェーン破損 #{seq}', verify: 'チェーン検証',
-    at: '日時', actor: '実行者', action: '操作', target: '対象', outcome: '結果',
+    at: '日時', actor: '実行者', action: '操作', target: '対象', outcome: '結果', outcomeSuccess: '成功', outcomeFailure: '失敗',
   },
   timeline: {
     title: 'この端末のタイムライン', empty: 'この端末のセレモニーがここに表示されます: オプション → プロンプト → レスポンス → サーバ判定。', open: '検査で開く',
