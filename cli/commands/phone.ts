@@ -1,4 +1,5 @@
-import { closeSync, constants as fs, fchmodSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../atomicWrite.js';
 import { CliError } from '../cliError.js';
 import type { CommandContext } from '../context.js';
 import { keyValues, message, printData, table } from '../output.js';
@@ -92,32 +93,10 @@ export async function exportPhone(ctx: CommandContext, name: string, opts: { out
     ctx.io.stdout.write(text);
     return;
   }
-  writeOwnerOnly(opts.output, text);
+  // Owner-only from the first byte, never through a symlink, and never left half written.
+  writeFileAtomic(opts.output, text, { mode: 0o600, noFollow: true, what: 'the phone export' });
   message(ctx.io, `exported ${oneLine(name)} to ${oneLine(opts.output)} (owner-only: contains private keys)`);
   if (ctx.io.json) printData(ctx.io, { name, output: opts.output }, () => '');
-}
-
-/**
- * Writes `text` to `path` readable by its owner only, whether or not the file exists: open (created
- * 0600; never through a symlink), fchmod 0600 before a byte is written (an existing file keeps its old
- * mode otherwise), truncate, write.
- */
-function writeOwnerOnly(path: string, text: string): void {
-  let fd: number;
-  try {
-    fd = openSync(path, fs.O_WRONLY | fs.O_CREAT | (fs.O_NOFOLLOW ?? 0), 0o600);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ELOOP') throw new CliError('USAGE', `${path} is a symbolic link; give the file itself`);
-    throw new CliError('USAGE', `cannot write ${path}: ${(error as Error).message}`);
-  }
-  try {
-    fchmodSync(fd, 0o600);
-    ftruncateSync(fd, 0);
-    writeSync(fd, text);
-  } finally {
-    closeSync(fd);
-  }
 }
 
 export async function importPhone(ctx: CommandContext, file: string, opts: { name?: string }) {

@@ -1,6 +1,7 @@
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { oneLine } from '../../core/terminalText.js';
+import { writeFileAtomic } from '../atomicWrite.js';
 import { CliError } from '../cliError.js';
 import type { CommandContext } from '../context.js';
 import { EXIT } from '../exitCodes.js';
@@ -162,7 +163,8 @@ export async function run(ctx: CommandContext, paths: string[], opts: RunOptions
           : reporter === 'tap'
             ? reporters.formatTap(report)
             : reporters.formatHuman(report, { color: false, verbose: opts.verbose });
-    if (opts.output) writeFileSync(opts.output, text);
+    // CI reads this file: never leave it half written (a crash, a full disk).
+    if (opts.output) writeFileAtomic(opts.output, text, { what: 'the report' });
     else ctx.io.stdout.write(text);
     if (!ctx.io.json) message(ctx.io, `${summary}${opts.output ? ` — report written to ${opts.output}` : ''}`);
   }

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { writeFileAtomic } from '../atomicWrite.js';
 import { CliError } from '../cliError.js';
 import type { CommandContext } from '../context.js';
 import { message, printData, table } from '../output.js';
@@ -15,7 +15,7 @@ function emit(ctx: CommandContext, result: { pem: string; der: string[] }, opts:
   if (f === 'der' && result.der.length !== 1) throw new CliError('USAGE', `${what} has ${result.der.length} certificates: DER holds one, use --format pem`);
   const bytes = f === 'pem' ? Buffer.from(result.pem) : Buffer.from(result.der[0]!, 'base64');
   if (opts.output) {
-    writeFileSync(opts.output, bytes);
+    writeFileAtomic(opts.output, bytes, { what });
     message(ctx.io, `wrote ${what} to ${opts.output} (${f.toUpperCase()})`);
     if (ctx.io.json) printData(ctx.io, { output: opts.output, format: f }, () => '');
   } else if (ctx.io.json) printData(ctx.io, { format: f, pem: result.pem, der: result.der }, () => '');
@@ -36,7 +36,7 @@ export async function mdsRoot(ctx: CommandContext, opts: { output?: string; form
 export async function mdsBlob(ctx: CommandContext, opts: { output?: string; broken?: string }) {
   const result = await (await ctx.harness())['mds.blob']({ broken: opts.broken as never });
   if (opts.output) {
-    writeFileSync(opts.output, `${result.blob}\n`);
+    writeFileAtomic(opts.output, `${result.blob}\n`, { what: 'the metadata BLOB' });
     message(ctx.io, `wrote metadata BLOB no ${result.no} to ${opts.output}`);
     if (ctx.io.json) printData(ctx.io, { output: opts.output, no: result.no }, () => '');
   } else printData(ctx.io, result, (r) => r.blob);

@@ -26,7 +26,7 @@ export interface ScenarioResult {
   status: 'passed' | 'failed';
   durationMs: number;
   steps: StepResult[];
-  /** `index` counts from 1, like StepResult's. */
+  /** `index` counts from 1, like StepResult's; 0 when no step owns the failure (the run's worker thread died). */
   failure?: { step: string; index: number; code: string; message: string };
 }
 

@@ -24,6 +24,11 @@ export interface RunScenarioOptions {
   onStep?: (step: StepResult) => void;
 }
 
+/** The seed a run of `scenario` uses: its own `seed:`, else one derived from the run's. */
+export function scenarioSeed(scenario: Pick<Scenario, 'seed'>, seed: string, file: string, iteration: number): string {
+  return scenario.seed ?? `${seed}:${file}:${iteration}`;
+}
+
 /** The step's ceremony, when the phone answered (a denied prompt has options but no response to inspect). */
 function ceremonyOf(world: World): { ceremony?: CeremonyTrace } {
   return world.lastCeremony?.response ? { ceremony: world.lastCeremony } : {};
@@ -34,7 +39,7 @@ function ceremonyOf(world: World): { ceremony?: CeremonyTrace } {
  * failing step stops the run; later steps are reported as skipped.
  */
 export async function runScenario({ scenario, file, iteration = 1, seed, rpId, now = () => performance.now(), onStep }: RunScenarioOptions): Promise<ScenarioResult> {
-  const scenarioSeed = scenario.seed ?? `${seed}:${file}:${iteration}`;
+  const ownSeed = scenarioSeed(scenario, seed, file, iteration);
   const started = now();
   const steps: StepResult[] = [];
   const settle = (step: StepResult) => {
@@ -42,7 +47,7 @@ export async function runScenario({ scenario, file, iteration = 1, seed, rpId, n
     onStep?.(step);
   };
   let failure: ScenarioResult['failure'];
-  const world = await createWorld({ seed: scenarioSeed, rpId, scryptCost: SCENARIO_SCRYPT_COST, ...(scenario.attestation ? { attestation: scenario.attestation } : {}) });
+  const world = await createWorld({ seed: ownSeed, rpId, scryptCost: SCENARIO_SCRYPT_COST, ...(scenario.attestation ? { attestation: scenario.attestation } : {}) });
   try {
     for (const [position, step] of scenario.steps.entries()) {
       const index = position + 1; // steps count from 1 everywhere a person reads them
@@ -78,7 +83,7 @@ export async function runScenario({ scenario, file, iteration = 1, seed, rpId, n
     name: scenario.name,
     file,
     iteration,
-    seed: scenarioSeed,
+    seed: ownSeed,
     status: failure ? 'failed' : 'passed',
     durationMs: now() - started,
     steps,

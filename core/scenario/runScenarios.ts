@@ -1,14 +1,17 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { HarnessError } from '../errors.js';
 import { systemRandom } from '../random.js';
 import { toBase64url } from '../webauthn/index.js';
 import { MAX_CONCURRENCY, MAX_REPEAT } from './limits.js';
 import type { RunReport, ScenarioResult, StepResult } from './report.js';
-import { runScenario } from './runScenario.js';
+import { runScenario, scenarioSeed } from './runScenario.js';
+import { acquireWorker, releaseWorker } from './workerPool.js';
 import type { WorkerJob } from './worker.js';
 import type { LoadedScenario } from './validateScenarios.js';
+
+export { closeScenarioWorkers } from './workerPool.js';
 
 export interface RunScenariosOptions {
   scenarios: LoadedScenario[];
@@ -39,27 +42,21 @@ const workerFile = fileURLToPath(new URL('./worker.js', import.meta.url));
 const IN_FLIGHT = 2;
 
 /**
- * Persistent worker pool, shared by every run in this process. Starting a worker costs an import of
- * the whole core (hundreds of ms, more than a whole 28-scenario run at concurrency 1), so workers
- * outlive a run: idle ones are unref'd (they never keep the process alive) and reused by the next run
- * (the console and `pkh serve` run scenarios again and again). A worker that errors is dropped.
+ * A job whose worker died under it: failed, INTERNAL (a harness fault, not the scenario's verdict),
+ * naming the scenario. Which step was running is unknown, so no step is named (`index` 0).
  */
-const idleWorkers: Worker[] = [];
-
-function acquireWorker(): Worker {
-  const worker = idleWorkers.pop() ?? new Worker(workerFile);
-  worker.ref();
-  return worker;
-}
-
-function releaseWorker(worker: Worker): void {
-  worker.unref();
-  idleWorkers.push(worker);
-}
-
-/** Ends the pooled workers (tests, or a host that will run no more scenarios). */
-export async function closeScenarioWorkers(): Promise<void> {
-  await Promise.all(idleWorkers.splice(0).map((worker) => worker.terminate()));
+function lostResult(job: Job, seed: string, why: string): ScenarioResult {
+  const run = `"${job.scenario.name}" (${job.file}${job.iteration > 1 ? ` #${job.iteration}` : ''})`;
+  return {
+    name: job.scenario.name,
+    file: job.file,
+    iteration: job.iteration,
+    seed: scenarioSeed(job.scenario, seed, job.file, job.iteration),
+    status: 'failed',
+    durationMs: 0,
+    steps: [],
+    failure: { step: '(worker thread)', index: 0, code: 'INTERNAL', message: `scenario ${run} did not finish: ${why}` },
+  };
 }
 
 function bounded(name: string, value: number, max: number): number {
@@ -94,13 +91,17 @@ export async function runScenarios({ scenarios, seed = toBase64url(systemRandom.
     /**
      * Each worker holds up to IN_FLIGHT jobs, so it starts the next scenario while this thread is
      * still taking the last result (one job at a time left a worker idle for every round trip).
+     * Resolves with the jobs still in flight when the worker dies ('exit', with or without an
+     * 'error' first: process.exit, terminate() and some crashes emit only 'exit').
      */
-    const runLane = (worker: Worker): Promise<void> =>
-      new Promise((resolve, reject) => {
+    const runOnWorker = (worker: Worker): Promise<{ lost: Job[]; why: string } | undefined> =>
+      new Promise((resolve) => {
         const inFlight = new Map<number, Job>();
+        let crash: unknown;
         const stop = () => {
           worker.off('message', onMessage);
           worker.off('error', onError);
+          worker.off('exit', onExit);
         };
         const feed = () => {
           while (inFlight.size < IN_FLIGHT && next < jobs.length) {
@@ -111,7 +112,7 @@ export async function runScenarios({ scenarios, seed = toBase64url(systemRandom.
           }
           if (inFlight.size === 0) {
             stop();
-            resolve();
+            resolve(undefined);
           }
         };
         const onMessage = (message: { type: 'step'; index: number; step: StepResult } | { type: 'result'; index: number; result: ScenarioResult }) => {
@@ -123,25 +124,26 @@ export async function runScenarios({ scenarios, seed = toBase64url(systemRandom.
           feed();
         };
         const onError = (error: unknown) => {
+          crash = error;
+        };
+        const onExit = (exitCode: number) => {
           stop();
-          reject(error);
+          const detail = crash instanceof Error ? crash.message : String(crash);
+          resolve({ lost: [...inFlight.values()], why: crash === undefined ? `its worker thread exited (code ${exitCode})` : `its worker thread crashed: ${detail}` });
         };
         worker.on('message', onMessage);
-        worker.once('error', onError);
+        worker.on('error', onError);
+        worker.on('exit', onExit);
         feed();
       });
     await Promise.all(
       Array.from({ length: lanes }, async () => {
-        const worker = acquireWorker();
-        let healthy = true;
-        try {
-          await runLane(worker);
-        } catch (error) {
-          healthy = false;
-          throw error;
-        } finally {
-          if (healthy) releaseWorker(worker);
-          else await worker.terminate();
+        // A dead worker fails only the scenarios it held; the lane goes on with a fresh one.
+        while (next < jobs.length) {
+          const worker = acquireWorker(workerFile);
+          const died = await runOnWorker(worker);
+          if (!died) releaseWorker(worker);
+          else for (const job of died.lost) finish(job, lostResult(job, seed, died.why));
         }
       }),
     );

@@ -23,6 +23,11 @@ export function stepLabel(step: Pick<StepResult, 'index' | 'name' | 'action'>): 
   return step.name === plain ? plain : `${plain} "${oneLine(step.name)}"`;
 }
 
+/** `step 3 "name"`, or the bare label of a failure no step owns (index 0: the run's worker thread died). */
+export function failureLabel(failure: Pick<NonNullable<ScenarioResult['failure']>, 'step' | 'index'>): string {
+  return failure.index > 0 ? `step ${failure.index} "${failure.step}"` : failure.step;
+}
+
 /**
  * One finished scenario: a ✔/✘ line with its file and time; a failed one adds its failing step
  * (the only place the failure is printed); `verbose` lists every step.
@@ -41,7 +46,7 @@ export function formatScenarioResult(result: ScenarioResult, options: HumanForma
     lines.push(`    ${sym} ${stepLabel(step)}${why}`);
   }
   // A failure reported without its steps (over --server progress) still names the step once.
-  if (result.failure && !failedStep) lines.push(red(`    FAIL step ${result.failure.index} "${oneLine(result.failure.step)}" — ${result.failure.code}: ${visible(result.failure.message)}`));
+  if (result.failure && !failedStep) lines.push(red(`    FAIL ${failureLabel({ ...result.failure, step: oneLine(result.failure.step) })} — ${result.failure.code}: ${visible(result.failure.message)}`));
   if (!options.verbose && failedStep) {
     const skipped = result.steps.filter((s) => s.status === 'skipped').length;
     if (skipped) lines.push(dim(`    (${skipped} later step${skipped === 1 ? '' : 's'} skipped)`));

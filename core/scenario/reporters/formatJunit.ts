@@ -1,4 +1,4 @@
-import { stepLabel } from './formatHuman.js';
+import { failureLabel, stepLabel } from './formatHuman.js';
 import type { RunReport, ScenarioResult, StepResult } from '../report.js';
 
 /** XML 1.0 forbids most C0 controls even as references; drop them, escape the five specials. */
@@ -76,10 +76,14 @@ function perStep(report: RunReport): { lines: string[]; tests: number; failures:
   for (const result of report.results) {
     const failed = result.steps.filter((s) => s.status === 'failed').length;
     const skips = result.steps.filter((s) => s.status === 'skipped').length;
-    tests += result.steps.length;
-    failures += failed;
+    // A run that failed outside any step (its worker thread died) is a testcase of its own: without
+    // it the suite had no failing case, and CI counted the run as passed.
+    const unplaced = result.failure && failed === 0 ? result.failure : undefined;
+    const cases = result.steps.length + (unplaced ? 1 : 0);
+    tests += cases;
+    failures += failed + (unplaced ? 1 : 0);
     skipped += skips;
-    lines.push(`  <testsuite ${attrs({ name: runName(result), tests: result.steps.length, failures: failed, errors: 0, skipped: skips, time: seconds(result.durationMs), file: result.file })}>`);
+    lines.push(`  <testsuite ${attrs({ name: runName(result), tests: cases, failures: failed + (unplaced ? 1 : 0), errors: 0, skipped: skips, time: seconds(result.durationMs), file: result.file })}>`);
     lines.push(`    <properties><property ${attrs({ name: 'seed', value: result.seed })}/><property ${attrs({ name: 'iteration', value: result.iteration })}/></properties>`);
     for (const step of result.steps) {
       // Names stay unique per classname across --repeat iterations.
@@ -94,6 +98,11 @@ function perStep(report: RunReport): { lines: string[]; tests: number; failures:
         if (step.ceremony) lines.push(`      <system-out>${escapeXml(`WebAuthn ${step.ceremony.ceremony}() on ${step.ceremony.phone}, challenge ${String(step.ceremony.options.challenge)}, origin ${step.ceremony.origin}; response:\n${JSON.stringify(step.ceremony.response, null, 2)}`)}</system-out>`);
         lines.push('    </testcase>');
       }
+    }
+    if (unplaced) {
+      const name = result.iteration > 1 ? `${failureLabel(unplaced)} #${result.iteration}` : failureLabel(unplaced);
+      lines.push(`    <testcase ${attrs({ classname: result.file, name, time: seconds(result.durationMs), file: result.file })}>`);
+      lines.push(`      <failure ${attrs({ message: `${unplaced.code}: ${unplaced.message}`, type: unplaced.code })}>${escapeXml(`${unplaced.code}: ${unplaced.message}`)}</failure>`, '    </testcase>');
     }
     lines.push('  </testsuite>');
   }
@@ -114,10 +123,10 @@ function perScenario(report: RunReport): { lines: string[]; tests: number; failu
         lines.push(`${open}/>`);
         continue;
       }
-      const { step, index, code, message } = result.failure;
+      const { index, code, message } = result.failure;
       const failedStep = result.steps.find((s) => s.index === index);
       lines.push(`${open}>`);
-      lines.push(`      <failure ${attrs({ message: `step ${index} "${step}": ${code}: ${message}`, type: code })}>${escapeXml(`${failedStep ? failureBody(failedStep) : `${code}: ${message}`}\n\n${stepLog(result)}`)}</failure>`);
+      lines.push(`      <failure ${attrs({ message: `${failureLabel(result.failure)}: ${code}: ${message}`, type: code })}>${escapeXml(`${failedStep ? failureBody(failedStep) : `${code}: ${message}`}\n\n${stepLog(result)}`)}</failure>`);
       lines.push('    </testcase>');
     }
     lines.push('  </testsuite>');

@@ -102,6 +102,26 @@ describe('reporters', () => {
     }
   });
 
+  it('a run that failed outside any step (its worker thread died) is a failing testcase in JUnit, and every reporter names no "step 0"', () => {
+    const message = 'scenario "lost" (dir/03.yaml #2) did not finish: its worker thread exited (code 1)';
+    const lost: RunReport = {
+      ...report,
+      total: 3,
+      failed: 2,
+      results: [...report.results, { name: 'lost', file: 'dir/03.yaml', iteration: 2, seed: 's3', status: 'failed', durationMs: 0, steps: [], failure: { step: '(worker thread)', index: 0, code: 'INTERNAL', message } }],
+    };
+    const xml = formatJunit(lost);
+    assertWellFormedXml(xml);
+    expect(xml).toContain('<testsuites name="passkey-harness" tests="4" failures="2"');
+    expect(xml).toContain('<testsuite name="lost #2" tests="1" failures="1"');
+    expect(xml).toContain(`<testcase classname="dir/03.yaml" name="(worker thread) #2" time="0.000" file="dir/03.yaml">\n      <failure message="INTERNAL: ${escapeXml(message)}" type="INTERNAL">`);
+    const perScenario = formatJunit(lost, { cases: 'scenario' });
+    assertWellFormedXml(perScenario);
+    expect(perScenario).toContain(`<failure message="(worker thread): INTERNAL: ${escapeXml(message)}"`);
+    expect(formatHuman(lost, { color: false })).toContain(`    FAIL (worker thread) — INTERNAL: ${message}`);
+    expect(formatTap(lost)).toContain('not ok 3 - lost \\#2\n  ---\n  file: "dir/03.yaml"\n  step: "(worker thread)"\n  index: 0\n  code: "INTERNAL"');
+  });
+
   it('escapeXml drops characters XML 1.0 cannot carry, including lone surrogates', () => {
     expect(escapeXml('x\u0000y\u001fz\uD800w')).toBe('xyzw');
     expect(escapeXml('tab\tnew\nline')).toBe('tab\tnew\nline');
