@@ -1,11 +1,17 @@
 /**
  * Untrusted text (names, files, error messages) on its way to a terminal: never let it drive the
  * terminal. C0 controls, DEL and C1 controls (ESC and the 8-bit CSI U+009B among them) become `\xNN`;
- * backslashes are left alone, so the escape is readable, not reversible.
+ * bidirectional formatting characters (RLO U+202E and kin), which reorder what a reader sees without
+ * touching the bytes (CVE-2021-42574, "Trojan Source"), become `\uNNNN`. Backslashes are left alone,
+ * so the escape is readable, not reversible.
  */
 export function visible(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return (
+    text
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
+      .replace(/[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+  );
 }
 
 /** For one-line fields (names, files, table cells): newlines and tabs escaped too, so a value cannot forge lines. */
