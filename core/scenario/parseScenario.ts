@@ -164,7 +164,13 @@ function locate(doc: Document, path: readonly Segment[], key?: string): { start:
 function describe(issue: z.core.$ZodIssue, data: unknown, doc: Document): { message: string; key?: string } {
   const value = doc.getIn(issue.path as Segment[]);
   if (issue.code === 'invalid_union' && (issue as { discriminator?: string }).discriminator === 'do') {
-    if (value === undefined) return { message: `missing "do" (the step's action: ${stepActions().join(', ')})` };
+    if (value === undefined) {
+      // `- createPhone: { phone: p }` (an action as the key) is the likeliest slip: say how to write it.
+      const step = doc.getIn(issue.path.slice(0, -1) as Segment[]);
+      const named = isMap(step) ? step.items.map((p) => (isScalar(p.key) ? String(p.key.value) : undefined)).find((k) => k !== undefined && stepActions().includes(k)) : undefined;
+      if (named) return { message: `missing "do": write "do: ${named}" with its fields beside it in the step, not under "${named}:"` };
+      return { message: `missing "do" (the step's action: ${stepActions().join(', ')})` };
+    }
     return { message: `unknown step ${quoted(String(value))}${suggest(String(value), stepActions()) || ` (steps: ${stepActions().join(', ')})`}` };
   }
   if (issue.code === 'unrecognized_keys') {

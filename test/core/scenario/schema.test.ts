@@ -32,6 +32,14 @@ describe('scenario schema', () => {
     }
   });
 
+  it('an action written as the key (`- enroll: {…}`) says how to write the step; a step with no action at all lists the actions', () => {
+    const [result] = validateScenarios([{ name: 'keyed.yaml', text: 'name: x\nsteps:\n  - createUser: { user: a }\n  - user: a\n' }]);
+    expect(result!.errors.map((e) => [e.path, e.message, e.line])).toEqual([
+      ['step 1 › do', 'missing "do": write "do: createUser" with its fields beside it in the step, not under "createUser:"', 3],
+      ['step 2 › do', expect.stringMatching(/^missing "do" \(the step's action: createUser, createPhone, /), 4],
+    ]);
+  });
+
   it('a typo in a step name says "did you mean" with the line and column of the value', () => {
     const [result] = validateScenarios([{ name: 'typo.yaml', text: 'name: x\nsteps:\n  - do: createUser\n    user: a\n  - do: enrol\n    user: a\n    phone: p\n' }]);
     expect(result!.errors).toEqual([
