@@ -9,6 +9,7 @@ import type { StoredCredential } from './credentials.js';
 import { flipLastByte, type AuthenticatorFaults } from './faults.js';
 import { authorizeLocally, type UserVerificationRequirement } from './localAuth.js';
 import { aaguidToBytes, type DeviceProfile } from './profiles.js';
+import { truncateUserText } from './userText.js';
 import { systemRandom } from '../random.js';
 
 export interface MakeCredentialOptions {
@@ -58,6 +59,8 @@ export async function makeCredential(ctx: AuthenticatorContext, options: MakeCre
   const { rpId, clientDataHash, user, pubKeyCredParams, excludeList = [], residentKey = 'discouraged', userVerification = 'preferred' } = options;
   if (clientDataHash.length !== 32) throw new HarnessError('INVALID_INPUT', 'clientDataHash must be 32 bytes');
   if (user.id.length === 0 || user.id.length > 64) throw new HarnessError('INVALID_INPUT', 'user.id must be 1–64 bytes');
+  const userName = truncateUserText(user.name);
+  const userDisplayName = truncateUserText(user.displayName);
 
   // WebAuthn §6.3.2 step 2: an algorithm first (NotSupportedError).
   const usable = profile.attestation === 'fido-u2f' ? [COSEAlg.ES256] : profile.algorithms;
@@ -71,14 +74,14 @@ export async function makeCredential(ctx: AuthenticatorContext, options: MakeCre
   // RP cannot learn silently that this authenticator holds one of its credentials.
   const excluded = excludeList.find((id) => ctx.credentials.get(id)?.rpId === rpId);
   if (excluded) {
-    await authorizeLocally(ctx.localAuth, { ceremony: 'create', rpId, userName: user.name, userVerification, profile });
+    await authorizeLocally(ctx.localAuth, { ceremony: 'create', rpId, userName, userVerification, profile });
     throw new HarnessError('INVALID_STATE', 'this authenticator already holds a credential the RP excluded', { details: { credentialId: excluded } });
   }
 
   if (residentKey === 'required' && !profile.residentKey) throw new HarnessError('NOT_SUPPORTED', `${profile.label} cannot store discoverable credentials`);
   const discoverable = profile.residentKey && (residentKey !== 'discouraged' || profile.attachment === 'platform');
 
-  const { up, uv } = await authorizeLocally(ctx.localAuth, { ceremony: 'create', rpId, userName: user.name, userVerification, profile });
+  const { up, uv } = await authorizeLocally(ctx.localAuth, { ceremony: 'create', rpId, userName, userVerification, profile });
 
   // A seeded authenticator derives its keys (replays give the same ones); one on system randomness lets the backend pick.
   const keyMaterial = (ctx.random === systemRandom ? ctx.backend.generateRandomKeyPair?.(alg) : undefined) ?? ctx.backend.generateKeyPair(alg, ctx.random.bytes(48));
@@ -105,8 +108,8 @@ export async function makeCredential(ctx: AuthenticatorContext, options: MakeCre
     id: credentialId,
     rpId,
     userHandle: user.id.slice(),
-    userName: user.name,
-    userDisplayName: user.displayName,
+    userName,
+    userDisplayName,
     alg,
     privateKey: keyMaterial.pkcs8,
     publicKey: publicKeyCose,
