@@ -22,6 +22,16 @@ export const en = {
     mailbox: 'Mailbox', noMail: 'No mail.', to: 'To', subject: 'Subject', sentAt: 'Sent',
     audit: 'Audit log', chainOk: 'Hash chain intact ({n} entries)', chainBroken: 'Hash chain broken at #{seq}', verify: 'Verify chain',
     at: 'Time', actor: 'Actor', action: 'Action', target: 'Target', outcome: 'Outcome', outcomeSuccess: 'success', outcomeFailure: 'failure',
+    chainUnknown: 'Hash chain not verified', chainChecked: 'Checked {at}', chainMissing: '{n} entries missing', chainFailed: 'The chain could not be verified: the status above is unknown until it can.',
+    noAuditFiltered: 'No entries match these filters.', reason: 'Reason', ticket: 'Ticket', actionHint: 'Action code, or the start of one (admin.)', jump: 'On this tab',
+    mailboxHint: 'The newest 20 messages (scroll inside the box).',
+  },
+  auditAction: {
+    account_create: 'Account created', admin_create: 'Staff access issued', admin_endSessions: 'Sessions ended', admin_lockAccount: 'Account locked', admin_unlockAccount: 'Account unlocked',
+    admin_resetPasskeys: 'All passkeys reset', admin_revokePasskey: 'Passkey revoked', audit_anchor: 'Audit checkpoint', login_passkey: 'Login with a passkey', login_password: 'Login with a password',
+    login_start: 'Login started', logout: 'Logout', otp_confirm: 'OTP service confirmed', otp_enroll: 'OTP service applied for', passkey_delete: 'Customer deleted a passkey',
+    registration_start: 'Passkey registration started', registration_finish: 'Passkey registration', registration_notice: 'Registration notice mailed', stepup_send: 'Verification code sent', stepup_verify: 'Step-up verification',
+    harness: 'Harness operation', phone_signal: 'RP signal to a phone',
   },
   timeline: {
     title: 'Timeline of this phone', empty: 'Ceremonies on this phone appear here as they happen: options → prompt → response → server verdict.', open: 'Open in the inspector',
@@ -36,6 +46,13 @@ export const en = {
     title: 'Ceremony inspector', options: 'Options the page passed', response: 'Response JSON (RegistrationResponseJSON or AuthenticationResponseJSON)', expectedChallenge: 'Expected challenge (base64url, optional)',
     expectedOrigin: 'Expected origin', rpId: 'RP ID', inspect: 'Decode and check', useLast: 'Use last ceremony', clientData: 'clientDataJSON', authData: 'Authenticator data',
     flags: 'Flags', counter: 'Counter', attestation: 'Attestation statement', coseKey: 'COSE public key', steps: 'Verification steps', pass: 'pass', fail: 'fail', skip: 'not checked',
+    verdictAccepted: 'accepted', wanted: 'The scenario expected', verdict: 'Server verdict', verdictRefused: 'refused', verdictExpected: 'refused, as the scenario expected', statelessNote: 'The checks below need no server state. The signature, the sign counter and the account are checked by the server only: when all of them pass, the server\'s verdict above says why it refused.',
+    stepLabel: {
+      id: 'id equals rawId (base64url)', clientData: 'clientDataJSON parses as JSON', type: 'type matches the ceremony (webauthn.create / webauthn.get)', challenge: 'challenge equals the one issued', origin: 'origin is the expected origin',
+      crossOrigin: 'not a cross-origin iframe', attestationObject: 'attestationObject decodes (CBOR: fmt, authData, attStmt)', authenticatorData: 'authenticatorData present', authData: 'authenticator data parses (flags consistent, no leftovers)',
+      rpIdHash: 'rpIdHash is SHA-256 of the RP ID', up: 'User Present (UP) flag set', uv: 'User Verified (UV) flag set', backup: 'BS only with BE', coseKey: 'credential public key is a valid COSE key with an allowed algorithm',
+      credentialId: 'credentialId in authData equals the response id', signature: 'signature present (verified by the server with the stored key)',
+    },
   },
   support: {
     title: 'Customer support', searchHint: 'login ID, name or email', noResults: 'No account matches “{q}”.', status: 'Status', locked: 'Locked', throttled: 'Temporarily locked', throttledUntil: 'logins refused until', throttledLogins: '{n} wrong passwords in a row (locked by the server)', throttledCodes: 'too many wrong one-time codes (locked by the server)', active: 'Active', activePasskeys: 'no active passkey | 1 active passkey | {n} active passkeys', lockReason: 'Locked because', otpActive: 'In use', otpNone: 'Not registered', lock: 'Lock account', unlock: 'Unlock account', endSessions: 'End all sessions', lockedDone: 'Account {user} is locked; its sessions were ended.', unlockedDone: 'Account {user} is unlocked.', sessionsEnded: 'Ended {n} session(s).', sessions: 'Sessions', sessionCount: 'none | 1 live session | {n} live sessions', sessionStarted: 'Started', sessionSeen: 'Last seen', stepUp: 'Step-up', noSessions: 'No live sessions.', history: 'History of this account (audit, newest first)', role: 'Role', viewer: 'Viewer', operator: 'Operator', search: 'Search account', select: 'Open',
@@ -63,11 +80,15 @@ export const en = {
     PHONE_EXISTS: 'A phone with this name already exists.',
     INVALID_INPUT: 'The server refused the input: check the fields.',
     RATE_LIMITED: 'Too many requests: wait a moment and try again.',
+    SCENARIO_INVALID: 'The scenario is invalid, so it did not run. The problems are listed below, with their line.',
+    EXPECTATION_FAILED: 'The step did not end the way the scenario expects.',
   } as Record<string, string>,
   scenarios: {
     title: 'Scenarios', pick: 'Scenario', pickHint: 'Pick one of {n} shipped or recent scenarios…', recent: 'Recently opened', shipped: 'Shipped with the harness', viewerNote: 'Viewers can validate scenarios; running them needs an operator.', open: 'Open YAML file', name: 'File name', validate: 'Validate', run: 'Run', running: 'Running…', exportJunit: 'Export JUnit',
     valid: 'Valid', invalid: 'Invalid', passed: 'passed', failed: 'failed', skipped: 'skipped', step: 'Step', status: 'Status', duration: 'Duration',
     summary: '{passed} passed, {failed} failed', seed: 'Seed',
+    summaryDetail: '{total} scenario runs · {ms} ms', exportJson: 'Export JSON', replay: 'Same run from the CLI', expectedError: 'Refused as expected:', line: 'line {line}, column {column}', goToLine: 'Go to line {line}',
+    inspectorFor: 'Ceremony of step {step}',
     repeat: 'Repeat', progress: '{done} / {total} runs finished', failedAt: 'Failed at step “{step}”', runFailed: 'The run stopped',
   },
 };

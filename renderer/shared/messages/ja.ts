@@ -24,6 +24,16 @@ export const ja: Messages = {
     mailbox: 'メールボックス', noMail: 'メールはありません。', to: '宛先', subject: '件名', sentAt: '送信日時',
     audit: '監査ログ', chainOk: 'ハッシュチェーン正常（{n} 件）', chainBroken: 'ハッシュチェーン破損 #{seq}', verify: 'チェーン検証',
     at: '日時', actor: '実行者', action: '操作', target: '対象', outcome: '結果', outcomeSuccess: '成功', outcomeFailure: '失敗',
+    chainUnknown: 'ハッシュチェーン未検証', chainChecked: '{at} に検証', chainMissing: '{n} 件が欠落', chainFailed: 'チェーンを検証できませんでした。検証できるまでチェーンの状態は不明です。',
+    noAuditFiltered: 'この条件に一致する記録はありません。', reason: '理由', ticket: 'チケット', actionHint: '操作コード、またはその先頭（admin.）', jump: 'このタブの内容',
+    mailboxHint: '新しい 20 件（枠内でスクロール）',
+  },
+  auditAction: {
+    account_create: '口座開設', admin_create: '担当者のアクセス発行', admin_endSessions: 'セッション終了', admin_lockAccount: '口座ロック', admin_unlockAccount: 'ロック解除',
+    admin_resetPasskeys: 'パスキー全件初期化', admin_revokePasskey: 'パスキー失効', audit_anchor: '監査ログのチェックポイント', login_passkey: 'パスキーでログイン', login_password: 'パスワードでログイン',
+    login_start: 'ログイン開始', logout: 'ログアウト', otp_confirm: 'ワンタイムパスワード登録確認', otp_enroll: 'ワンタイムパスワード申込', passkey_delete: 'お客様によるパスキー削除',
+    registration_start: 'パスキー登録開始', registration_finish: 'パスキー登録', registration_notice: '登録完了メール送信', stepup_send: '認証コード送信', stepup_verify: '追加認証',
+    harness: 'ハーネス操作', phone_signal: '端末への RP シグナル',
   },
   timeline: {
     title: 'この端末のタイムライン', empty: 'この端末のセレモニーがここに表示されます: オプション → プロンプト → レスポンス → サーバ判定。', open: '検査で開く',
@@ -38,6 +48,13 @@ export const ja: Messages = {
     title: 'セレモニー検査', options: 'ページが渡したオプション', response: 'レスポンス JSON（RegistrationResponseJSON / AuthenticationResponseJSON）', expectedChallenge: '期待するチャレンジ（base64url・任意）',
     expectedOrigin: '期待するオリジン', rpId: 'RP ID', inspect: 'デコードして検証', useLast: '直近のセレモニー', clientData: 'clientDataJSON', authData: '認証器データ',
     flags: 'フラグ', counter: 'カウンタ', attestation: '構成証明', coseKey: 'COSE 公開鍵', steps: '検証ステップ', pass: '合格', fail: '不合格', skip: '未検証',
+    verdictAccepted: '受理', wanted: 'シナリオの想定', verdict: 'サーバの判定', verdictRefused: '拒否', verdictExpected: '拒否（シナリオの想定どおり）', statelessNote: '以下はサーバの状態なしでできる検査です。署名・サインカウンタ・口座はサーバだけが検査します。以下が全て合格なら、拒否の理由は上のサーバの判定です。',
+    stepLabel: {
+      id: 'id と rawId が一致（base64url）', clientData: 'clientDataJSON が JSON として読める', type: 'type がセレモニーに合う（webauthn.create / webauthn.get）', challenge: 'チャレンジが発行したものと一致', origin: 'オリジンが期待どおり',
+      crossOrigin: 'クロスオリジンの iframe ではない', attestationObject: 'attestationObject をデコードできる（CBOR: fmt・authData・attStmt）', authenticatorData: 'authenticatorData がある', authData: '認証器データを解析できる（フラグに矛盾なし・余分なバイトなし）',
+      rpIdHash: 'rpIdHash が RP ID の SHA-256 と一致', up: 'ユーザー在席（UP）フラグが立っている', uv: 'ユーザー検証（UV）フラグが立っている', backup: 'BS は BE があるときだけ', coseKey: '公開鍵が許可されたアルゴリズムの正しい COSE 鍵',
+      credentialId: 'authData の credentialId がレスポンスの id と一致', signature: '署名がある（検証は保存した公開鍵でサーバが行う）',
+    },
   },
   support: {
     title: 'お客様サポート', searchHint: 'ログインID・お名前・メール', noResults: '「{q}」に一致する口座はありません。', status: '状態', locked: 'ロック中', throttled: '一時ロック中', throttledUntil: 'ログイン不可の期限', throttledLogins: 'パスワードの連続誤り {n} 回（サーバーによる自動ロック）', throttledCodes: '認証コードの誤りが多すぎます（サーバーによる自動ロック）', active: '利用可能', activePasskeys: '有効なパスキーなし | 有効なパスキー 1 件 | 有効なパスキー {n} 件', lockReason: 'ロック理由', otpActive: '利用中', otpNone: '未登録', lock: '口座をロック', unlock: 'ロックを解除', endSessions: '全セッションを終了', lockedDone: '口座 {user} をロックし、セッションを終了しました。', unlockedDone: '口座 {user} のロックを解除しました。', sessionsEnded: '{n} 件のセッションを終了しました。', sessions: 'セッション', sessionCount: 'なし | 有効なセッション 1 件 | 有効なセッション {n} 件', sessionStarted: '開始', sessionSeen: '最終アクセス', stepUp: '追加認証', noSessions: '有効なセッションはありません。', history: 'この口座の履歴（監査ログ・新しい順）', role: 'ロール', viewer: '閲覧者', operator: 'オペレーター', search: '口座を検索', select: '開く',
@@ -64,11 +81,15 @@ export const ja: Messages = {
     PHONE_EXISTS: '同じ名前の端末が既にあります。',
     INVALID_INPUT: 'サーバが入力を受け付けませんでした。入力内容を確認してください。',
     RATE_LIMITED: 'リクエストが多すぎます。しばらく待ってからお試しください。',
+    SCENARIO_INVALID: 'シナリオが無効なため実行しませんでした。問題点と行番号を下に示します。',
+    EXPECTATION_FAILED: 'ステップの結果がシナリオの想定と異なりました。',
   },
   scenarios: {
     title: 'シナリオ', pick: 'シナリオ', pickHint: '同梱・最近開いた {n} 件から選択…', recent: '最近開いたもの', shipped: 'ハーネス同梱', viewerNote: '閲覧者はシナリオの検証のみ可能です（実行にはオペレーター権限が必要です）。', open: 'YAML ファイルを開く', name: 'ファイル名', validate: '検証', run: '実行', running: '実行中…', exportJunit: 'JUnit 出力',
     valid: '有効', invalid: '無効', passed: '成功', failed: '失敗', skipped: 'スキップ', step: 'ステップ', status: '状態', duration: '所要時間',
     summary: '成功 {passed} 件 / 失敗 {failed} 件', seed: 'シード',
+    summaryDetail: '実行 {total} 回 · {ms} ms', exportJson: 'JSON 出力', replay: 'CLI で同じ実行', expectedError: '想定どおりの拒否:', line: '{line} 行 {column} 列', goToLine: '{line} 行へ移動',
+    inspectorFor: 'ステップ {step} のセレモニー',
     repeat: '繰り返し', progress: '{total} 回中 {done} 回完了', failedAt: '失敗したステップ: 「{step}」', runFailed: '実行が中断されました',
   },
 };
