@@ -1,13 +1,9 @@
-import { mkdirSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FrameLocator, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHarness, type Harness } from '../../core/harness/createHarness.js';
-import { createHarnessMount } from '../../core/harness/createHarnessMount.js';
-import { createHttpServer } from '../../core/http/index.js';
-import { launchChromium, requireBuiltRenderer, SCREENSHOT_DIR, type LaunchedBrowser } from '../support/browser.js';
+import type { Harness } from '../../core/harness/createHarness.js';
+import { SCREENSHOT_DIR } from '../support/browser.js';
+import { focusedTestId as focusedTestIdOf, startConsoleInBrowser, type ConsoleInBrowser } from '../support/consoleInBrowser.js';
 import { latestMailedCode, logInOnPhone } from '../support/phoneFrameFlows.js';
 
 /**
@@ -19,10 +15,8 @@ import { latestMailedCode, logInOnPhone } from '../support/phoneFrameFlows.js';
 const VIEWPORT = { width: 1280, height: 800 };
 /** A custom device profile whose AAGUID is in no table and no metadata. */
 const UNKNOWN_AAGUID = '5e1f0c2a-7b3d-4c8e-9a41-0d2c6b7e8f90';
-let dir: string;
+let fixture: ConsoleInBrowser;
 let harness: Harness;
-let server: { url: string; close(): Promise<void> };
-let browser: LaunchedBrowser;
 let page: Page;
 
 async function shot(name: string): Promise<void> {
@@ -38,8 +32,7 @@ const inViewport = (target: Locator) =>
     return r.top >= 0 && r.bottom <= el.ownerDocument.defaultView!.innerHeight;
   });
 
-/** The test id of the focused element of the top page (the phone frame's, for focus inside a phone). */
-const focusedTestId = () => page.evaluate(() => (globalThis as unknown as { document: { activeElement: { getAttribute(name: string): string | null } | null } }).document.activeElement?.getAttribute('data-testid') ?? null);
+const focusedTestId = () => focusedTestIdOf(page);
 
 async function openAccount(username: string): Promise<void> {
   await page.getByTestId('tab-support').click();
@@ -50,41 +43,28 @@ async function openAccount(username: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  const staticDir = requireBuiltRenderer('console');
-  requireBuiltRenderer('customer');
-  mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  dir = await mkdtemp(join(tmpdir(), 'pkh-ux-'));
-  // The RP must know its origin before it exists: listen once to learn a free port, then reuse it.
-  const probe = await createHttpServer({ rp: {} as never, staticDir: null }).listen({ port: 0, host: '127.0.0.1' });
-  const port = probe.port;
-  await probe.close();
-  const origin = `http://localhost:${port}`;
-  harness = await createHarness({ dbPath: join(dir, 'harness.sqlite'), vaultPath: join(dir, 'vault.sqlite'), rpId: 'localhost', origin, actor: { name: 'cli:qa', role: 'operator' } });
-  server = await createHttpServer({ rp: harness.rp as never, harness: createHarnessMount(harness), staticDir, origins: [origin] }).listen({ port, host: '127.0.0.1' });
-  await harness['users.create']({ username: 'sato', displayName: '佐藤 一郎', emails: ['sato@example.jp'] });
-  await harness['users.create']({ username: 'hanako', displayName: '山田 花子', emails: ['hanako@example.jp'] });
-  await harness['users.create']({ username: 'kenji', displayName: '田中 健二', emails: ['kenji@example.jp'] });
-  await harness['phones.create']({ name: 'iphone-sato', profile: 'iphone-icloud' });
-  await harness['phones.create']({ name: 'iphone-hanako', profile: 'iphone-icloud' });
-  await harness['users.create']({ username: 'taro', displayName: '鈴木 太郎', emails: ['taro@example.jp'] });
-  await harness['phones.create']({ name: 'iphone-taro', profile: 'iphone-icloud' });
-  await harness['enroll']({ username: 'hanako', phone: 'iphone-hanako' });
-  await harness['phones.create']({ name: 'acme-key', profile: { id: 'acme-key', label: 'Acme Key', aaguid: UNKNOWN_AAGUID, attachment: 'platform', transports: ['internal'] } });
-  await harness['enroll']({ username: 'kenji', phone: 'acme-key' });
-  browser = await launchChromium({ viewport: VIEWPORT, locale: 'ja-JP' });
-  // Below the 30 s test timeout: an action that never completes fails naming its locator, not as a bare test timeout.
-  browser.context.setDefaultTimeout(20_000);
-  page = browser.page;
-  await page.goto(`${origin}/console/#token=${harness.issueToken({ name: 'suzuki', role: 'operator' })}`);
-  await page.getByTestId('api-mode').waitFor();
-  await page.getByTestId('locale').selectOption('ja');
+  fixture = await startConsoleInBrowser({
+    prefix: 'pkh-ux-',
+    viewport: VIEWPORT,
+    seed: async (h) => {
+      await h['users.create']({ username: 'sato', displayName: '佐藤 一郎', emails: ['sato@example.jp'] });
+      await h['users.create']({ username: 'hanako', displayName: '山田 花子', emails: ['hanako@example.jp'] });
+      await h['users.create']({ username: 'kenji', displayName: '田中 健二', emails: ['kenji@example.jp'] });
+      await h['phones.create']({ name: 'iphone-sato', profile: 'iphone-icloud' });
+      await h['phones.create']({ name: 'iphone-hanako', profile: 'iphone-icloud' });
+      await h['users.create']({ username: 'taro', displayName: '鈴木 太郎', emails: ['taro@example.jp'] });
+      await h['phones.create']({ name: 'iphone-taro', profile: 'iphone-icloud' });
+      await h['enroll']({ username: 'hanako', phone: 'iphone-hanako' });
+      await h['phones.create']({ name: 'acme-key', profile: { id: 'acme-key', label: 'Acme Key', aaguid: UNKNOWN_AAGUID, attachment: 'platform', transports: ['internal'] } });
+      await h['enroll']({ username: 'kenji', phone: 'acme-key' });
+    },
+  });
+  ({ harness, page } = fixture);
+  await fixture.open('suzuki', 'operator');
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await harness?.close();
-  if (dir) await rm(dir, { recursive: true, force: true });
+  await fixture?.close();
 });
 
 describe('QA stepping a phone through the seed', () => {

@@ -1,15 +1,12 @@
-import { mkdirSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHarness, type Harness } from '../../core/harness/createHarness.js';
-import { createHarnessMount } from '../../core/harness/createHarnessMount.js';
-import { createHttpServer } from '../../core/http/index.js';
+import type { Harness } from '../../core/harness/createHarness.js';
 import type { RunReport } from '../../core/scenario/report.js';
 import { stepLabel } from '../../core/scenario/reporters/formatHuman.js';
-import { launchChromium, requireBuiltRenderer, SCREENSHOT_DIR, type LaunchedBrowser } from '../support/browser.js';
+import { SCREENSHOT_DIR } from '../support/browser.js';
+import { focusedTestId as focusedTestIdOf, startConsoleInBrowser, type ConsoleInBrowser } from '../support/consoleInBrowser.js';
 
 /**
  * What an auditor, QA and CI stumbled on in the Server and Scenarios tabs at 1280×800, in Chromium
@@ -19,10 +16,8 @@ import { launchChromium, requireBuiltRenderer, SCREENSHOT_DIR, type LaunchedBrow
  * word of what the server said, step names unlike the CLI's, and validation problems without lines.
  */
 const VIEWPORT = { width: 1280, height: 800 };
-let dir: string;
+let fixture: ConsoleInBrowser;
 let harness: Harness;
-let server: { url: string; close(): Promise<void> };
-let browser: LaunchedBrowser;
 let page: Page;
 
 async function shot(name: string): Promise<void> {
@@ -36,41 +31,29 @@ const topInViewport = (target: Locator) =>
     return r.top >= 0 && r.top < el.ownerDocument.defaultView!.innerHeight;
   });
 
-const focusedTestId = () => page.evaluate(() => (globalThis as unknown as { document: { activeElement: { getAttribute(name: string): string | null } | null } }).document.activeElement?.getAttribute('data-testid') ?? null);
+const focusedTestId = () => focusedTestIdOf(page);
 
 beforeAll(async () => {
-  const staticDir = requireBuiltRenderer('console');
-  mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  dir = await mkdtemp(join(tmpdir(), 'pkh-ux-server-'));
-  // The RP must know its origin before it exists: listen once to learn a free port, then reuse it.
-  const probe = await createHttpServer({ rp: {} as never, staticDir: null }).listen({ port: 0, host: '127.0.0.1' });
-  const port = probe.port;
-  await probe.close();
-  const origin = `http://localhost:${port}`;
-  harness = await createHarness({ dbPath: join(dir, 'harness.sqlite'), vaultPath: join(dir, 'vault.sqlite'), rpId: 'localhost', origin, actor: { name: 'cli:qa', role: 'operator' } });
-  server = await createHttpServer({ rp: harness.rp as never, harness: createHarnessMount(harness), staticDir, origins: [origin] }).listen({ port, host: '127.0.0.1' });
-  // Three enrolments mail six messages: enough to push whatever sits below the mailbox out of sight.
-  for (const [username, displayName] of [['hanako', '山田 花子'], ['kenji', '田中 健二'], ['yumi', '佐々木 由美']] as const) {
-    await harness['users.create']({ username, displayName, emails: [`${username}@example.jp`] });
-    await harness['phones.create']({ name: `iphone-${username}`, profile: 'iphone-icloud' });
-    await harness['enroll']({ username, phone: `iphone-${username}` });
-  }
-  const [passkey] = await harness['admin.passkeys']({ username: 'kenji' });
-  await harness['admin.revoke']({ credentialId: passkey!.credentialId, reason: '端末紛失のお申し出', ticket: 'SUP-1042' });
-  browser = await launchChromium({ viewport: VIEWPORT, locale: 'ja-JP' });
-  // Below the 30 s test timeout: an action that never completes fails naming its locator, not as a bare test timeout.
-  browser.context.setDefaultTimeout(20_000);
-  page = browser.page;
-  await page.goto(`${origin}/console/#token=${harness.issueToken({ name: 'suzuki', role: 'operator' })}`);
-  await page.getByTestId('api-mode').waitFor();
-  await page.getByTestId('locale').selectOption('ja');
+  fixture = await startConsoleInBrowser({
+    prefix: 'pkh-ux-server-',
+    viewport: VIEWPORT,
+    seed: async (h) => {
+      // Three enrolments mail six messages: enough to push whatever sits below the mailbox out of sight.
+      for (const [username, displayName] of [['hanako', '山田 花子'], ['kenji', '田中 健二'], ['yumi', '佐々木 由美']] as const) {
+        await h['users.create']({ username, displayName, emails: [`${username}@example.jp`] });
+        await h['phones.create']({ name: `iphone-${username}`, profile: 'iphone-icloud' });
+        await h['enroll']({ username, phone: `iphone-${username}` });
+      }
+      const [passkey] = await h['admin.passkeys']({ username: 'kenji' });
+      await h['admin.revoke']({ credentialId: passkey!.credentialId, reason: '端末紛失のお申し出', ticket: 'SUP-1042' });
+    },
+  });
+  ({ harness, page } = fixture);
+  await fixture.open('suzuki', 'operator');
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await harness?.close();
-  if (dir) await rm(dir, { recursive: true, force: true });
+  await fixture?.close();
 });
 
 describe('an auditor answering "who revoked this passkey, when, why" in the Server tab', () => {
