@@ -136,6 +136,26 @@ describe('QA running a shipped scenario and finding out why a step failed', () =
     await shot('4-expected-refusal');
   });
 
+  it("a CI report's seed typed into the console replays that run: the same seed, the same step results", async () => {
+    const replay = page.getByTestId('scenario-replay');
+    /** Runs with `seed` and waits for that run's own report (the replay line names its seed), then its JSON. */
+    const runWithSeed = async (seed: string): Promise<RunReport> => {
+      await page.getByTestId('scenario-seed').fill(seed);
+      await page.getByTestId('scenario-run').click();
+      await expect.poll(() => replay.textContent(), { timeout: 60_000 }).toBe(`pkh scenario run 13-fault-corrupt-signature.yaml --seed ${seed}`);
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('scenario-json').click()]);
+      return JSON.parse(readFileSync((await download.path())!, 'utf8')) as RunReport;
+    };
+    await page.getByTestId('scenario-pick').selectOption(CORRUPT_SIGNATURE);
+    const first = await runWithSeed('ci-run-4711');
+    expect(first.seed).toBe('ci-run-4711');
+    expect((await runWithSeed('another-run')).seed).toBe('another-run');
+    const again = await runWithSeed('ci-run-4711');
+    const outcome = (r: RunReport) => r.results.map((x) => [x.seed, x.status, x.steps.map((st) => [st.status, st.error?.code ?? null])]);
+    expect(outcome(again)).toEqual(outcome(first));
+    await page.getByTestId('scenario-seed').fill('');
+  });
+
   it('a failed step opens its ceremony in view, with focus, and the server verdict the stateless checks cannot see', async () => {
     const text = await page.getByTestId('scenario-text').inputValue();
     await page.getByTestId('scenario-text').fill(text.replace('expect: { error: SIGNATURE_INVALID', 'expect: { error: ORIGIN_MISMATCH'));

@@ -89,7 +89,7 @@ export const en = {
     summary: '{passed} passed, {failed} failed', seed: 'Seed',
     summaryDetail: '{total} scenario runs · {ms} ms', exportJson: 'Export JSON', replay: 'Same run from the CLI', expectedError: 'Refused as expected:', line: 'line {line}, column {column}', goToLine: 'Go to line {line}',
     inspectorFor: 'Ceremony of step {step}',
-    repeat: 'Repeat', progress: '{done} / {total} runs finished', failedAt: 'Failed at step “{step}”', runFailed: 'The run stopped',
+    repeat: 'Repeat', seedInput: 'Seed', seedHint: 'empty: random (replays a CI --seed)', progress: '{done} / {total} runs finished', failedAt: 'Failed at step “{step}”', runFailed: 'The run stopped',
   },
 };
 export type Messages = typeof en;

@@ -90,6 +90,6 @@ export const ja: Messages = {
     summary: '成功 {passed} 件 / 失敗 {failed} 件', seed: 'シード',
     summaryDetail: '実行 {total} 回 · {ms} ms', exportJson: 'JSON 出力', replay: 'CLI で同じ実行', expectedError: '想定どおりの拒否:', line: '{line} 行 {column} 列', goToLine: '{line} 行へ移動',
     inspectorFor: 'ステップ {step} のセレモニー',
-    repeat: '繰り返し', progress: '{total} 回中 {done} 回完了', failedAt: '失敗したステップ: 「{step}」', runFailed: '実行が中断されました',
+    repeat: '繰り返し', seedInput: 'シード', seedHint: '空欄でランダム（CI の --seed を再現）', progress: '{total} 回中 {done} 回完了', failedAt: '失敗したステップ: 「{step}」', runFailed: '実行が中断されました',
   },
 };
