@@ -24,9 +24,13 @@ export interface RunScenarioOptions {
   onStep?: (step: StepResult) => void;
 }
 
-/** The seed a run of `scenario` uses: its own `seed:`, else one derived from the run's. */
+/**
+ * The seed a run of `scenario` uses: its own `seed:`, else one derived from the run's, the file's
+ * name (not its path: CI runs `examples/scenarios/x.yaml` from the repository, the console runs the
+ * same file as `x.yaml`, and `--seed` from either report must replay the other) and the iteration.
+ */
 export function scenarioSeed(scenario: Pick<Scenario, 'seed'>, seed: string, file: string, iteration: number): string {
-  return scenario.seed ?? `${seed}:${file}:${iteration}`;
+  return scenario.seed ?? `${seed}:${file.split(/[\\/]/).pop()}:${iteration}`;
 }
 
 /** The step's ceremony, when the phone answered (a denied prompt has options but no response to inspect). */

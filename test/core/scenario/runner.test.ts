@@ -57,6 +57,20 @@ describe('scenario runner', () => {
     expect(strip(one)).toEqual(strip(two));
   });
 
+  it('a --seed replays the same run whatever path names the file (CI from the repository, the console by file name)', async () => {
+    // The refused login keeps its ceremony (challenge, credential ID, signature): all of it from the seeded randomness.
+    const refused = `${enrol}  - do: injectFault\n    phone: p\n    fault: corruptSignature\n  - do: loginWithPasskey\n    user: alice\n    phone: p\n    expect: { error: SIGNATURE_INVALID }\n`;
+    const ceremony = async (file: string, seed: string) => {
+      const [result] = (await runScenarios({ scenarios: sources({ [file]: refused }), seed })).results;
+      expect(result!.status).toBe('passed');
+      return { seed: result!.seed, ceremony: JSON.stringify(result!.steps.at(-1)!.ceremony) };
+    };
+    const inRepo = await ceremony('examples/scenarios/a.yaml', 'ci');
+    expect(inRepo.ceremony.length).toBeGreaterThan(100);
+    expect(await ceremony('a.yaml', 'ci')).toEqual(inRepo);
+    expect((await ceremony('a.yaml', 'other')).ceremony).not.toBe(inRepo.ceremony);
+  });
+
   it('names the failing step and skips the rest', async () => {
     const report = await runScenarios({ scenarios: sources({ 'f.yaml': failing }), seed: 's' });
     const [result] = report.results;
