@@ -2,7 +2,7 @@ import { HarnessError } from '../../errors.js';
 import { checkAuthenticatorStatus } from '../attestation/checkAuthenticatorStatus.js';
 import type { AccountRow, PasskeyRow } from '../../store/index.js';
 import { equalBytes, fromBase64url, type AuthenticationResponseJSON } from '../../webauthn/index.js';
-import { checkAuthData, checkClientData, checkCredentialIds, checkNotEnded, checkTokenBinding, consumeWithSuccess, failCeremony, openCeremony } from '../ceremony/ceremonyChecks.js';
+import { checkAuthData, checkClientData, checkCredentialIds, checkNotEnded, checkStillOpen, checkTokenBinding, consumeWithSuccess, failCeremony, openCeremony } from '../ceremony/ceremonyChecks.js';
 import { ceremonyLabel } from '../ceremony/ceremonyHandle.js';
 import { audit, type RpContext } from '../context.js';
 import { b64, base64urlChars, requireObject } from '../input.js';
@@ -103,7 +103,10 @@ export async function finishLogin(
     const pk = passkey;
     ctx.store.transaction(() => {
       consumeWithSuccess(ctx, ceremony, now);
+      checkStillOpen(ctx, ceremony, account.id);
       if (!ctx.store.passkeys.updateCounter(pk.id, stored, next, now, { backupState: authData.flags.bs })) {
+        // The row changed while the assertion was checked: revoked by an operator, or another login counted first.
+        if (ctx.store.passkeys.byId(pk.id)?.revokedAt != null) throw new HarnessError('PASSKEY_REVOKED', 'this passkey was revoked');
         throw new HarnessError('COUNTER_REGRESSION', 'another login moved the counter first');
       }
       // §6.1.3: BS may change over a credential's life (sync turned on or off); the stored flag follows, and support sees when.

@@ -44,6 +44,18 @@ export function checkNotEnded(ceremony: Ceremony, account: Pick<AccountRow, 'cer
   if (ceremony.epoch !== -1 && ceremony.epoch !== account.ceremonyEpoch) throw new HarnessError('CHALLENGE_REPLAYED', 'this ceremony was ended by an operator: start again');
 }
 
+/**
+ * Inside the success transaction: the account as it is now. The finish awaits signature and
+ * attestation checks, and an operator who locked the account or revoked, reset or ended its
+ * sessions meanwhile must still end the ceremony (the checks before the await saw the old row).
+ */
+export function checkStillOpen(ctx: RpContext, ceremony: Ceremony, accountId: number): void {
+  const account = ctx.store.accounts.byId(accountId);
+  if (!account) throw new HarnessError('ACCOUNT_NOT_FOUND', 'no such account');
+  checkNotEnded(ceremony, account);
+  if (account.locked) throw new HarnessError('ACCOUNT_LOCKED', 'account is locked');
+}
+
 function usedRecord(ceremony: Ceremony, now: number) {
   return { label: ceremony.handle, usedAt: now, expiresAt: ceremony.expiresAt };
 }

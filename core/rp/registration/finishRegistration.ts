@@ -5,7 +5,7 @@ import { importCredentialKey } from '../authentication/verifyAssertionSignature.
 import { toPasskeySummary, type PasskeySummary } from '../account/passkeySummary.js';
 import { checkAttestationStatement } from '../attestation/checkAttestationStatement.js';
 import { evaluateAttestation } from '../attestation/evaluateAttestation.js';
-import { checkAuthData, checkClientData, checkCredentialIds, checkNotEnded, checkTokenBinding, consumeWithSuccess, failCeremony, openCeremony } from '../ceremony/ceremonyChecks.js';
+import { checkAuthData, checkClientData, checkCredentialIds, checkNotEnded, checkStillOpen, checkTokenBinding, consumeWithSuccess, failCeremony, openCeremony } from '../ceremony/ceremonyChecks.js';
 import { ceremonyLabel, latestRegistration, type Ceremony } from '../ceremony/ceremonyHandle.js';
 import { audit, type RpContext } from '../context.js';
 import { b64, base64urlChars, passkeyName, requireObject } from '../input.js';
@@ -114,6 +114,10 @@ export async function finishRegistration(
     const notice = { accountId: account.id, displayName: account.displayName, passkeyName: name, actor };
     const { passkey, queued } = ctx.store.transaction(() => {
       consumeWithSuccess(ctx, ceremony, now);
+      checkStillOpen(ctx, ceremony, account.id);
+      // A logout while the attestation was checked ends the registration too.
+      const live = ctx.store.sessions.byId(session.id);
+      if (!live || live.accountId !== account.id || live.createdAt !== session.createdAt) throw new HarnessError('AUTH_REQUIRED', 'session has ended');
       const passkey = ctx.store.passkeys.insert({
         accountId: account.id,
         credentialId: id,
