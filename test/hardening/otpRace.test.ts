@@ -49,3 +49,26 @@ describe('wrong step-up guesses from two processes', () => {
     b.close();
   });
 });
+
+describe('one TOTP code from two processes', () => {
+  it('a time step is accepted once: both sides read an older last step, only the first compare-and-swap wins', () => {
+    const path = join(dir, 'totp.sqlite');
+    const a = openStore({ path });
+    const accountId = a.accounts.insert({ loginId: 'totp', userHandle: new Uint8Array(16), passwordHash: 'x', tradingPasswordHash: 'x', displayName: 't', createdAt: 0 });
+    a.otp.setPending(accountId, 'JBSWY3DPEHPK3PXP', 0);
+    a.otp.activate(accountId);
+    const b = openStore({ path });
+    const step = 59_000_000;
+    // Both "processes" read a last used step below this one, then both try to use it.
+    expect(a.otp.get(accountId)!.lastUsedStep).toBeLessThan(step);
+    expect(b.otp.get(accountId)!.lastUsedStep).toBeLessThan(step);
+    expect(a.otp.useStep(accountId, step)).toBe(true);
+    expect(b.otp.useStep(accountId, step)).toBe(false);
+    // An older step after it is refused too; the next one is accepted.
+    expect(b.otp.useStep(accountId, step - 1)).toBe(false);
+    expect(b.otp.useStep(accountId, step + 1)).toBe(true);
+    expect(a.otp.get(accountId)!.lastUsedStep).toBe(step + 1);
+    a.close();
+    b.close();
+  });
+});
