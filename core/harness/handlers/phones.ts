@@ -177,7 +177,8 @@ export function phoneHandlers(ctx: HandlerContext): Pick<HarnessImplementation, 
     async 'phones.signal'(args) {
       const { phone: name, origin, ...signal } = args;
       const store = phones.get(name).credentials;
-      const before = new Map(store.list({ rpId: signal.rpId }).map((c) => [toBase64url(c.id), c]));
+      // Every credential, not just signal.rpId's: applySignal matches the RP ID case-insensitively (LocalHost is localhost).
+      const before = new Map(store.list().map((c) => [toBase64url(c.id), c]));
       const { rpId, removed, updated } = applySignal(store, signal, { origin });
       // Only a change is audited: pages signal the accepted list at every sign-in.
       if (removed.length || updated.length) {
