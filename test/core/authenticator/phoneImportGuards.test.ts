@@ -2,12 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { createAuthenticator } from '../../../core/authenticator/createAuthenticator.js';
 import { memoryCredentialStore } from '../../../core/authenticator/credentials.js';
 import { exportCredential, parsePhoneExport } from '../../../core/authenticator/phoneExport.js';
-import { builtInProfiles } from '../../../core/authenticator/profiles.js';
+import { builtInProfiles, type DeviceProfile } from '../../../core/authenticator/profiles.js';
 
 /** A phone export as the harness writes it: one ES256 and one EdDSA credential with real keys. */
 async function validExport(seed = 'import-guards') {
   const credentials = memoryCredentialStore();
-  const profile = { ...builtInProfiles['iphone-icloud']!, algorithms: [-7, -8] };
+  const profile: DeviceProfile = { ...builtInProfiles['iphone-icloud']!, algorithms: [-7, -8] };
   const phone = createAuthenticator({ profile, seed, credentials });
   for (const alg of [-7, -8]) {
     await phone.makeCredential({ rpId: 'bank.example.jp', clientDataHash: new Uint8Array(32), user: { id: Uint8Array.of(alg & 0xff), name: 'taro', displayName: 'Taro' }, pubKeyCredParams: [{ alg }], residentKey: 'required' });
