@@ -59,6 +59,11 @@ export function createClient(options: CreateClientOptions): Client {
       if (request.authenticatorAttachment && request.authenticatorAttachment !== authenticator.profile.attachment) {
         throw new HarnessError('NOT_ALLOWED', `the RP asked for a ${request.authenticatorAttachment} authenticator`, { details: { reason: 'attachment' } });
       }
+      // §5.1.3 step 20: an authenticator that cannot store a discoverable credential is skipped, like a wrong
+      // attachment; with none left the page sees NotAllowedError (ConstraintError never reaches it).
+      if (request.residentKey === 'required' && !authenticator.profile.residentKey) {
+        throw new HarnessError('NOT_ALLOWED', `the RP requires a discoverable credential and ${authenticator.profile.label} cannot store one`, { details: { reason: 'residentKey' } });
+      }
       const clientDataJSON = clientData('webauthn.create', request.challenge);
       const result = await authenticator.makeCredential({
         rpId,

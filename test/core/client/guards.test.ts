@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createAuthenticator } from '../../../core/authenticator/createAuthenticator.js';
+import { builtInProfiles } from '../../../core/authenticator/profiles.js';
 import type { LocalAuthRequest } from '../../../core/authenticator/localAuth.js';
 import { checkRpId } from '../../../core/client/checkRpId.js';
 import { createClient } from '../../../core/client/createClient.js';
@@ -105,6 +106,17 @@ describe('client guards: reading the creation options (WebAuthn §5.1.3)', () =>
     expect([...phone.prompts, ...key.prompts]).toEqual([]);
     expect([...phone.authenticator.listCredentials(), ...key.authenticator.listCredentials()]).toEqual([]);
     expect(await asyncCodeOf(key.client.create({ ...creation(), authenticatorSelection: { authenticatorAttachment: 'cross-platform' } }))).toBe('ok');
+  });
+
+  // §5.1.3 step 20 too: an authenticator that cannot store a discoverable credential is skipped when the RP requires one.
+  it('does not use a key without discoverable credentials when the RP requires one: NotAllowedError, no prompt', async () => {
+    const prompts: LocalAuthRequest[] = [];
+    const authenticator = createAuthenticator({ profile: { ...builtInProfiles['yubikey-5']!, id: 'u2f-only', label: 'U2F-only key', residentKey: false }, seed: 'no-rk', localAuth: async (r) => (prompts.push(r), 'approve') });
+    const client = createClient({ authenticator, origin });
+    expect(await asyncCodeOf(client.create({ ...creation(), authenticatorSelection: { residentKey: 'required' } }))).toBe('NOT_ALLOWED');
+    expect(await asyncCodeOf(client.create({ ...creation(), authenticatorSelection: { requireResidentKey: true } }))).toBe('NOT_ALLOWED');
+    expect(prompts).toEqual([]);
+    expect(await asyncCodeOf(client.create({ ...creation(), authenticatorSelection: { residentKey: 'preferred' } }))).toBe('ok');
   });
 
   // Web IDL: PublicKeyCredentialParameters.alg is a required member; an entry without one is a TypeError, not an unusable entry.
