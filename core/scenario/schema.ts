@@ -58,7 +58,9 @@ export const expectation = z
     phoneCredentials: z.object({ phone: z.string(), count: z.number().int().min(0) }).strict().optional().describe('Credentials held by a virtual phone'),
     auditChain: z.enum(['intact']).optional().describe('The audit hash chain verifies'),
   })
-  .strict();
+  .strict()
+  // `outcome: ok` beside `error: CODE` passed a step that succeeded: the code it must fail with was never checked.
+  .refine((e) => !(e.outcome === 'ok' && e.error !== undefined), { path: ['outcome'], message: 'outcome: ok contradicts error: a step with an expected error code fails (drop outcome, or write outcome: error)' });
 
 const base = {
   name: z.string().min(1).max(200).optional().describe('Step name used in reports (default: "<n>: <do>")'),
