@@ -145,7 +145,7 @@ export const stepSchema = z.discriminatedUnion('do', [
   }),
   step('adminRevoke', 'Operator revokes one passkey', {
     user,
-    passkey: z.union([z.literal('last'), z.literal('first'), z.number().int().min(0)]).default('last').describe('Which of the user’s passkeys'),
+    passkey: z.union([z.literal('last'), z.literal('first'), z.number().int().min(0)]).default('last').describe('Which of the user’s passkeys: last, first, or an index from 0 in registration order'),
     reason: z.string().default('scenario'),
     ticket: z.string().optional(),
   }),
