@@ -1,0 +1,41 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openVault } from '../../../core/authenticator/vault.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+function tempPath(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'vault-guards-'));
+  dirs.push(dir);
+  return join(dir, 'phones.sqlite');
+}
+
+const codeOf = (run: () => unknown): string => {
+  try {
+    run();
+    return 'ok';
+  } catch (error) {
+    return (error as { code?: string }).code ?? 'THREW';
+  }
+};
+
+describe('vault guards no other test noticed removed', () => {
+  it('opens no vault without a passphrase (VAULT_LOCKED), and creates no file for it', () => {
+    const path = tempPath();
+    expect(codeOf(() => openVault({ path, passphrase: '', scryptCost: 1024 }))).toBe('VAULT_LOCKED');
+    expect(existsSync(path)).toBe(false);
+  });
+
+  it('refuses a blank phone name on create and on rename (INVALID_INPUT), leaving the vault as it was', () => {
+    const vault = openVault({ path: tempPath(), passphrase: 'correct horse', scryptCost: 1024 });
+    for (const blank of ['', '   ', '\u3000']) expect(codeOf(() => vault.createPhone({ name: blank }))).toBe('INVALID_INPUT');
+    vault.createPhone({ name: 'pixel' });
+    expect(codeOf(() => vault.renamePhone({ from: 'pixel', to: ' ' }))).toBe('INVALID_INPUT');
+    expect(vault.listPhones().map((p) => p.name)).toEqual(['pixel']);
+    vault.close();
+  });
+});
