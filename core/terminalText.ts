@@ -18,3 +18,11 @@ export function visible(text: string): string {
 export function oneLine(text: string): string {
   return visible(text).replace(/[\n\t]/g, (c) => (c === '\n' ? '\\n' : '\\t'));
 }
+
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001F\u007F-\u009F]/;
+
+/** Any C0 control (tab and newline included), DEL or C1 control: what a name shown on one line must not hold. */
+export function hasControlCharacter(text: string): boolean {
+  return CONTROL.test(text);
+}

@@ -1,7 +1,5 @@
 import { HarnessError } from '../errors.js';
-
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001F\u007F-\u009F]/;
+import { hasControlCharacter } from '../terminalText.js';
 
 /**
  * A new phone name (create, rename, import): not blank, and no control characters — names are
@@ -10,5 +8,5 @@ const CONTROL = /[\u0000-\u001F\u007F-\u009F]/;
  */
 export function checkPhoneName(name: string): void {
   if (!name.trim()) throw new HarnessError('INVALID_INPUT', 'a phone needs a name');
-  if (CONTROL.test(name)) throw new HarnessError('INVALID_INPUT', `phone name ${JSON.stringify(name)} contains a control character`);
+  if (hasControlCharacter(name)) throw new HarnessError('INVALID_INPUT', `phone name ${JSON.stringify(name)} contains a control character`);
 }

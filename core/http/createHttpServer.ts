@@ -7,7 +7,7 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { z } from 'zod';
 import { systemClock, type Clock } from '../clock.js';
 import { HarnessError, invalidInput, isHarnessErrorCode } from '../errors.js';
-import { findDuplicateMember } from '../webauthn/findDuplicateMember.js';
+import { scanJsonMembers } from '../webauthn/findDuplicateMember.js';
 import { hasLoneSurrogate } from '../wellFormed.js';
 import { hostAllowlist } from './checkHost.js';
 import { isConsolePath } from './consolePath.js';
@@ -284,26 +284,12 @@ async function readJson(c: Context): Promise<unknown> {
   } catch {
     throw new HarnessError('INVALID_INPUT', 'Request body is not valid JSON');
   }
-  if (jsonDepth(text) > MAX_JSON_DEPTH) throw new HarnessError('INVALID_INPUT', `Request body nests deeper than ${MAX_JSON_DEPTH} levels`);
-  const duplicate = findDuplicateMember(text);
+  const { duplicate, depth } = scanJsonMembers(text);
+  if (depth > MAX_JSON_DEPTH) throw new HarnessError('INVALID_INPUT', `Request body nests deeper than ${MAX_JSON_DEPTH} levels`);
   if (duplicate !== undefined) throw new HarnessError('INVALID_INPUT', `Request body has member ${JSON.stringify(duplicate)} more than once in one object`);
   // The decoded text is well-formed; only a \uD800–\uDFFF escape can make a lone surrogate.
   if (/\\u[dD][89a-fA-F]/.test(text) && containsLoneSurrogate(body)) throw new HarnessError('INVALID_INPUT', 'Request body has a string that is not valid Unicode (a lone surrogate escape)');
   return body;
-}
-
-/** Deepest array/object nesting of valid JSON `text`, without recursion (strings skipped). */
-function jsonDepth(text: string): number {
-  let depth = 0;
-  let max = 0;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (ch === '"') {
-      for (i++; text[i] !== '"'; i++) if (text[i] === '\\') i++;
-    } else if (ch === '{' || ch === '[') max = Math.max(max, ++depth);
-    else if (ch === '}' || ch === ']') depth--;
-  }
-  return max;
 }
 
 /** Recursive, so only for bodies within MAX_JSON_DEPTH. */

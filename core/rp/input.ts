@@ -1,5 +1,6 @@
 import { HarnessError } from '../errors.js';
 import { fromBase64url } from '../webauthn/index.js';
+import { hasControlCharacter } from '../terminalText.js';
 import { hasLoneSurrogate } from '../wellFormed.js';
 
 /** Shape checks on caller input: wrong types are INVALID_INPUT, oversized values PAYLOAD_TOO_LARGE, before any parsing. */
@@ -30,9 +31,6 @@ export function b64(value: unknown, what: string, maxChars: number): Uint8Array 
 const encoder = new TextEncoder();
 const utf8Length = (text: string) => encoder.encode(text).length;
 
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001F\u007F-\u009F]/;
-
 /**
  * Account text an authenticator will show (WebAuthn §6.4.1, user.name / user.displayName): at most
  * `maxChars` UTF-16 units and `maxBytes` UTF-8 bytes, no control character (PRECIS profiles exclude
@@ -42,7 +40,7 @@ const CONTROL = /[\u0000-\u001F\u007F-\u009F]/;
 export function requireDisplayText(value: unknown, what: string, limits: { maxChars: number; maxBytes?: number }): string {
   const text = requireString(value, what, limits.maxChars);
   if (limits.maxBytes !== undefined && utf8Length(text) > limits.maxBytes) throw new HarnessError('INVALID_INPUT', `${what} must be at most ${limits.maxBytes} bytes in UTF-8`);
-  if (CONTROL.test(text)) throw new HarnessError('INVALID_INPUT', `${what} must not contain control characters`);
+  if (hasControlCharacter(text)) throw new HarnessError('INVALID_INPUT', `${what} must not contain control characters`);
   if (hasLoneSurrogate(text)) throw new HarnessError('INVALID_INPUT', `${what} is not valid Unicode (a lone surrogate)`);
   return text;
 }

@@ -36,9 +36,9 @@ export interface EmailChoice {
 export interface CustomerPasskey {
   credentialId: string;
   name: string;
-  /** The RP's name for the AAGUID; "Unknown authenticator" (or "Unknown (zero AAGUID)") when it has none. */
+  /** The RP's name for the AAGUID's model; meaningful only when `authenticatorKnown`. */
   authenticatorName: string;
-  aaguid?: string;
+  authenticatorKnown: boolean;
   createdAt: number;
   lastUsedAt: number | null;
 }

@@ -16,7 +16,15 @@ const NAMES: Record<string, string> = {
   '00000000-0000-0000-0000-000000000000': 'Unknown (zero AAGUID)',
 };
 
+const ZERO_AAGUID = '00000000-0000-0000-0000-000000000000';
+
 /** The model name support sees for a passkey; AAGUIDs not in the table are "Unknown authenticator". */
 export function authenticatorName(aaguid: string): string {
   return NAMES[aaguid.toLowerCase()] ?? 'Unknown authenticator';
+}
+
+/** Whether the table names the passkey's model: a zero AAGUID names none (the provider did not say which it is). */
+export function isKnownAuthenticator(aaguid: string): boolean {
+  const id = aaguid.toLowerCase();
+  return id !== ZERO_AAGUID && Object.hasOwn(NAMES, id);
 }

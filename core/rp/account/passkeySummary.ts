@@ -1,6 +1,6 @@
 import type { PasskeyRow } from '../../store/index.js';
 import type { PasskeyAttestation } from '../attestation/types.js';
-import { authenticatorName } from './authenticatorName.js';
+import { authenticatorName, isKnownAuthenticator } from './authenticatorName.js';
 
 /** What customers and support see of a passkey: never the public key, the revocation reason or the ticket (inspectPasskey adds those for support). */
 export interface PasskeySummary {
@@ -9,6 +9,8 @@ export interface PasskeySummary {
   name: string;
   aaguid: string;
   authenticatorName: string;
+  /** False when `authenticatorName` only says the model is unknown (or the AAGUID is zero): a customer then sees just "passkey". */
+  authenticatorKnown: boolean;
   transports: string[];
   backupEligible: boolean;
   backupState: boolean;
@@ -29,6 +31,7 @@ export function toPasskeySummary(p: PasskeyRow): PasskeySummary {
     name: p.name,
     aaguid: p.aaguid,
     authenticatorName: authenticatorName(p.aaguid),
+    authenticatorKnown: isKnownAuthenticator(p.aaguid),
     transports: [...p.transports],
     backupEligible: p.backupEligible,
     backupState: p.backupState,
