@@ -1,7 +1,7 @@
 // @peculiar/x509 (the authenticator's attestation CA) needs the reflect polyfill loaded first.
 import 'reflect-metadata';
 import { createHash } from 'node:crypto';
-import { createAuthenticator, defaultAttestationCa } from '../../core/authenticator/index.js';
+import { createAttestationCa, createAuthenticator } from '../../core/authenticator/index.js';
 import { createClient } from '../../core/client/index.js';
 import { ManualClock } from '../../core/clock.js';
 import { HARNESS_ERROR_CODES, HarnessError } from '../../core/errors.js';
@@ -87,8 +87,10 @@ export async function startFuzzEnv(): Promise<FuzzEnv> {
   const url = `http://localhost:${port}`;
   const clock = new ManualClock(Date.UTC(2026, 10, 25, 9, 0, 0));
   const store = openStore({ path: ':memory:' });
-  // The process-wide harness CA signs the yubikey's x5c: trust it (issue 13: trusted-roots by default).
-  const trust = { attestationRoots: [(await defaultAttestationCa()).rootPem] };
+  // A harness CA on this clock signs the yubikey's x5c (the RP checks certificate validity at its own
+  // clock, and the process-wide CA starts at the real date): trust it (issue 13: trusted-roots by default).
+  const attestationCa = await createAttestationCa({ clock });
+  const trust = { attestationRoots: [attestationCa.rootPem] };
   const rp = createRelyingParty({ store, rpId: 'localhost', rpName: 'ワイエム証券', origins: [url], clock, policy: { scryptCost: 1024 }, trust });
   const loose = { limit: 1e9, windowMs: 60_000 };
   const server = await createHttpServer({ rp, staticDir: null, clock, rateLimits: { perIp: loose, perAccount: loose } }).listen({ port });
@@ -104,7 +106,7 @@ export async function startFuzzEnv(): Promise<FuzzEnv> {
   const sessionId = await stepUp();
   const phones = {
     iphone: createClient({ authenticator: createAuthenticator({ profile: 'iphone-icloud', seed: 'fuzz-iphone', clock }), origin: url }),
-    yubikey: createClient({ authenticator: createAuthenticator({ profile: 'yubikey-5', seed: 'fuzz-yubikey', clock }), origin: url }),
+    yubikey: createClient({ authenticator: createAuthenticator({ profile: 'yubikey-5', seed: 'fuzz-yubikey', clock, attestationCa }), origin: url }),
     android: createClient({ authenticator: createAuthenticator({ profile: 'android-gpm', seed: 'fuzz-android', clock }), origin: url }),
   };
 

@@ -8,7 +8,7 @@ export type AttestationType = 'none' | 'self' | 'basic';
 
 export interface CheckedStatement {
   type: AttestationType;
-  /** x5c DER, leaf first (empty for none/self). */
+  /** The trust path, DER, leaf first: attStmt.x5c, or the JWS header x5c for android-safetynet (empty for none/self). */
   x5c: Uint8Array[];
 }
 
@@ -37,20 +37,52 @@ function x5cOf(attStmt: Map<CborKey, CborValue>, fmt: string): Uint8Array[] | un
  * the library's chain builder checks signatures only, so a leaf's key could otherwise sign a
  * "leaf" for any AAGUID that still chains to the vendor's root.
  */
-function checkChainShape(x5c: Uint8Array[], fmt: string): void {
+function checkChainShape(x5c: Uint8Array[], fmt: string, where = 'attStmt.x5c'): void {
   x5c.forEach((der, i) => {
     let cert: X509Certificate;
     try {
       cert = new X509Certificate(der);
     } catch {
-      return bad(`${fmt} attStmt.x5c[${i}] is not an X.509 certificate`);
+      return bad(`${fmt} ${where}[${i}] is not an X.509 certificate`);
     }
     if (i === 0 && cert.ca) bad(`${fmt} attestation certificate must not be a CA (basic constraints cA is true)`);
-    if (i > 0 && !cert.ca) bad(`${fmt} attStmt.x5c[${i}] issues a certificate but is not a CA`);
+    if (i > 0 && !cert.ca) bad(`${fmt} ${where}[${i}] issues a certificate but is not a CA`);
   });
 }
 
-/** The syntax of each format's attStmt (§8.2, §8.6) has exactly these members; anything else is not that syntax. */
+/** x5c as the formats without self attestation (tpm, android-key, apple) define it: present, leaf first, CAs after. */
+function requiredChain(attStmt: Map<CborKey, CborValue>, fmt: string): Uint8Array[] {
+  const x5c = x5cOf(attStmt, fmt);
+  if (!x5c) return bad(`${fmt} attStmt.x5c must be present`);
+  checkChainShape(x5c, fmt);
+  return x5c;
+}
+
+const STANDARD_BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+
+/**
+ * The certificates of a SafetyNet response: a compact JWS whose protected header's x5c holds
+ * standard-base64 DER, leaf first (RFC 7515 §4.1.6). Only the header is read here; the payload
+ * (nonce, timestamp) and the signature are the library's.
+ */
+function safetyNetChain(response: CborValue | undefined): Uint8Array[] {
+  if (!(response instanceof Uint8Array)) return bad('android-safetynet attStmt.response must be a byte string');
+  const parts = new TextDecoder().decode(response).split('.');
+  if (parts.length !== 3) return bad('android-safetynet response is not a JWS in compact serialization');
+  let header: unknown;
+  try {
+    header = JSON.parse(Buffer.from(parts[0]!, 'base64url').toString('utf8'));
+  } catch {
+    return bad('android-safetynet response header is not JSON');
+  }
+  const x5c = (header as { x5c?: unknown } | null)?.x5c;
+  if (!Array.isArray(x5c) || x5c.length === 0 || !x5c.every((c) => typeof c === 'string' && STANDARD_BASE64.test(c))) {
+    return bad('android-safetynet response header x5c must be a non-empty array of base64 certificates');
+  }
+  return x5c.map((c: string) => new Uint8Array(Buffer.from(c, 'base64')));
+}
+
+/** The syntax of each format's attStmt (§8.2–§8.6, §8.8) has exactly these members; anything else is not that syntax. */
 function onlyMembers(attStmt: Map<CborKey, CborValue>, fmt: string, allowed: readonly string[]): void {
   for (const key of attStmt.keys()) {
     if (typeof key !== 'string' || !allowed.includes(key)) bad(`${fmt} attStmt has unexpected member ${JSON.stringify(typeof key === 'string' ? key : String(key))}`);
@@ -87,8 +119,11 @@ function keyFitsAlg(key: { type: string | undefined; curve: string | undefined }
  * - fido-u2f: exactly one certificate, an EC P-256 one (§8.6 verification step 2), over an EC2
  *   P-256 credential key (step 3: publicKeyU2F = 0x04 ‖ x ‖ y needs 32-byte x and y);
  * - none: an empty statement (§8.7);
- * - every format we check: attStmt holds only its syntax's members, and x5c is a leaf (no CA)
- *   followed by CA certificates.
+ * - tpm, android-key, apple: x5c is present (§8.3, §8.4, §8.8 have no self attestation);
+ * - android-safetynet: its certificates are the JWS header's x5c (§8.5), recorded as Basic with
+ *   them as the trust path, so the policy judges them like any other chain;
+ * - every registered format: attStmt holds only its syntax's members, and the chain is a leaf
+ *   (no CA) followed by CA certificates.
  */
 export function checkAttestationStatement(options: { fmt: string; attStmt: Map<CborKey, CborValue>; credentialKey: CoseKey }): CheckedStatement {
   const { fmt, attStmt, credentialKey } = options;
@@ -123,7 +158,35 @@ export function checkAttestationStatement(options: { fmt: string; attStmt: Map<C
     if (credentialKey.kty !== 2 || credentialKey.crv !== 1 || credentialKey.alg !== -7) bad('fido-u2f attestation requires an EC2 P-256 (ES256) credential key');
     return { type: 'basic', x5c: x5c! };
   }
-  // Formats we do not produce (tpm, android-key, apple…) are left to @simplewebauthn/server.
+  if (fmt === 'tpm') {
+    // §8.3 syntax: ver "2.0", alg, x5c [aikCert, *caCert], sig, certInfo, pubArea (Level 3 has no ECDAA).
+    if (typeof attStmt.get('alg') !== 'number') bad('tpm attStmt.alg must be a COSE algorithm number');
+    for (const member of ['sig', 'certInfo', 'pubArea']) if (!(attStmt.get(member) instanceof Uint8Array)) bad(`tpm attStmt.${member} must be a byte string`);
+    onlyMembers(attStmt, 'tpm', ['ver', 'alg', 'x5c', 'sig', 'certInfo', 'pubArea']);
+    // §8.3 "Verify that x5c is present"; §8.3.1: aikCert's Basic Constraints CA is false.
+    return { type: 'basic', x5c: requiredChain(attStmt, 'tpm') };
+  }
+  if (fmt === 'android-key') {
+    // §8.4 syntax: alg, sig, x5c [credCert, *caCert]; the chain usually ends with Google's root itself.
+    if (typeof attStmt.get('alg') !== 'number') bad('android-key attStmt.alg must be a COSE algorithm number');
+    if (!(attStmt.get('sig') instanceof Uint8Array)) bad('android-key attStmt.sig must be a byte string');
+    onlyMembers(attStmt, 'android-key', ['alg', 'sig', 'x5c']);
+    return { type: 'basic', x5c: requiredChain(attStmt, 'android-key') };
+  }
+  if (fmt === 'apple') {
+    // §8.8 syntax: x5c [credCert, *caCert] and nothing else.
+    onlyMembers(attStmt, 'apple', ['x5c']);
+    return { type: 'basic', x5c: requiredChain(attStmt, 'apple') };
+  }
+  if (fmt === 'android-safetynet') {
+    // §8.5 syntax: ver, response; the trust path is the JWS header's x5c (§8.5 returns Basic with it).
+    if (typeof attStmt.get('ver') !== 'string') bad('android-safetynet attStmt.ver must be a text string');
+    onlyMembers(attStmt, 'android-safetynet', ['ver', 'response']);
+    const x5c = safetyNetChain(attStmt.get('response'));
+    checkChainShape(x5c, 'android-safetynet', 'response header x5c');
+    return { type: 'basic', x5c };
+  }
+  // Any other fmt is not a registered format: the library refuses it ("Unsupported Attestation Format").
   const x5c = x5cOf(attStmt, fmt);
   return { type: x5c ? 'basic' : 'self', x5c: x5c ?? [] };
 }

@@ -13,24 +13,55 @@ export const REJECTED_STATUSES = ['REVOKED', 'USER_VERIFICATION_BYPASS', 'ATTEST
 
 const ALG_SIGN: Record<number, string> = { [-7]: 'secp256r1_ecdsa_sha256_raw', [-8]: 'ed25519_eddsa_sha512_raw', [-257]: 'rsassa_pkcsv15_sha256_raw' };
 
-/** The anchor among `roots` that signed the chain's last certificate (for the record). */
-function anchorSubject(chain: Uint8Array[], roots: string[]): string | null {
+/** The anchor among `roots` that signed the chain's last certificate. */
+function anchorOf(chain: Uint8Array[], roots: string[]): X509Certificate | undefined {
   const last = new X509Certificate(chain.at(-1)!);
   for (const root of roots) {
-    const anchor = new X509Certificate(root);
-    if (last.checkIssued(anchor) && last.verify(anchor.publicKey)) return anchor.subject.replace(/\n/g, ', ');
+    try {
+      const anchor = new X509Certificate(root);
+      if (last.checkIssued(anchor) && last.verify(anchor.publicKey)) return anchor;
+    } catch {
+      // A root Node cannot parse anchors nothing here (the library's walk already chose one it could).
+    }
   }
-  return null;
+  return undefined;
 }
 
-async function chainReaches(chain: Uint8Array[], roots: string[]): Promise<string | null> {
+/**
+ * RFC 5280 §6.1.3 (a)(2): every certificate of the path must be valid at the time of the decision,
+ * which is the RP's clock. The library's walk (validateChainOnce) checks the same windows against
+ * the process clock (Date.now(), it takes no other), and it stays: it is what checks the
+ * signatures. In a deployment both clocks agree; with an injected clock (tests, scenario replays)
+ * a certificate must be valid at both, and the RP's clock decides what is recorded.
+ */
+function checkValidityAt(ctx: RpContext, certificates: X509Certificate[]): void {
+  const now = ctx.clock.now();
+  for (const cert of certificates) {
+    const from = Date.parse(cert.validFrom);
+    const to = Date.parse(cert.validTo);
+    if (now < from || now > to) {
+      const subject = cert.subject.replace(/\n/g, ', ');
+      throw new HarnessError('ATTESTATION_UNTRUSTED', `attestation certificate "${subject}" is ${now < from ? 'not yet valid' : 'expired'} at ${new Date(now).toISOString()} (valid ${new Date(from).toISOString()} to ${new Date(to).toISOString()})`, {
+        details: { subject, notBefore: new Date(from).toISOString(), notAfter: new Date(to).toISOString(), now: new Date(now).toISOString() },
+      });
+    }
+  }
+}
+
+/** The subject of the anchor the chain reaches, or null; throws when a certificate of the path is outside its validity at the RP's clock. */
+async function chainReaches(ctx: RpContext, x5c: Uint8Array[], roots: string[]): Promise<string | null> {
   if (roots.length === 0) return null;
+  // android-key chains end with the root itself; the library refuses a path that holds its anchor twice.
+  const last = Buffer.from(x5c.at(-1)!).toString('base64');
+  const chain = x5c.length > 1 && roots.some((root) => root.replace(/-----[A-Z ]+-----|\s/g, '') === last) ? x5c.slice(0, -1) : x5c;
   try {
     await validateChainOnce(chain.map((c) => pem(c)), roots);
-    return anchorSubject(chain, roots) ?? 'configured root';
   } catch {
     return null;
   }
+  const anchor = anchorOf(chain, roots);
+  checkValidityAt(ctx, [...chain.map((c) => new X509Certificate(c)), ...(anchor ? [anchor] : [])]);
+  return anchor?.subject.replace(/\n/g, ', ') ?? 'configured root';
 }
 
 function metadataRecord(entry: MetadataBLOBPayloadEntry | undefined, meta: MetadataView | undefined, day: string): PasskeyAttestation['metadata'] {
@@ -52,6 +83,7 @@ function metadataRecord(entry: MetadataBLOBPayloadEntry | undefined, meta: Metad
  * - `metadata`: the AAGUID's MDS entry must exist with an acceptable status
  *   (AUTHENTICATOR_STATUS_REJECTED names it) and the chain must reach the entry's
  *   attestationRootCertificates (FIDO MDS3 §3.1.8, WebAuthn §7.1 step 23);
+ * under both, every certificate of the path and its anchor must be valid at ctx.clock;
  * none/self attestation is accepted or refused by `policy.unattested` under the last two.
  */
 export async function evaluateAttestation(
@@ -81,7 +113,7 @@ export async function evaluateAttestation(
       if (ctx.policy.unattested === 'refuse') throw new HarnessError('ATTESTATION_UNTRUSTED', `${statement.type} attestation is not accepted: this RP requires a certificate chain to a trusted root`);
       return record('unattested', null, info);
     }
-    const anchor = await chainReaches(statement.x5c, ctx.trust.attestationRoots);
+    const anchor = await chainReaches(ctx, statement.x5c, ctx.trust.attestationRoots);
     if (!anchor) throw new HarnessError('ATTESTATION_UNTRUSTED', ctx.trust.attestationRoots.length === 0 ? 'no attestation root is configured: the certificate chain cannot be trusted' : 'the attestation certificate chain does not reach a trusted root');
     return record('trusted', anchor, info);
   }
@@ -108,7 +140,7 @@ export async function evaluateAttestation(
   if (ms && !ms.attestationTypes.includes('basic_full')) throw new HarnessError('ATTESTATION_UNTRUSTED', 'the metadata does not list basic_full attestation for this model');
   if (ms && ALG_SIGN[alg] && !ms.authenticationAlgorithms.includes(ALG_SIGN[alg] as never)) throw new HarnessError('ATTESTATION_UNTRUSTED', `the metadata does not list algorithm ${alg} for this model`);
   const roots = (ms?.attestationRootCertificates ?? []).map((c) => pem(c));
-  const anchor = await chainReaches(statement.x5c, roots);
+  const anchor = await chainReaches(ctx, statement.x5c, roots);
   if (!anchor) throw new HarnessError('ATTESTATION_UNTRUSTED', "the attestation certificate chain does not reach the model's metadata roots");
   return record('trusted', anchor, info);
 }

@@ -42,11 +42,11 @@ let serial = 1;
 
 async function issue(opts: { subject: string; issuer?: Issued; ca: boolean; extensions?: x509.Extension[] }): Promise<Issued> {
   const keys = (await subtle.generateKey(EC, true, ['sign', 'verify'])) as CryptoKeyPair;
-  const now = Date.now();
   const common = {
     serialNumber: (serial++).toString(16).padStart(4, '0'),
-    notBefore: new Date(now - 24 * 3600_000),
-    notAfter: new Date(now + 365 * 24 * 3600_000),
+    // Valid at the RP's clock (ManualClock, 2026-01-01) and at the process clock the library walks with.
+    notBefore: new Date(Date.UTC(2025, 0, 1)),
+    notAfter: new Date(Date.now() + 365 * 24 * 3600_000),
     signingAlgorithm: SIGNING,
     extensions: [new x509.BasicConstraintsExtension(opts.ca, undefined, true), ...(opts.extensions ?? [])],
   };
