@@ -159,4 +159,13 @@ CREATE TABLE used_ceremonies (
   expires_at INTEGER NOT NULL
 ) WITHOUT ROWID;`,
   },
+  {
+    // A registration ceremony is bound to its session by this value, not by the row ID alone: SQLite
+    // reuses the highest rowid after a logout, and a new session can get it within the same millisecond.
+    // New rows get a value derived from their first token (repositories/sessions.ts); rows already here
+    // get random bytes (their first token is gone), so no two sessions share one.
+    version: 5,
+    sql: `ALTER TABLE sessions ADD COLUMN binding BLOB NOT NULL DEFAULT x'';
+UPDATE sessions SET binding = randomblob(16);`,
+  },
 ];

@@ -1,4 +1,5 @@
 // Declared once in core/rp; imported from its browser-safe file (core/rp/index.ts pulls in node:crypto).
+import type { PasskeyNameLocale } from '../../core/rp/registration/defaultPasskeyName.js';
 import type { StepUpPurpose } from '../../core/rp/stepUp/purpose.js';
 
 /**
@@ -55,6 +56,14 @@ function slot(): string | undefined {
   return value ? encodeURIComponent(value).slice(0, 256) : undefined;
 }
 
+/**
+ * The pages' current language, for the server's default passkey name. main.ts and the language
+ * toggle keep it on <html lang> (the customer pages' own i18n, not renderer/shared's console setting).
+ */
+function uiLocale(): PasskeyNameLocale {
+  return document.documentElement.lang === 'en' ? 'en' : 'ja';
+}
+
 async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json', 'x-harness-csrf': '1' };
   const s = slot();
@@ -92,7 +101,7 @@ export const api = {
   confirmOtp: (code: string) => call<{ status: string }>('POST', '/api/otp/confirm', { code }),
   registrationOptions: () => call<{ ceremonyId: string; options: Record<string, unknown> }>('POST', '/api/passkeys/registration/options', {}),
   registrationVerify: (ceremonyId: string, response: unknown) =>
-    call<{ passkey: { name: string } }>('POST', '/api/passkeys/registration/verify', { ceremonyId, response }),
+    call<{ passkey: { name: string } }>('POST', '/api/passkeys/registration/verify', { ceremonyId, response, locale: uiLocale() }),
   passkeys: () => call<{ passkeys: CustomerPasskey[] }>('GET', '/api/passkeys'),
   deletePasskey: (credentialId: string) => call<{ credentialId: string }>('POST', '/api/passkeys/delete', { credentialId }),
   signalData: () => call<{ rpId: string; userId: string; name: string; displayName: string; acceptedCredentialIds: string[] }>('GET', '/api/passkeys/signals'),

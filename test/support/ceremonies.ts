@@ -13,7 +13,9 @@ function sealingContext(store: Store): RpContext {
 
 /** A ceremony handle as the RP on `store` would seal it (tests that replay one response into fresh ceremonies). */
 export function sealTestCeremony(store: Store, ceremony: Omit<Ceremony, 'handle'>): string {
-  return sealCeremony(sealingContext(store), ceremony);
+  // A registration carries its session's binding, as startRegistration seals it from the session row.
+  const sessionBinding = ceremony.sessionBinding ?? (ceremony.purpose === 'registration' && ceremony.sessionId !== null ? store.sessions.byId(ceremony.sessionId)?.binding : undefined);
+  return sealCeremony(sealingContext(store), { ...ceremony, ...(sessionBinding ? { sessionBinding } : {}) });
 }
 
 /** What a handle from the RP on `store` carries (`handle` is its label), or undefined. */

@@ -1,4 +1,6 @@
 import { createCipheriv, createDecipheriv, createHmac, hash } from 'node:crypto';
+import { HarnessError } from '../../errors.js';
+import { SESSION_BINDING_BYTES } from '../../store/repositories/sessions.js';
 import { fromBase64url, toBase64url } from '../../webauthn/index.js';
 import { setBounded } from '../../boundedMap.js';
 import type { RpContext } from '../context.js';
@@ -13,6 +15,11 @@ export interface Ceremony {
   challenge: string;
   /** Registration: the session that asked. */
   sessionId: number | null;
+  /**
+   * Registration: that session's binding (repositories/sessions.ts), which its row ID alone does not
+   * pin down (rowids are reused). Required to seal a registration; absent on a login.
+   */
+  sessionBinding?: Uint8Array;
   /** The account asked for (registration, or a username-first login of an existing account). */
   accountId: number | null;
   /** Username-first login: the login ID asked for (the account may not exist). Null when discoverable. */
@@ -32,7 +39,8 @@ export interface Ceremony {
  * label into `used_ceremonies` (UNIQUE) in the transaction that records the outcome, so a replay to
  * either server fails. Starting a ceremony therefore costs no database write (issue 15).
  */
-const VERSION = 1;
+/** 2: a registration carries its session's binding (version 1 handles, which do not, are no longer opened). */
+const VERSION = 2;
 const AAD = Buffer.from('passkey-harness/ceremony@1');
 const PURPOSES: readonly Ceremony['purpose'][] = ['registration', 'authentication'];
 const USER_VERIFICATION = ['required', 'preferred', 'discouraged'];
@@ -69,6 +77,10 @@ class Writer {
   f64(v: number): void {
     this.at = this.b.writeDoubleBE(v, this.at);
   }
+  raw(v: Uint8Array): void {
+    this.b.set(v, this.at);
+    this.at += v.length;
+  }
   text(v: string): void {
     const length = this.b.write(v, this.at + 2, 'utf8');
     this.b.writeUInt16BE(length, this.at);
@@ -89,6 +101,12 @@ class Reader {
     const v = this.b.readDoubleBE(this.at);
     this.at += 8;
     return v;
+  }
+  raw(length: number): Uint8Array {
+    const v = this.b.subarray(this.at, this.at + length);
+    if (v.length !== length) throw new RangeError('truncated');
+    this.at += length;
+    return new Uint8Array(v);
   }
   text(): string {
     const len = this.b.readUInt16BE(this.at);
@@ -114,9 +132,18 @@ export function ceremonyLabel(handle: string): string {
 const orNone = (v: number | null) => (v === null ? -1 : v);
 const noneOr = (v: number) => (v === -1 ? null : v);
 
+/** A registration is sealed with its session's binding (startRegistration has just read the session row). */
+function sessionBindingOf(c: Omit<Ceremony, 'handle'>): Uint8Array {
+  const binding = c.sessionBinding;
+  if (!binding || binding.length !== SESSION_BINDING_BYTES) throw new HarnessError('AUTH_REQUIRED', 'session is unknown or has ended');
+  return binding;
+}
+
 export function sealCeremony(ctx: RpContext, c: Omit<Ceremony, 'handle'>): string {
   const loginId = c.loginId ?? '';
-  const w = new Writer(3 + 2 + Buffer.byteLength(c.challenge) + 5 * 8 + 1 + 2 + Buffer.byteLength(loginId) + 1 + 8 * c.algorithms.length);
+  // Only a registration is bound to a session; a login's handle does not grow.
+  const binding = c.purpose === 'registration' ? sessionBindingOf(c) : undefined;
+  const w = new Writer(3 + 2 + Buffer.byteLength(c.challenge) + 5 * 8 + (binding?.length ?? 0) + 1 + 2 + Buffer.byteLength(loginId) + 1 + 8 * c.algorithms.length);
   w.u8(VERSION);
   w.u8(PURPOSES.indexOf(c.purpose));
   w.u8(USER_VERIFICATION.indexOf(c.userVerification));
@@ -124,6 +151,7 @@ export function sealCeremony(ctx: RpContext, c: Omit<Ceremony, 'handle'>): strin
   w.f64(c.createdAt);
   w.f64(c.expiresAt);
   w.f64(orNone(c.sessionId));
+  if (binding) w.raw(binding);
   w.f64(orNone(c.accountId));
   w.f64(c.epoch);
   w.u8(c.loginId === null ? 0 : 1);
@@ -159,6 +187,7 @@ export function openSealedCeremony(ctx: RpContext, handle: unknown): Ceremony | 
     const createdAt = r.f64();
     const expiresAt = r.f64();
     const sessionId = noneOr(r.f64());
+    const sessionBinding = purpose === 'registration' ? r.raw(SESSION_BINDING_BYTES) : undefined;
     const accountId = noneOr(r.f64());
     const epoch = r.f64();
     const hasLoginId = r.u8() === 1;
@@ -166,7 +195,7 @@ export function openSealedCeremony(ctx: RpContext, handle: unknown): Ceremony | 
     const algorithms = Array.from({ length: r.u8() }, () => r.f64());
     r.end();
     if (!purpose || !userVerification) return undefined;
-    return { handle: ceremonyLabel(handle), purpose, userVerification, challenge, createdAt, expiresAt, sessionId, accountId, epoch, loginId: hasLoginId ? loginId : null, algorithms };
+    return { handle: ceremonyLabel(handle), purpose, userVerification, challenge, createdAt, expiresAt, sessionId, ...(sessionBinding ? { sessionBinding } : {}), accountId, epoch, loginId: hasLoginId ? loginId : null, algorithms };
   } catch {
     return undefined;
   }

@@ -17,8 +17,8 @@ export function issueChallenge<Options extends { challenge: string }>(
   opts: {
     options: Options;
     purpose: Ceremony['purpose'];
-    /** `epoch`: the account's ceremony epoch now (-1 when no account is known). */
-    binding: { sessionId: number | null; accountId: number | null; loginId: string | null; epoch: number };
+    /** `epoch`: the account's ceremony epoch now (-1 when no account is known); `sessionBinding`: a registration's session's (see Ceremony). */
+    binding: { sessionId: number | null; sessionBinding?: Uint8Array; accountId: number | null; loginId: string | null; epoch: number };
     userVerification: string;
     algorithms: number[];
     /** `outcome`/`code`: a ceremony opened for a refused party (a locked account) is not audited as a success. */

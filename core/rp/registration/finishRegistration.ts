@@ -10,6 +10,7 @@ import { ceremonyLabel, latestRegistration, type Ceremony } from '../ceremony/ce
 import { audit, type RpContext } from '../context.js';
 import { b64, base64urlChars, passkeyName, requireObject } from '../input.js';
 import { requireSession } from '../session/requireSession.js';
+import { defaultPasskeyName, parseNameLocale, type PasskeyNameLocale } from './defaultPasskeyName.js';
 import { queueRegistrationNotice, sendRegistrationNotice } from './sendRegistrationNotice.js';
 
 const TRANSPORTS = new Set(['ble', 'cable', 'hybrid', 'internal', 'nfc', 'smart-card', 'usb']);
@@ -45,11 +46,21 @@ async function verifyStatement(ctx: RpContext, response: RegistrationResponseJSO
  */
 export async function finishRegistration(
   ctx: RpContext,
-  opts: { sessionId: string; ceremonyId?: string; response: RegistrationResponseJSON; name?: string },
+  opts: {
+    sessionId: string;
+    /** The handle startRegistration returned; absent: the registration this session started last (in this process). */
+    ceremonyId?: string;
+    response: RegistrationResponseJSON;
+    /** The customer's name for the passkey; absent or blank: a numbered default in `locale`. */
+    name?: string;
+    /** The language of that default name ('ja' when absent: 「パスキー N」; 'en': "Passkey N"). */
+    locale?: PasskeyNameLocale;
+  },
 ): Promise<{ passkey: PasskeySummary }> {
   const { session, account } = requireSession(ctx, opts.sessionId);
-  // Before the ceremony is opened: a bad name is the caller's input error and uses nothing up.
+  // Before the ceremony is opened: a bad name or locale is the caller's input error and uses nothing up.
   const chosenName = passkeyName(opts.name);
+  const locale = parseNameLocale(opts.locale);
   const actor = `customer:${account.loginId}`;
   // Audit rows name a ceremony by its label (a hostile or mistyped handle included).
   let ceremonyId = typeof opts.ceremonyId === 'string' ? ceremonyLabel(opts.ceremonyId) : undefined;
@@ -58,9 +69,9 @@ export async function finishRegistration(
     const handle = typeof opts.ceremonyId === 'string' ? opts.ceremonyId : latestRegistration(ctx, session.id);
     const ceremony = openCeremony(ctx, handle, 'registration');
     // The ceremony must belong to this session: one started by another session is not found. Session
-    // row IDs can come back after a logout (SQLite reuses the highest rowid), so the session must also
-    // be the account's and older than the ceremony.
-    if (ceremony.sessionId !== session.id || ceremony.accountId !== account.id || session.createdAt > ceremony.createdAt) {
+    // row IDs come back after a logout (SQLite reuses the highest rowid), with the same created_at
+    // within a millisecond, so the session's binding decides, not its row ID or age.
+    if (ceremony.sessionId !== session.id || ceremony.accountId !== account.id || !ceremony.sessionBinding || !equalBytes(ceremony.sessionBinding, session.binding)) {
       throw new HarnessError('CHALLENGE_NOT_FOUND', 'no such ceremony: start again');
     }
     pending = ceremony;
@@ -107,7 +118,7 @@ export async function finishRegistration(
     // §7.1 steps 22–23: is the attestation trustworthy under this RP's policy?
     const trust = await evaluateAttestation(ctx, { fmt: attestation.fmt, statement, aaguid, alg });
     const transports = Array.isArray(inner.transports) ? inner.transports.filter((t): t is string => typeof t === 'string' && TRANSPORTS.has(t)) : [];
-    const name = chosenName ?? `パスキー ${ctx.store.passkeys.countAll(account.id) + 1}`;
+    const name = chosenName ?? defaultPasskeyName(locale, ctx.store.passkeys.countAll(account.id) + 1);
     const now = ctx.clock.now();
     // One transaction: the challenge is consumed, the credential stored, the success audited and
     // (with the outbox) the notice queued together.
@@ -115,9 +126,9 @@ export async function finishRegistration(
     const { passkey, queued } = ctx.store.transaction(() => {
       consumeWithSuccess(ctx, ceremony, now);
       checkStillOpen(ctx, ceremony, account.id);
-      // A logout while the attestation was checked ends the registration too.
+      // A logout while the attestation was checked ends the registration too, even if a new session took the row ID.
       const live = ctx.store.sessions.byId(session.id);
-      if (!live || live.accountId !== account.id || live.createdAt !== session.createdAt) throw new HarnessError('AUTH_REQUIRED', 'session has ended');
+      if (!live || live.accountId !== account.id || !equalBytes(live.binding, session.binding)) throw new HarnessError('AUTH_REQUIRED', 'session has ended');
       const passkey = ctx.store.passkeys.insert({
         accountId: account.id,
         credentialId: id,

@@ -51,7 +51,7 @@ export async function startRegistration(
   const started = issueChallenge(ctx, {
     options,
     purpose: 'registration',
-    binding: { sessionId: session.id, accountId: account.id, loginId: null, epoch: account.ceremonyEpoch },
+    binding: { sessionId: session.id, sessionBinding: session.binding, accountId: account.id, loginId: null, epoch: account.ceremonyEpoch },
     userVerification,
     algorithms: options.pubKeyCredParams.map((p) => p.alg),
     audit: { actor, action: 'registration.start', details: { attestation, userVerification } },

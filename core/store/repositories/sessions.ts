@@ -1,11 +1,33 @@
+import { hash } from 'node:crypto';
 import type { Row, SqliteDriver } from '../driver.js';
 import type { AccountRow, SessionRow } from '../rows.js';
 import { toAccount } from './accounts.js';
 import { num, numOrNull, strOrNull } from './columns.js';
 
+export const SESSION_BINDING_BYTES = 16;
+
+/**
+ * A session row with its binding: 16 bytes that name this session and no other, ever. Row IDs come
+ * back after a logout (SQLite reuses the highest rowid) and `created_at` repeats within a
+ * millisecond, so whatever is bound to a session (a registration ceremony) carries this instead.
+ */
+export interface BoundSessionRow extends SessionRow {
+  binding: Uint8Array;
+}
+
+/**
+ * The binding of a session whose first token hashes to `tokenHash`: derived, not drawn, so every
+ * caller of `create` gets one without new randomness (a seeded scenario seals the same handles on
+ * replay), and unique because the first token is 32 random bytes (`token_hash` is UNIQUE). It is
+ * fixed at creation: `rotate` changes the token, not the session. One-way, so it gives nobody the token.
+ */
+function bindingOf(tokenHash: string): Uint8Array {
+  return hash('sha256', `passkey-harness/session-binding@1:${tokenHash}`, 'buffer').subarray(0, SESSION_BINDING_BYTES);
+}
+
 /** Customer sessions by token hash, with the step-up they passed. */
 export function sessionsRepository(db: SqliteDriver) {
-  const toSession = (r: Row): SessionRow => ({
+  const toSession = (r: Row): BoundSessionRow => ({
     id: num(r.id),
     tokenHash: String(r.token_hash),
     accountId: num(r.account_id),
@@ -14,20 +36,23 @@ export function sessionsRepository(db: SqliteDriver) {
     stepUpAt: numOrNull(r.step_up_at),
     stepUpMethod: strOrNull(r.step_up_method),
     stepUpPurpose: strOrNull(r.step_up_purpose),
+    binding: r.binding as Uint8Array,
   });
   return {
     create(s: { tokenHash: string; accountId: number; now: number }): number {
       return num(
-        db.prepare('INSERT INTO sessions (token_hash, account_id, created_at, last_seen_at) VALUES (@tokenHash, @accountId, @now, @now)').run(s).lastInsertRowid,
+        db
+          .prepare('INSERT INTO sessions (token_hash, account_id, created_at, last_seen_at, binding) VALUES (@tokenHash, @accountId, @now, @now, @binding)')
+          .run({ ...s, binding: bindingOf(s.tokenHash) }).lastInsertRowid,
       );
     },
     /** The session and its account in one lookup (every customer request starts here); `account` undefined if it is gone. */
-    withAccount(tokenHash: string): { session: SessionRow; account: AccountRow | undefined } | undefined {
+    withAccount(tokenHash: string): { session: BoundSessionRow; account: AccountRow | undefined } | undefined {
       const r = db
         .prepare(
           `SELECT s.id AS s_id, s.token_hash AS s_token_hash, s.account_id AS s_account_id, s.created_at AS s_created_at,
              s.last_seen_at AS s_last_seen_at, s.step_up_at AS s_step_up_at, s.step_up_method AS s_step_up_method,
-             s.step_up_purpose AS s_step_up_purpose, a.*
+             s.step_up_purpose AS s_step_up_purpose, s.binding AS s_binding, a.*
            FROM sessions s LEFT JOIN accounts a ON a.id = s.account_id WHERE s.token_hash = @tokenHash`,
         )
         .get({ tokenHash });
@@ -41,21 +66,22 @@ export function sessionsRepository(db: SqliteDriver) {
         step_up_at: r.s_step_up_at,
         step_up_method: r.s_step_up_method,
         step_up_purpose: r.s_step_up_purpose,
+        binding: r.s_binding,
       });
       return { session, account: r.id === null || r.id === undefined ? undefined : toAccount(r) };
     },
-    byTokenHash(tokenHash: string): SessionRow | undefined {
+    byTokenHash(tokenHash: string): BoundSessionRow | undefined {
       const r = db.prepare('SELECT * FROM sessions WHERE token_hash = @tokenHash').get({ tokenHash });
       return r ? toSession(r) : undefined;
     },
-    byId(id: number): SessionRow | undefined {
+    byId(id: number): BoundSessionRow | undefined {
       const r = db.prepare('SELECT * FROM sessions WHERE id = @id').get({ id });
       return r ? toSession(r) : undefined;
     },
     touch(id: number, now: number): void {
       db.prepare('UPDATE sessions SET last_seen_at = @now WHERE id = @id').run({ id, now });
     },
-    /** New token, same row: codes and challenges bound to the session row stay bound. */
+    /** New token, same row and binding: codes and ceremonies bound to the session stay bound. */
     rotate(id: number, tokenHash: string): void {
       db.prepare('UPDATE sessions SET token_hash = @tokenHash WHERE id = @id').run({ id, tokenHash });
     },
@@ -69,7 +95,7 @@ export function sessionsRepository(db: SqliteDriver) {
       db.prepare('DELETE FROM sessions WHERE id = @id').run({ id });
     },
     /** The account's live sessions, newest first (support's account view). */
-    listForAccount(accountId: number): SessionRow[] {
+    listForAccount(accountId: number): BoundSessionRow[] {
       return db.prepare('SELECT * FROM sessions WHERE account_id = @accountId ORDER BY id DESC').all({ accountId }).map(toSession);
     },
     /** Purge: sessions idle since before `idleBefore` or created before `createdBefore` (their codes and challenges cascade). */
