@@ -23,7 +23,7 @@ export interface HttpRp {
     userVerification?: 'required' | 'preferred' | 'discouraged';
     authenticatorAttachment?: 'platform' | 'cross-platform';
   }): unknown;
-  finishRegistration(opts: { sessionId: string; ceremonyId?: string; response: unknown; name?: string }): unknown;
+  finishRegistration(opts: { sessionId: string; ceremonyId?: string; response: unknown; name?: string; locale?: 'ja' | 'en' }): unknown;
   listPasskeys(opts: { sessionId: string }): unknown;
   listSignalData(opts: { sessionId: string }): unknown;
   deletePasskey(opts: { sessionId: string; credentialId: string }): unknown;
