@@ -374,9 +374,10 @@ export function buildProgram(state: RunState, io: Required<MainIo>): Command {
     .command('audit')
     .description('Read the audit log (oldest first)')
     .option('--user <username>', 'only entries about this customer')
+    .option('--credential <id>', 'only entries about this passkey (its credential ID, base64url): registration, logins, revocation')
     .option('--since <iso>', 'only entries at or after this time')
-    .option('--limit <n>', 'at most n entries')
-    .addHelpText('after', tryLines(['pkh admin audit --user alice --json']))
+    .option('--limit <n>', 'at most n entries (the newest)')
+    .addHelpText('after', tryLines(['pkh admin audit --user alice --json', 'pkh admin audit --credential <credentialId> --json']))
     .action(act(async () => (await import('./commands/admin.js')).audit));
   admin
     .command('verify-audit')

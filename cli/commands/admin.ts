@@ -40,12 +40,45 @@ export async function reset(ctx: CommandContext, username: string, opts: { reaso
   printData(ctx.io, result, (r) => `revoked ${r.revoked} passkey(s) of ${oneLine(r.username)}`);
 }
 
-export async function audit(ctx: CommandContext, opts: { user?: string; since?: string; limit?: string }) {
+/** The most rows `admin.auditSearch` returns a call. */
+const SEARCH_PAGE = 500;
+
+/**
+ * `--credential`: one passkey's rows come from `admin.auditSearch` (newest first, paged), so the output
+ * is the same `AuditEntry[]`, oldest first, as without it. An unknown credential is PASSKEY_NOT_FOUND (exit 5).
+ */
+async function passkeyAudit(harness: Awaited<ReturnType<CommandContext['harness']>>, opts: { credentialId: string; username?: string; since?: string; limit?: number }) {
+  const kept: Awaited<ReturnType<typeof harness['admin.auditSearch']>>['entries'] = [];
+  for (let offset = 0; ; offset += SEARCH_PAGE) {
+    const page = await harness['admin.auditSearch']({
+      credentialId: opts.credentialId,
+      ...(opts.username === undefined ? {} : { username: opts.username }),
+      ...(opts.since === undefined ? {} : { from: new Date(opts.since).toISOString() }),
+      offset,
+      limit: SEARCH_PAGE,
+    });
+    kept.push(...page.entries);
+    if ((opts.limit !== undefined && kept.length >= opts.limit) || page.entries.length < SEARCH_PAGE || offset + SEARCH_PAGE >= page.total) break;
+  }
+  return kept.slice(0, opts.limit).reverse();
+}
+
+export async function audit(ctx: CommandContext, opts: { user?: string; credential?: string; since?: string; limit?: string }) {
   if (opts.since !== undefined && Number.isNaN(Date.parse(opts.since))) throw new CliError('USAGE', `--since must be an ISO date, got "${opts.since}"`);
   const limit = opts.limit === undefined ? undefined : Number(opts.limit);
   if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) throw new CliError('USAGE', '--limit must be a positive integer');
-  const entries = await (await ctx.harness())['admin.audit']({ username: opts.user, since: opts.since, limit });
-  printData(ctx.io, entries, (rows) => table(rows as unknown as Record<string, unknown>[], ['seq', 'at', 'actor', 'action', 'target', 'outcome']));
+  const harness = await ctx.harness();
+  const entries =
+    opts.credential === undefined
+      ? await harness['admin.audit']({ username: opts.user, since: opts.since, limit })
+      : await passkeyAudit(harness, { credentialId: required(opts.credential, '--credential'), ...(opts.user === undefined ? {} : { username: opts.user }), ...(opts.since === undefined ? {} : { since: opts.since }), ...(limit === undefined ? {} : { limit }) });
+  if (opts.credential === undefined) {
+    printData(ctx.io, entries, (rows) => table(rows as unknown as Record<string, unknown>[], ['seq', 'at', 'actor', 'action', 'target', 'outcome']));
+    return;
+  }
+  // One passkey's history answers "who did what, and why": the reason and ticket (or the refusal's code) in a column.
+  const why = (d: Record<string, unknown>) => [d.reason, d.ticket, d.code].filter((v) => typeof v === 'string' && v !== '').join(' · ') || null;
+  printData(ctx.io, entries, (rows) => table(rows.map((e) => ({ ...e, why: why(e.details) })), ['seq', 'at', 'actor', 'action', 'target', 'outcome', 'why']));
 }
 
 export async function verifyAudit(ctx: CommandContext) {

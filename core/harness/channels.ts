@@ -192,12 +192,14 @@ export const channels = {
     z.object({ username: username.optional(), since: z.string().max(64).optional(), limit: z.number().int().min(1).max(10_000).optional() }).strict(),
   ),
   'admin.auditSearch': channel<AuditPage>()(
-    'One page of the audit log, newest first, filtered by actor (contains), action (starts with), customer and time range [from, to)',
+    'One page of the audit log, newest first, filtered by actor (contains), action (starts with), customer, one passkey (credential ID and/or passkey ID: the rows that name it; unknown → PASSKEY_NOT_FOUND) and time range [from, to)',
     z
       .object({
         actor: z.string().max(128).optional(),
         action: z.string().max(128).optional(),
         username: username.optional(),
+        credentialId: credentialId.optional(),
+        passkeyId: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
         from: z.iso.datetime({ offset: true }).optional(),
         to: z.iso.datetime({ offset: true }).optional(),
         offset: z.number().int().min(0).default(0),

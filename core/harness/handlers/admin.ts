@@ -67,13 +67,15 @@ export function adminHandlers(ctx: HandlerContext): Pick<HarnessImplementation, 
       const logins = new Map<number, string | null>();
       return kept.map((e) => toAuditEntry(ctx, e, logins));
     },
-    async 'admin.auditSearch'({ actor, action, username, from, to, offset, limit }) {
+    async 'admin.auditSearch'({ actor, action, username, credentialId, passkeyId, from, to, offset, limit }) {
       const accountId = username === undefined ? undefined : (await findAccount(ctx, username)).accountId;
       const page = rp.admin.searchAudit({
         admin,
         ...(actor ? { actor } : {}),
         ...(action ? { action } : {}),
         ...(accountId === undefined ? {} : { accountId }),
+        ...(credentialId === undefined ? {} : { credentialId }),
+        ...(passkeyId === undefined ? {} : { passkeyId }),
         ...(from ? { from: Date.parse(from) } : {}),
         ...(to ? { to: Date.parse(to) } : {}),
         offset,

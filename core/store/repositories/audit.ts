@@ -42,6 +42,37 @@ export interface AuditEntryInput {
   details?: Record<string, unknown>;
 }
 
+/** The passkey a search is about, resolved by core/rp (its account, and how it was revoked). */
+export interface AuditPasskey {
+  id: number;
+  accountId: number;
+  credentialId: string;
+  revokedAt: number | null;
+  revokeReason: string | null;
+  revokeTicket: string | null;
+}
+
+export interface AuditSearch {
+  actor?: string;
+  action?: string;
+  accountId?: number;
+  from?: number;
+  to?: number;
+  /** Only rows of its account whose details name it (`NAMES_PASSKEY`), plus the reset that revoked it. */
+  passkey?: AuditPasskey;
+  offset?: number;
+  limit?: number;
+}
+
+/**
+ * How audit details name a passkey: `passkeyId` (login, revoke, delete, registration), `credentialId`
+ * (registration, revoke, delete, harness phone actions), `credentialIds` (harness phone export/import/
+ * delete) and `removedCredentialIds` (phone signals).
+ */
+const NAMES_PASSKEY = `(json_extract(details, '$.passkeyId') = @pkId OR json_extract(details, '$.credentialId') = @pkCredential
+  OR EXISTS (SELECT 1 FROM json_each(details, '$.credentialIds') WHERE value = @pkCredential)
+  OR EXISTS (SELECT 1 FROM json_each(details, '$.removedCredentialIds') WHERE value = @pkCredential))`;
+
 /**
  * The append-only audit log: each row carries the hash of the one before (triggers refuse UPDATE
  * and DELETE), and the newest row is anchored by an HMAC-signed checkpoint (see `auditAnchor.ts`).
@@ -230,6 +261,26 @@ export function auditRepository(db: SqliteDriver, anchor: AuditAnchor) {
     prevHash: String(r.prev_hash),
     hash: String(r.hash),
   });
+  /**
+   * `admin.resetPasskeys` rows name no passkey: the one that revoked `pk` is the account's first reset
+   * at or after its revocation with the same reason and ticket, unless a row naming it revoked it.
+   */
+  function revokedByReset(pk: AuditPasskey): number | undefined {
+    const named = db
+      .prepare(
+        `SELECT 1 FROM audit_log INDEXED BY audit_account WHERE account_id = @accountId AND action IN ('admin.revokePasskey', 'passkey.delete')
+           AND outcome = 'success' AND json_extract(details, '$.passkeyId') = @id LIMIT 1`,
+      )
+      .get({ accountId: pk.accountId, id: pk.id });
+    if (named) return undefined;
+    const reset = db
+      .prepare(
+        `SELECT MIN(id) AS id FROM audit_log INDEXED BY audit_account WHERE account_id = @accountId AND action = 'admin.resetPasskeys' AND outcome = 'success'
+           AND at >= @revokedAt AND json_extract(details, '$.reason') = @reason AND json_extract(details, '$.ticket') = @ticket`,
+      )
+      .get({ accountId: pk.accountId, revokedAt: pk.revokedAt, reason: pk.revokeReason, ticket: pk.revokeTicket });
+    return numOrNull(reset?.id) ?? undefined;
+  }
   const repository = {
     /**
      * Appends one hash-chained row; joins the caller's transaction so the row commits with the change
@@ -307,24 +358,30 @@ export function auditRepository(db: SqliteDriver, anchor: AuditAnchor) {
         .map(toAudit);
     },
     /**
-     * Support's audit log view: newest first, filtered by actor (substring), action (prefix), account
-     * and time range, one page at a time; `total` counts every match so the UI can page.
+     * Support's audit log view: newest first, filtered by actor (substring), action (prefix), account,
+     * time range and one passkey, one page at a time; `total` counts every match so the UI can page.
      */
-    search(q: { actor?: string; action?: string; accountId?: number; from?: number; to?: number; offset?: number; limit?: number }): { rows: AuditRow[]; total: number } {
+    search(q: AuditSearch): { rows: AuditRow[]; total: number } {
       flushDeferred();
       const like = (v: string) => v.replace(/[\\%_]/g, (c) => `\\${c}`);
+      const pk = q.passkey;
       const params = {
         actor: q.actor ? `%${like(q.actor)}%` : null,
         action: q.action ? `${like(q.action)}%` : null,
         accountId: q.accountId ?? null,
         from: q.from ?? null,
         to: q.to ?? null,
+        ...(pk ? { pkAccount: pk.accountId, pkId: pk.id, pkCredential: pk.credentialId, pkReset: pk.revokedAt === null ? null : (revokedByReset(pk) ?? null) } : {}),
       };
-      const where = `(@actor IS NULL OR actor LIKE @actor ESCAPE '\\') AND (@action IS NULL OR action LIKE @action ESCAPE '\\')
+      let where = `(@actor IS NULL OR actor LIKE @actor ESCAPE '\\') AND (@action IS NULL OR action LIKE @action ESCAPE '\\')
         AND (@accountId IS NULL OR account_id = @accountId) AND (@from IS NULL OR at >= @from) AND (@to IS NULL OR at < @to)`;
-      const total = num(db.prepare(`SELECT COUNT(*) AS n FROM audit_log WHERE ${where}`).get(params)!.n);
+      if (pk) where += ` AND account_id = @pkAccount AND (${NAMES_PASSKEY} OR id = @pkReset)`;
+      // A passkey's rows are its account's rows: `INDEXED BY audit_account` walks that account's rows only
+      // (json_extract runs on those), never the whole log; SQLite refuses the query if the index is gone.
+      const from = pk ? 'audit_log INDEXED BY audit_account' : 'audit_log';
+      const total = num(db.prepare(`SELECT COUNT(*) AS n FROM ${from} WHERE ${where}`).get(params)!.n);
       const rows = db
-        .prepare(`SELECT * FROM audit_log WHERE ${where} ORDER BY id DESC LIMIT @limit OFFSET @offset`)
+        .prepare(`SELECT * FROM ${from} WHERE ${where} ORDER BY id DESC LIMIT @limit OFFSET @offset`)
         .all({ ...params, limit: q.limit ?? 50, offset: q.offset ?? 0 })
         .map(toAudit);
       return { rows, total };
