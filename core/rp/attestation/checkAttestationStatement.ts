@@ -4,7 +4,18 @@ import { HarnessError } from '../../errors.js';
 import type { CborKey, CborValue } from '../../webauthn/cbor.js';
 import type { CoseKey } from '../../webauthn/cose.js';
 
-export type AttestationType = 'none' | 'self' | 'basic';
+/**
+ * The attestation type (WebAuthn L3 §6.5.3) each format's verification procedure returns: `basic`
+ * for packed full attestation, fido-u2f (§8.6), android-key (§8.4) and android-safetynet (§8.5);
+ * `attca` for tpm (§8.3, "attestation type AttCA"); `anonca` for apple (§8.8, "attestation type
+ * Anonymization CA"); `self` and `none` carry no certificate. `attca` and `anonca` are the FIDO
+ * Registry of Predefined Values §3.7 names (ATTESTATION_ATTCA, ATTESTATION_ANONCA); its name for
+ * `basic` is `basic_full`.
+ */
+export type AttestationType = 'none' | 'self' | 'basic' | 'attca' | 'anonca';
+
+/** None and self attestation: no certificate vouches for the model. */
+export const isUnattested = (type: AttestationType): type is 'none' | 'self' => type === 'none' || type === 'self';
 
 export interface CheckedStatement {
   type: AttestationType;
@@ -119,7 +130,9 @@ function keyFitsAlg(key: { type: string | undefined; curve: string | undefined }
  * - fido-u2f: exactly one certificate, an EC P-256 one (§8.6 verification step 2), over an EC2
  *   P-256 credential key (step 3: publicKeyU2F = 0x04 ‖ x ‖ y needs 32-byte x and y);
  * - none: an empty statement (§8.7);
- * - tpm, android-key, apple: x5c is present (§8.3, §8.4, §8.8 have no self attestation);
+ * - tpm, android-key, apple: x5c is present (§8.3, §8.4, §8.8 have no self attestation); tpm is
+ *   recorded as AttCA (§8.3) and apple as Anonymization CA (§8.8), so the metadata policy asks the
+ *   model's MDS entry for the matching attestationTypes value;
  * - android-safetynet: its certificates are the JWS header's x5c (§8.5), recorded as Basic with
  *   them as the trust path, so the policy judges them like any other chain;
  * - every registered format: attStmt holds only its syntax's members, and the chain is a leaf
@@ -160,11 +173,12 @@ export function checkAttestationStatement(options: { fmt: string; attStmt: Map<C
   }
   if (fmt === 'tpm') {
     // §8.3 syntax: ver "2.0", alg, x5c [aikCert, *caCert], sig, certInfo, pubArea (Level 3 has no ECDAA).
+    if (attStmt.get('ver') !== '2.0') bad('tpm attStmt.ver must be "2.0"');
     if (typeof attStmt.get('alg') !== 'number') bad('tpm attStmt.alg must be a COSE algorithm number');
     for (const member of ['sig', 'certInfo', 'pubArea']) if (!(attStmt.get(member) instanceof Uint8Array)) bad(`tpm attStmt.${member} must be a byte string`);
     onlyMembers(attStmt, 'tpm', ['ver', 'alg', 'x5c', 'sig', 'certInfo', 'pubArea']);
-    // §8.3 "Verify that x5c is present"; §8.3.1: aikCert's Basic Constraints CA is false.
-    return { type: 'basic', x5c: requiredChain(attStmt, 'tpm') };
+    // §8.3 "Verify that x5c is present"; §8.3.1: aikCert's Basic Constraints CA is false; §8.3 returns AttCA.
+    return { type: 'attca', x5c: requiredChain(attStmt, 'tpm') };
   }
   if (fmt === 'android-key') {
     // §8.4 syntax: alg, sig, x5c [credCert, *caCert]; the chain usually ends with Google's root itself.
@@ -174,9 +188,9 @@ export function checkAttestationStatement(options: { fmt: string; attStmt: Map<C
     return { type: 'basic', x5c: requiredChain(attStmt, 'android-key') };
   }
   if (fmt === 'apple') {
-    // §8.8 syntax: x5c [credCert, *caCert] and nothing else.
+    // §8.8 syntax: x5c [credCert, *caCert] and nothing else; §8.8 returns Anonymization CA.
     onlyMembers(attStmt, 'apple', ['x5c']);
-    return { type: 'basic', x5c: requiredChain(attStmt, 'apple') };
+    return { type: 'anonca', x5c: requiredChain(attStmt, 'apple') };
   }
   if (fmt === 'android-safetynet') {
     // §8.5 syntax: ver, response; the trust path is the JWS header's x5c (§8.5 returns Basic with it).

@@ -3,13 +3,23 @@ import type { MetadataBLOBPayloadEntry } from '@simplewebauthn/server';
 import { HarnessError } from '../../errors.js';
 import type { RpContext } from '../context.js';
 import { certificatePem as pem } from './certificatePem.js';
-import type { CheckedStatement } from './checkAttestationStatement.js';
+import { isUnattested, type AttestationType, type CheckedStatement } from './checkAttestationStatement.js';
 import { currentMetadata, currentStatus, today, type MetadataView } from './currentMetadata.js';
 import type { PasskeyAttestation } from './types.js';
 import { validateChainOnce } from './validateChainOnce.js';
 
 /** MDS3 §3.1.4: statuses after which an RP should no longer trust the model. */
 export const REJECTED_STATUSES = ['REVOKED', 'USER_VERIFICATION_BYPASS', 'ATTESTATION_KEY_COMPROMISE', 'USER_KEY_REMOTE_COMPROMISE', 'USER_KEY_PHYSICAL_COMPROMISE'];
+
+type MdsAttestationType = NonNullable<MetadataBLOBPayloadEntry['metadataStatement']>['attestationTypes'][number];
+
+/**
+ * The MDS3 `attestationTypes` value (Metadata Statement v3 §4, values from the FIDO Registry of
+ * Predefined Values §3.7) a model's entry must list to anchor each attested type: basic_full
+ * (ATTESTATION_BASIC_FULL) for basic, attca (ATTESTATION_ATTCA) for tpm's AttCA (WebAuthn §8.3),
+ * anonca (ATTESTATION_ANONCA) for apple's Anonymization CA (WebAuthn §8.8).
+ */
+const MDS_ATTESTATION_TYPE: Record<Exclude<AttestationType, 'none' | 'self'>, MdsAttestationType> = { basic: 'basic_full', attca: 'attca', anonca: 'anonca' };
 
 const ALG_SIGN: Record<number, string> = { [-7]: 'secp256r1_ecdsa_sha256_raw', [-8]: 'ed25519_eddsa_sha512_raw', [-257]: 'rsassa_pkcsv15_sha256_raw' };
 
@@ -81,7 +91,8 @@ function metadataRecord(entry: MetadataBLOBPayloadEntry | undefined, meta: Metad
  * - `any`: accept every statement (today's behaviour; for tests that need it);
  * - `trusted-roots`: an x5c chain must reach a configured root, else ATTESTATION_UNTRUSTED;
  * - `metadata`: the AAGUID's MDS entry must exist with an acceptable status
- *   (AUTHENTICATOR_STATUS_REJECTED names it) and the chain must reach the entry's
+ *   (AUTHENTICATOR_STATUS_REJECTED names it), list the statement's attestation type
+ *   (MDS_ATTESTATION_TYPE) and its algorithm, and the chain must reach the entry's
  *   attestationRootCertificates (FIDO MDS3 §3.1.8, WebAuthn §7.1 step 23);
  * under both, every certificate of the path and its anchor must be valid at ctx.clock;
  * none/self attestation is accepted or refused by `policy.unattested` under the last two.
@@ -93,10 +104,11 @@ export async function evaluateAttestation(
   const { fmt, statement, aaguid, alg } = input;
   const policy = ctx.policy.attestationPolicy;
   const day = today(ctx);
-  const unattested = statement.type !== 'basic';
+  const { type } = statement;
+  const unattested = isUnattested(type);
   const record = (trustPath: PasskeyAttestation['trustPath'], anchor: string | null, metadata: PasskeyAttestation['metadata']): PasskeyAttestation => ({
     fmt,
-    type: statement.type,
+    type,
     policy,
     trustPath,
     anchor,
@@ -110,7 +122,7 @@ export async function evaluateAttestation(
     const info = metadataRecord(meta?.entry(aaguid), meta, day);
     if (policy === 'any') return record('not-checked', null, info);
     if (unattested) {
-      if (ctx.policy.unattested === 'refuse') throw new HarnessError('ATTESTATION_UNTRUSTED', `${statement.type} attestation is not accepted: this RP requires a certificate chain to a trusted root`);
+      if (ctx.policy.unattested === 'refuse') throw new HarnessError('ATTESTATION_UNTRUSTED', `${type} attestation is not accepted: this RP requires a certificate chain to a trusted root`);
       return record('unattested', null, info);
     }
     const anchor = await chainReaches(ctx, statement.x5c, ctx.trust.attestationRoots);
@@ -133,11 +145,17 @@ export async function evaluateAttestation(
   }
   const info = metadataRecord(entry, meta, day);
   if (unattested) {
-    if (ctx.policy.unattested === 'refuse') throw new HarnessError('ATTESTATION_UNTRUSTED', `${statement.type} attestation is not accepted: this RP requires attestation its metadata can anchor`);
+    if (ctx.policy.unattested === 'refuse') throw new HarnessError('ATTESTATION_UNTRUSTED', `${type} attestation is not accepted: this RP requires attestation its metadata can anchor`);
     return record('unattested', null, info);
   }
   const ms = entry.metadataStatement;
-  if (ms && !ms.attestationTypes.includes('basic_full')) throw new HarnessError('ATTESTATION_UNTRUSTED', 'the metadata does not list basic_full attestation for this model');
+  const required = MDS_ATTESTATION_TYPE[type];
+  const listed: MdsAttestationType[] = Array.isArray(ms?.attestationTypes) ? ms.attestationTypes : [];
+  if (ms && !listed.includes(required)) {
+    throw new HarnessError('ATTESTATION_UNTRUSTED', `the metadata does not list ${required} attestation for this model, which a ${fmt} statement needs (listed: ${listed.join(', ') || 'nothing'})`, {
+      details: { aaguid, fmt, required, listed },
+    });
+  }
   if (ms && ALG_SIGN[alg] && !ms.authenticationAlgorithms.includes(ALG_SIGN[alg] as never)) throw new HarnessError('ATTESTATION_UNTRUSTED', `the metadata does not list algorithm ${alg} for this model`);
   const roots = (ms?.attestationRootCertificates ?? []).map((c) => pem(c));
   const anchor = await chainReaches(ctx, statement.x5c, roots);

@@ -25,7 +25,10 @@ export interface RpTrust {
 /** Stored with each passkey and shown by admin inspect and the console. */
 export interface PasskeyAttestation {
   fmt: string;
-  /** What the statement is: none, self (signed by the credential key) or basic (x5c). */
+  /**
+   * What the statement is: none, self (signed by the credential key), or one with an x5c trust
+   * path: basic, attca (tpm) or anonca (apple) — see AttestationType.
+   */
   type: AttestationType;
   /** The policy it was judged under. */
   policy: AttestationPolicyName;
