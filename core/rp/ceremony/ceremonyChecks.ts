@@ -25,15 +25,16 @@ export function checkCredentialIds(response: Record<string, unknown>): { id: str
 }
 
 /**
- * Single use, checked first: an unknown (or altered) handle, one of another purpose, a used or
- * expired ceremony ends here. The ceremony is recorded as used later, by `consumeWithSuccess` inside
+ * Single use, checked first: an unknown (or altered) handle, one of another purpose or not the
+ * caller's (`belongs`), a used or expired ceremony ends here. The ceremony is recorded as used later, by `consumeWithSuccess` inside
  * the transaction that records the outcome (credential stored, counter moved) or by `failCeremony`
  * with the failure's audit row: every attempt uses it up, whatever its outcome, and a crash records
  * nothing it did not also commit.
  */
-export function openCeremony(ctx: RpContext, handle: unknown, purpose: Ceremony['purpose']): Ceremony {
+export function openCeremony(ctx: RpContext, handle: unknown, purpose: Ceremony['purpose'], belongs: (ceremony: Ceremony) => boolean = () => true): Ceremony {
   const ceremony = openSealedCeremony(ctx, handle);
-  if (!ceremony || ceremony.purpose !== purpose) throw new HarnessError('CHALLENGE_NOT_FOUND', 'no such ceremony: start again');
+  // Whose it is before whether it was used or has expired: a party it does not belong to learns nothing about it.
+  if (!ceremony || ceremony.purpose !== purpose || !belongs(ceremony)) throw new HarnessError('CHALLENGE_NOT_FOUND', 'no such ceremony: start again');
   if (ctx.store.ceremonies.usedAt(ceremony.handle) !== undefined) throw new HarnessError('CHALLENGE_REPLAYED', 'this challenge was already used');
   if (ctx.clock.now() > ceremony.expiresAt) throw new HarnessError('CHALLENGE_EXPIRED', 'the challenge has expired: start again');
   return ceremony;

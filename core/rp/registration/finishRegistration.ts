@@ -67,13 +67,15 @@ export async function finishRegistration(
   let pending: Ceremony | undefined;
   try {
     const handle = typeof opts.ceremonyId === 'string' ? opts.ceremonyId : latestRegistration(ctx, session.id);
-    const ceremony = openCeremony(ctx, handle, 'registration');
-    // The ceremony must belong to this session: one started by another session is not found. Session
-    // row IDs come back after a logout (SQLite reuses the highest rowid), with the same created_at
-    // within a millisecond, so the session's binding decides, not its row ID or age.
-    if (ceremony.sessionId !== session.id || ceremony.accountId !== account.id || !ceremony.sessionBinding || !equalBytes(ceremony.sessionBinding, session.binding)) {
-      throw new HarnessError('CHALLENGE_NOT_FOUND', 'no such ceremony: start again');
-    }
+    // The ceremony must belong to this session: one started by another session is not found (used or
+    // not). Session row IDs come back after a logout (SQLite reuses the highest rowid), with the same
+    // created_at within a millisecond, so the session's binding decides, not its row ID or age.
+    const ceremony = openCeremony(
+      ctx,
+      handle,
+      'registration',
+      (c) => c.sessionId === session.id && c.accountId === account.id && c.sessionBinding !== undefined && equalBytes(c.sessionBinding, session.binding),
+    );
     pending = ceremony;
     ceremonyId = ceremony.handle;
     checkNotEnded(ceremony, account);

@@ -104,6 +104,29 @@ describe('registration ceremonies are bound to their session, not to its row ID'
   });
 });
 
+describe("a handle that is not the caller's says nothing about itself", () => {
+  it('is CHALLENGE_NOT_FOUND for another session whether the ceremony is open, used or expired (the owner sees REPLAYED / EXPIRED)', async () => {
+    const env = fresh();
+    seedCustomer(env, 'tanaka');
+    const { client } = phone(env);
+    const owner = await loginAndStepUp(env);
+    const other = await loginAndStepUp(env, 'tanaka');
+    const used = await env.rp.startRegistration({ sessionId: owner });
+    const response = await client.create(used.options);
+    expect(await codeOf(env.rp.finishRegistration({ sessionId: other, ceremonyId: used.ceremonyId, response }))).toBe('CHALLENGE_NOT_FOUND');
+    expect(await codeOf(env.rp.finishRegistration({ sessionId: owner, ceremonyId: used.ceremonyId, response }))).toBe('NO_ERROR');
+    expect(await codeOf(env.rp.finishRegistration({ sessionId: other, ceremonyId: used.ceremonyId, response }))).toBe('CHALLENGE_NOT_FOUND');
+    expect(await codeOf(env.rp.finishRegistration({ sessionId: owner, ceremonyId: used.ceremonyId, response }))).toBe('CHALLENGE_REPLAYED');
+
+    const late = await env.rp.startRegistration({ sessionId: owner });
+    const lateResponse = await phone(env, { profile: 'android-gpm' }).client.create(late.options);
+    env.clock.advance(env.rp.policy.challengeTtlMs + 1);
+    expect(await codeOf(env.rp.finishRegistration({ sessionId: other, ceremonyId: late.ceremonyId, response: lateResponse }))).toBe('CHALLENGE_NOT_FOUND');
+    expect(await codeOf(env.rp.finishRegistration({ sessionId: owner, ceremonyId: late.ceremonyId, response: lateResponse }))).toBe('CHALLENGE_EXPIRED');
+    env.store.close();
+  });
+});
+
 describe('the session binding', () => {
   it('is fixed at creation: a rotated token keeps it, and a new session on the reused row ID gets another', () => {
     const env = fresh();
