@@ -7,6 +7,7 @@ import { FAULT_NAMES, type FaultDescription } from '../journey/faults.js';
 // Plain constants (no node modules): the statuses and broken-BLOB modes of core/mds.
 import { AUTHENTICATOR_STATUSES, BROKEN_BLOBS } from '../mds/types.js';
 import { MAX_CONCURRENCY, MAX_REPEAT } from '../scenario/limits.js';
+import { MAX_CREDENTIAL_ID_CHARS } from '../webauthn/credentialIdLimits.js';
 import type {
   AccountView,
   AuditEntry,
@@ -61,7 +62,8 @@ function channel<R>() {
 
 const username = z.string().min(1).max(64);
 const phoneName = z.string().min(1).max(64);
-const credentialId = z.string().min(1).max(1024);
+// As long as WebAuthn allows (1023 bytes); core checks the base64url itself.
+const credentialId = z.string().min(1).max(MAX_CREDENTIAL_ID_CHARS);
 const decision = z.enum(LOCAL_AUTH_DECISIONS);
 const webauthnJson = z.record(z.string(), z.unknown());
 // Admin actions name no actor: it is the authenticated caller (createHarness `actor`, the HTTP

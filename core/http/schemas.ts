@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { MAX_CEREMONY_HANDLE, STEP_UP_PURPOSES } from '../rp/index.js';
 import { PASSKEY_NAME_LOCALES } from '../rp/registration/defaultPasskeyName.js';
+import { MAX_CREDENTIAL_ID_CHARS } from '../webauthn/credentialIdLimits.js';
 
 /**
  * Request bodies and queries, validated before anything reaches core/rp. Strings are bounded
@@ -60,7 +61,7 @@ export const registrationVerifyBody = z.object({
   // The customer pages' language, for the default name when `name` is absent.
   locale: z.enum(PASSKEY_NAME_LOCALES, { error: `locale must be one of ${PASSKEY_NAME_LOCALES.join(', ')}` }).optional(),
 });
-export const deletePasskeyBody = z.object({ credentialId: z.string().min(1).max(1024) });
+export const deletePasskeyBody = z.object({ credentialId: z.string().min(1).max(MAX_CREDENTIAL_ID_CHARS) });
 export const loginOptionsBody = z.object({ loginId: z.string().min(1).max(128).optional() });
 export const loginVerifyBody = z.object({ ceremonyId: z.string().min(1).max(MAX_CEREMONY_HANDLE), response: authenticationResponseJson });
 

@@ -1,4 +1,5 @@
 import { HarnessError } from '../../errors.js';
+import { MAX_CREDENTIAL_ID_CHARS } from '../../webauthn/credentialIdLimits.js';
 import { audit, auditFailure, type RpContext } from '../context.js';
 import { requireSession } from '../session/requireSession.js';
 
@@ -12,7 +13,7 @@ export function deletePasskey(ctx: RpContext, opts: { sessionId: string; credent
   const actor = `customer:${account.loginId}`;
   const now = ctx.clock.now();
   try {
-    if (typeof opts.credentialId !== 'string' || opts.credentialId.length === 0 || opts.credentialId.length > 1024) throw new HarnessError('INVALID_INPUT', 'credentialId is required');
+    if (typeof opts.credentialId !== 'string' || opts.credentialId.length === 0 || opts.credentialId.length > MAX_CREDENTIAL_ID_CHARS) throw new HarnessError('INVALID_INPUT', 'credentialId is required');
     return ctx.store.transaction(() => {
       const p = ctx.store.passkeys.byCredentialId(opts.credentialId);
       // Another account's passkey answers as an unknown one: no probing other customers' credentials.
@@ -22,6 +23,6 @@ export function deletePasskey(ctx: RpContext, opts: { sessionId: string; credent
       return { credentialId: p.credentialId, deletedAt: now };
     });
   } catch (error) {
-    auditFailure(ctx, error, { actor, action: 'passkey.delete', accountId: account.id, details: { credentialId: String(opts.credentialId).slice(0, 1024) } });
+    auditFailure(ctx, error, { actor, action: 'passkey.delete', accountId: account.id, details: { credentialId: String(opts.credentialId).slice(0, MAX_CREDENTIAL_ID_CHARS) } });
   }
 }

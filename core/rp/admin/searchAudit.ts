@@ -1,11 +1,10 @@
 import { HarnessError } from '../../errors.js';
 import type { AuditPasskey } from '../../store/repositories/audit.js';
+import { MAX_CREDENTIAL_ID_CHARS } from '../../webauthn/credentialIdLimits.js';
 import { fromBase64url } from '../../webauthn/index.js';
 import type { RpContext } from '../context.js';
 import { requireAdmin } from './requireAdmin.js';
 
-/** A credential ID is 1..1023 bytes (WebAuthn §5.1): at most 1364 unpadded base64url characters. */
-const MAX_CREDENTIAL_ID_CHARS = Math.ceil((1023 * 4) / 3);
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 
 /** The credential ID as support pastes it: base64url, unpadded, canonical, 1..1023 bytes; else INVALID_INPUT. */
