@@ -81,7 +81,13 @@ export const ja = {
     prompt: 'お使いのスマートフォンでお客様が設定されている認証方式（顔認証や指紋認証など）でサインインを行ってください。',
   },
   passkeys: { title: 'パスキーの管理', kind: 'パスキー', none: '登録されているパスキーはありません。', created: '登録日時', lastUsed: '最終利用', delete: '削除', cancel: 'やめる', confirm: 'パスキー「{name}」を削除しますか？削除したパスキーではログインできなくなります。', deleted: 'パスキー「{name}」を削除しました。' },
-  done: { title: 'パスキー登録完了', lead: 'パスキーの登録が完了しました。', toInfo: '登録情報照会へ戻る' },
+  done: {
+    title: 'パスキー登録完了',
+    lead: 'パスキーの登録が完了しました。',
+    nameLabel: 'パスキー名',
+    next: '次回からは、ログイン画面の「パスキーでログイン」からログインできます。',
+    toInfo: '登録情報照会へ戻る',
+  },
   otp: {
     title: 'ワンタイムパスワードサービス 申込',
     lead: 'ワンタイムパスワードアプリに次の設定を登録し、表示された6桁のコードを入力してください。',
@@ -187,7 +193,13 @@ export const en: Messages = {
     prompt: 'Sign in on your phone with the method you set up (face, fingerprint, …).',
   },
   passkeys: { title: 'Manage passkeys', kind: 'Passkey', none: 'No passkeys are registered.', created: 'Registered', lastUsed: 'Last used', delete: 'Delete', cancel: 'Cancel', confirm: 'Delete the passkey “{name}”? You will no longer be able to log in with it.', deleted: 'The passkey “{name}” was deleted.' },
-  done: { title: 'Passkey registered', lead: 'Your passkey has been registered.', toInfo: 'Back to registered information' },
+  done: {
+    title: 'Passkey registered',
+    lead: 'Your passkey has been registered.',
+    nameLabel: 'Passkey name',
+    next: 'Next time, choose “Log in with a passkey” on the login screen.',
+    toInfo: 'Back to registered information',
+  },
   otp: {
     title: 'One-time password service - apply',
     lead: 'Add this setting to your one-time password app and enter the 6-digit code it shows.',
