@@ -49,7 +49,7 @@ export async function serve(ctx: CommandContext, opts: ServeOptions, focus: 'ser
   } catch (error) {
     const cause = error instanceof Error ? (error.cause as NodeJS.ErrnoException | undefined) : undefined;
     stop.dispose();
-    if (cause?.code === 'EADDRINUSE') throw new CliError('SERVER_UNAVAILABLE', `port ${port} on ${host} is in use (try --port 0)`);
+    if (cause?.code === 'EADDRINUSE') throw new CliError('SERVER_UNAVAILABLE', `port ${port} on ${host} is in use: if it is a harness on this database, open the URLs it printed; else pick another port (--port 0 picks a free one)`);
     throw error;
   }
   const { operator, viewer, demoCustomer: demo } = server;

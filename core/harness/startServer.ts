@@ -98,11 +98,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   // The harness opens the database (openStore makes its folder), then the phones: no stray vault files beside a bad one.
   const harness = await createHarness({ dbPath, vaultPath, passphrase, rpId, origin, seed, actor, clock, attestation: options.attestation, ...(phoneFrameOrigin ? { phoneFrameOrigin } : {}) });
   try {
-    // Tokens first: a name that exists with another role (CONFIG_INVALID) fails before anything listens.
-    const mint = (caller: HarnessCaller) => ({ caller, token: harness.issueToken(caller) });
-    const operator = mint(operatorOf(actor));
-    const viewer = viewerToken ? mint(viewerOf(actor)) : undefined;
-    const demoCustomer = await createDemoCustomer(harness.as(operator.caller));
+    const operatorCaller = operatorOf(actor);
+    const demoCustomer = await createDemoCustomer(harness.as(operatorCaller));
     // Issue 11: no stale bearer material lingers in the database — purged at start-up and then on a timer.
     const purgeQuietly = () => {
       try {
@@ -130,6 +127,19 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
             throw error;
           })
       : undefined;
+    // Tokens last, once both ports listen: a start that cannot listen (the port is another server's,
+    // perhaps on this very database) must not rotate the tokens that server printed. A name that
+    // exists with another role (CONFIG_INVALID) closes what listens and fails the start.
+    const mint = (caller: HarnessCaller) => ({ caller, token: harness.issueToken(caller) });
+    let operator: ReturnType<typeof mint>;
+    let viewer: ReturnType<typeof mint> | undefined;
+    try {
+      operator = mint(operatorCaller);
+      viewer = viewerToken ? mint(viewerOf(actor)) : undefined;
+    } catch (error) {
+      await Promise.all([listening.close(), frames?.close()]);
+      throw error;
+    }
     const purge = setInterval(purgeQuietly, options.purgeIntervalMs ?? PURGE_INTERVAL_MS);
     // Housekeeping must never keep the process alive on its own.
     purge.unref();

@@ -86,6 +86,26 @@ describe('startServer (serve, start and the desktop app)', () => {
 
   });
 
+  it("a second start on the same database whose port is taken leaves the running server's tokens working", async () => {
+    const dbPath = join(tempDir(), 'server.sqlite');
+    const actor = { name: 'cli:tester', role: 'operator' } as const;
+    const running = await start({ dbPath, actor });
+    const error = await startServer({ dbPath, port: running.port, staticDir: null, actor }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(isHarnessError(error, 'SERVER_UNAVAILABLE')).toBe(true);
+    // The tokens the running server printed (its console URLs) still open it.
+    expect(running.harness.authenticate(running.operator.token)).toEqual(actor);
+    expect(running.harness.authenticate(running.viewer!.token)).toEqual({ name: 'cli:tester:viewer', role: 'viewer' });
+    const users = await fetch(`${running.url}/api/harness/users.list`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${running.operator.token}`, 'content-type': 'application/json', origin: running.url, [CSRF_HEADER]: '1' },
+      body: '{}',
+    });
+    expect(users.status).toBe(200);
+  });
+
   it('a port in use fails with SERVER_UNAVAILABLE (cause EADDRINUSE, which the CLI names) and closes the harness it opened', async () => {
     const blocker: Server = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
