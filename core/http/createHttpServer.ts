@@ -205,8 +205,9 @@ export function createHttpServer({
     return result ?? { ok: true };
   }
 
+  /** RFC 7235 §2.1: the scheme is case-insensitive (`bearer x` is `Bearer x`). */
   function bearerToken(c: Context): string | undefined {
-    const match = /^Bearer ([\x21-\x7e]{1,256})$/.exec(c.req.header('authorization') ?? '');
+    const match = /^Bearer +([\x21-\x7e]{1,256})$/i.exec(c.req.header('authorization') ?? '');
     return match?.[1];
   }
 

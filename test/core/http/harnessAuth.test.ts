@@ -39,6 +39,17 @@ describe('POST /api/harness/:channel identity', () => {
     }
   });
 
+  it('takes the Bearer scheme in any case (RFC 7235 §2.1), and no other scheme', async () => {
+    const { url, operatorToken } = await serve();
+    const withHeader = (authorization: string) => new Agent(url, { headers: { authorization } }).post('/api/harness/users.list', {});
+    for (const scheme of ['bearer', 'BEARER', 'Bearer ']) expect((await withHeader(`${scheme} ${operatorToken}`)).status).toBe(200);
+    for (const wrong of [`Basic ${operatorToken}`, `Bearer${operatorToken}`, operatorToken, `Bearer ${operatorToken} x`]) {
+      const res = await withHeader(wrong);
+      expect(res.status).toBe(401);
+      expect(res.body.error.code).toBe('AUTH_REQUIRED');
+    }
+  });
+
   it('lets a viewer inspect but refuses admin.revoke with 403 FORBIDDEN (audited, passkey untouched)', async () => {
     const { as, viewerToken, credentialId, harness } = await serve();
     const viewer = as(viewerToken);
