@@ -89,7 +89,8 @@ function readConfigFile(path: string, explicit: boolean): Partial<Record<Key, st
   const out: Partial<Record<Key, string>> = {};
   for (const [key, value] of Object.entries(data)) {
     if (/pass(phrase|word)|secret|token/i.test(key)) {
-      throw new CliError('CONFIG_INVALID', `${path}: "${key}" is a secret; set PASSKEY_HARNESS_VAULT_PASSPHRASE in the environment instead`);
+      const variable = /token/i.test(key) ? 'PASSKEY_HARNESS_TOKEN' : 'PASSKEY_HARNESS_VAULT_PASSPHRASE';
+      throw new CliError('CONFIG_INVALID', `${path}: "${key}" is a secret; set ${variable} in the environment instead`);
     }
     if (key === '$schema') continue;
     if (!(FILE_KEYS as readonly string[]).includes(key)) throw new CliError('CONFIG_INVALID', `${path}: unknown key "${key}" (known: ${FILE_KEYS.join(', ')})`);

@@ -360,14 +360,14 @@ export function buildProgram(state: RunState, io: Required<MainIo>): Command {
     .command('revoke <credentialId>')
     .description('Revoke one passkey (operator)')
     .requiredOption('--reason <text>', 'why (recorded in the audit log)')
-    .requiredOption('--ticket <id>', 'support ticket reference')
+    .requiredOption('--ticket <id>', 'support ticket reference (required)')
     .addHelpText('after', tryLines(['pkh admin revoke <credentialId> --reason "lost phone" --ticket SUP-123']))
     .action(act(async () => (await import('./commands/admin.js')).revoke));
   admin
     .command('reset <username>')
     .description('Revoke every passkey of a customer (operator)')
     .requiredOption('--reason <text>', 'why (recorded in the audit log)')
-    .requiredOption('--ticket <id>', 'support ticket reference')
+    .requiredOption('--ticket <id>', 'support ticket reference (required)')
     .addHelpText('after', tryLines(['pkh admin reset alice --reason "device stolen" --ticket SUP-124']))
     .action(act(async () => (await import('./commands/admin.js')).reset));
   admin

@@ -142,7 +142,7 @@ export function createHttpServer({
     if (!harness || customerOnly) throw new HarnessError('NOT_FOUND', 'This server has no harness mounted');
     const token = bearerToken(c);
     const caller = harness.authenticate(token);
-    if (!caller) throw new HarnessError('AUTH_REQUIRED', token ? 'Unknown or rotated harness token' : 'Harness token required (Authorization: Bearer <token>, printed by serve)');
+    if (!caller) throw new HarnessError('AUTH_REQUIRED', token ? 'Unknown or rotated harness token' : 'Harness token required (Authorization: Bearer <token>: the operator token npm start / pkh serve printed; the CLI reads it from PASSKEY_HARNESS_TOKEN)');
     const { channel } = validate(channelParams, c.req.param(), 'path');
     const input = await readJson(c);
     const reply = await harness.handle(channel, input, caller);

@@ -35,7 +35,7 @@ describe('config precedence: flags > env > project file > defaults', () => {
     expect(resolveConfig({ as: 'suzuki' }, { PASSKEY_HARNESS_ACTOR: 'sato' }, dir).actor.name).toBe('suzuki');
     expect(() => resolveConfig({ role: 'root' }, {}, dir)).toThrow(/role must be viewer or operator/);
     expect(resolveConfig({}, { PASSKEY_HARNESS_TOKEN: 'tok' }, dir).token).toBe('tok');
-    expect(() => resolveConfig({}, {}, project({ token: 'tok' }))).toThrow(/secret/);
+    expect(() => resolveConfig({}, {}, project({ token: 'tok' }))).toThrow(/secret; set PASSKEY_HARNESS_TOKEN in the environment/);
   });
 
   it('the passphrase comes only from PASSKEY_HARNESS_VAULT_PASSPHRASE', () => {

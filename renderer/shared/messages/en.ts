@@ -1,5 +1,5 @@
 export const en = {
-  app: { title: 'Passkey Harness', mode: { electron: 'Desktop', http: 'Browser mode' }, language: 'Language', loading: 'Loading…', refresh: 'Refresh', close: 'Close', cancel: 'Cancel', save: 'Save', error: 'Error', tokenRequired: 'This console needs its access token: open the console URL that `serve` printed (…/console/#token=…).' },
+  app: { title: 'Passkey Harness', mode: { electron: 'Desktop', http: 'Browser mode' }, language: 'Language', loading: 'Loading…', refresh: 'Refresh', close: 'Close', cancel: 'Cancel', save: 'Save', error: 'Error', tokenRequired: 'This console needs its access token: open the console URL that `npm start` or `pkh serve` printed (…/console/#token=…).' },
   tabs: { phones: 'Phones', server: 'Server', support: 'Support', scenarios: 'Scenarios' },
   phones: {
     title: 'Simulated phones', userHandle: 'User handle', algorithm: 'Algorithm', status: 'Status', actions: 'Actions', removedBySignal: 'Removed by RP signal', active: 'Active', inspect: 'Open in inspector', remove: 'Remove', noCeremonyYet: 'No ceremony with this credential in this session yet', confirmRemove: 'Remove credential {id} ({rp}) from this phone? The phone will no longer offer it.', removedOne: 'Removed credential {id}', refreshCredentials: 'Refresh credentials', exportPhone: 'Export phone', signedIn: 'Signed in: {user}', add: 'Add phone', name: 'Name', profile: 'Profile', none: 'No phones yet. Add one to open the customer pages on it.',
@@ -71,7 +71,7 @@ export const en = {
   /** Plain words for the server's error codes; the server's own message and the code show beside them. */
   errors: {
     SERVER_UNAVAILABLE: 'The harness server does not answer. Is `pkh serve` (or the desktop app) still running?',
-    AUTH_REQUIRED: 'The server does not know this console: open the console URL that `serve` printed.',
+    AUTH_REQUIRED: 'The server does not know this console: open the console URL that `npm start` or `pkh serve` printed.',
     FORBIDDEN: 'Your role does not allow this (operators only).',
     ACCOUNT_NOT_FOUND: 'There is no such customer account.',
     PASSKEY_NOT_FOUND: 'There is no such passkey.',

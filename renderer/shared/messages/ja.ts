@@ -1,7 +1,7 @@
 import type { Messages } from './en.js';
 
 export const ja: Messages = {
-  app: { title: 'パスキー ハーネス', mode: { electron: 'デスクトップ', http: 'ブラウザモード' }, language: '言語', loading: '読み込み中…', refresh: '更新', close: '閉じる', cancel: 'キャンセル', save: '保存', error: 'エラー', tokenRequired: 'このコンソールにはアクセストークンが必要です。serve が表示したコンソールの URL（…/console/#token=…）を開いてください。' },
+  app: { title: 'パスキー ハーネス', mode: { electron: 'デスクトップ', http: 'ブラウザモード' }, language: '言語', loading: '読み込み中…', refresh: '更新', close: '閉じる', cancel: 'キャンセル', save: '保存', error: 'エラー', tokenRequired: 'このコンソールにはアクセストークンが必要です。npm start または pkh serve が表示したコンソールの URL（…/console/#token=…）を開いてください。' },
   tabs: { phones: '端末', server: 'サーバ', support: 'サポート', scenarios: 'シナリオ' },
   phones: {
     title: '仮想スマートフォン', userHandle: 'ユーザーハンドル', algorithm: 'アルゴリズム', status: '状態', actions: '操作', removedBySignal: 'RP のシグナルで削除', active: '有効', inspect: '検査で開く', remove: '削除', noCeremonyYet: 'このセッションではまだこの認証情報のセレモニーがありません', confirmRemove: '認証情報 {id}（{rp}）をこの端末から削除しますか？端末はこの認証情報を提示しなくなります。', removedOne: '認証情報 {id} を削除しました', refreshCredentials: '認証情報を更新', exportPhone: '端末をエクスポート', signedIn: 'ログイン中: {user}', add: '端末を追加', name: '名前', profile: 'プロファイル', none: '端末がありません。追加するとお客様画面が開きます。',
@@ -72,7 +72,7 @@ export const ja: Messages = {
   },
   errors: {
     SERVER_UNAVAILABLE: 'ハーネスのサーバが応答しません。`pkh serve`（またはデスクトップアプリ）が動いているか確認してください。',
-    AUTH_REQUIRED: 'サーバがこのコンソールを認識していません。serve が表示したコンソールの URL を開いてください。',
+    AUTH_REQUIRED: 'サーバがこのコンソールを認識していません。npm start または pkh serve が表示したコンソールの URL を開いてください。',
     FORBIDDEN: 'このロールでは実行できません（オペレーターのみ）。',
     ACCOUNT_NOT_FOUND: '該当するお客様の口座がありません。',
     PASSKEY_NOT_FOUND: '該当するパスキーがありません。',
