@@ -40,18 +40,32 @@ function rpIdHashOf(rpId: string): Uint8Array {
   return hash;
 }
 
-function nextCounter(ctx: AuthenticatorContext, faults: AuthenticatorFaults, credential: StoredCredential): number {
-  // Below what the RP stored, by construction: the phone's own count may have moved on through
-  // ceremonies the RP refused, so one less than that could still be above the stored count.
-  if (faults.counterRegression) return Math.max((credential.acceptedSignCount ?? credential.signCount) - 1, 0);
+/** A u32 in authData (WebAuthn §6.1, bytes 33–36). */
+const MAX_SIGN_COUNT = 0xffffffff;
+
+/**
+ * The count the phone keeps for this credential after one more assertion, by the profile's policy.
+ * One counter per credential (WebAuthn §6.1.1 SHOULD): a global one would let RPs correlate the phone.
+ * At 2^32 − 1 it saturates instead of wrapping: a 0 after a non-zero count reads as a clone rolled
+ * back (§7.2 step 21) and as "no counter" (§6.1.1); a stuck maximum is refused too, but truthfully.
+ */
+function nextCounter(ctx: AuthenticatorContext, credential: StoredCredential): number {
   switch (ctx.profile.counterPolicy) {
     case 'zero':
       return 0;
     case 'regress':
       return Math.max(credential.signCount - 1, 0);
     default:
-      return (credential.signCount + 1) >>> 0;
+      return Math.min(credential.signCount + 1, MAX_SIGN_COUNT);
   }
+}
+
+/**
+ * The count sent. counterRegression goes below what the RP stored, by construction: the phone's own
+ * count may have moved on through ceremonies the RP refused, so one less than that could still be above it.
+ */
+function sentCounter(faults: AuthenticatorFaults, credential: StoredCredential, counted: number): number {
+  return faults.counterRegression ? Math.max((credential.acceptedSignCount ?? credential.signCount) - 1, 0) : counted;
 }
 
 /** CTAP2 authenticatorGetAssertion (§6.2). */
@@ -87,7 +101,8 @@ export async function getAssertion(ctx: AuthenticatorContext, options: GetAssert
     profile,
   });
 
-  const signCount = nextCounter(ctx, faults, credential);
+  const counted = nextCounter(ctx, credential);
+  const signCount = sentCounter(faults, credential, counted);
   const rpIdHash = rpIdHashOf(rpId);
   let authenticatorData = buildAuthenticatorData({
     rpIdHash: faults.wrongRpIdHash ? flipLastByte(rpIdHash) : rpIdHash,
@@ -102,7 +117,8 @@ export async function getAssertion(ctx: AuthenticatorContext, options: GetAssert
   // WebAuthn §6.3.3 step 11: sign authenticatorData ‖ clientDataHash.
   const signature = corruptIfAsked(faults, signWith(privateKeyFor(ctx, credential), concatBytes(authenticatorData, clientDataHash)));
 
-  ctx.credentials.updateUsage(credential.id, { signCount, lastUsedAt: ctx.clock.now() });
+  // A fault changes the response, never the phone: it keeps counting, so the next clean login is accepted.
+  ctx.credentials.updateUsage(credential.id, { signCount: counted, lastUsedAt: ctx.clock.now() });
   return {
     credentialId: credential.id,
     authenticatorData,

@@ -7,7 +7,7 @@ import { builtInProfiles, validateProfile, type DeviceProfile } from './profiles
  * The device profile as a file (`pkh phone create --profile-file`): one zod schema is the source
  * of truth for validation and for the published JSON Schema (`pkh phone profile-schema`), so what
  * an editor completes is exactly what the harness accepts. Rules JSON Schema cannot say (BS needs
- * BE, fido-u2f is ES256 only) are checked after it, with the same error code.
+ * BE, fido-u2f is ES256 only) are checked after it by `validateProfile`, with the same error code.
  */
 export const deviceProfileSchema = z
   .object({
@@ -57,9 +57,6 @@ export function parseProfile(json: unknown, source = 'profile'): DeviceProfile {
     throw new HarnessError('CONFIG_INVALID', `${source}: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, { details: { issues } });
   }
   const { $schema: _ignored, ...profile } = parsed.data;
-  if (profile.attestation === 'fido-u2f' && !profile.algorithms.includes(-7)) {
-    throw new HarnessError('CONFIG_INVALID', `${source}: fido-u2f attestation needs ES256 (-7) among the algorithms`);
-  }
   try {
     return validateProfile(profile);
   } catch (error) {

@@ -122,6 +122,11 @@ export function validateProfile(profile: DeviceProfile): DeviceProfile {
   for (const alg of profile.algorithms) {
     if (alg !== -7 && alg !== -8 && alg !== -257) throw new HarnessError('CONFIG_INVALID', `profile ${profile.id}: unsupported algorithm ${alg}`);
   }
+  // WebAuthn §8.6: a U2F statement can only carry a P-256 key. Checked here, not only in parseProfile, so a
+  // profile object handed to createAuthenticator cannot claim EdDSA-only and then make ES256 keys.
+  if (profile.attestation === 'fido-u2f' && !profile.algorithms.includes(COSEAlg.ES256)) {
+    throw new HarnessError('CONFIG_INVALID', `profile ${profile.id}: fido-u2f attestation needs ES256 (-7) among the algorithms`);
+  }
   if (profile.credentialIdLength < 16 || profile.credentialIdLength > 1023) throw new HarnessError('CONFIG_INVALID', `profile ${profile.id}: credentialIdLength out of range`);
   return profile;
 }
