@@ -117,8 +117,10 @@ export async function getAssertion(ctx: AuthenticatorContext, options: GetAssert
   // WebAuthn §6.3.3 step 11: sign authenticatorData ‖ clientDataHash.
   const signature = corruptIfAsked(faults, signWith(privateKeyFor(ctx, credential), concatBytes(authenticatorData, clientDataHash)));
 
-  // A fault changes the response, never the phone: it keeps counting, so the next clean login is accepted.
-  ctx.credentials.updateUsage(credential.id, { signCount: counted, lastUsedAt: ctx.clock.now() });
+  // The phone keeps the count it sent, a regressed one too: like a clone, its counter then lags behind
+  // what the RP accepted, and its next clean logins are refused until it counts past it
+  // (examples/scenarios/21-fault-counter-regression.yaml).
+  ctx.credentials.updateUsage(credential.id, { signCount, lastUsedAt: ctx.clock.now() });
   return {
     credentialId: credential.id,
     authenticatorData,
