@@ -1,9 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuthenticator } from '../../core/authenticator/index.js';
 import { createClient } from '../../core/client/index.js';
@@ -11,6 +9,7 @@ import { createRelyingParty } from '../../core/rp/index.js';
 import { openBetterSqlite } from '../../core/store/driver.js';
 import { openStore } from '../../core/store/index.js';
 import { toBase64url } from '../../core/webauthn/base64url.js';
+import { bundleServerChild, startServerChild } from './serverChildren.js';
 import { Agent, freePort, isTypedClientError } from './support.js';
 
 /**
@@ -20,42 +19,17 @@ import { Agent, freePort, isTypedClientError } from './support.js';
  * gets its own 16-byte binding once, and a session from before the upgrade can start a registration
  * on one server and finish it on the other, while another pre-upgrade session cannot.
  */
-const here = dirname(fileURLToPath(import.meta.url));
-const bundle = join(here, '..', '..', 'node_modules', '.cache', 'pkh-hardening', 'reviewNinthServerChild.mjs');
+let bundle: string;
 let dir: string;
 let db: string;
 let urls: string[] = [];
 const tokens: Record<string, string> = {};
 const children: ChildProcess[] = [];
 
-function startServer(port: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bundle, db, String(port), urls.join(',')], { stdio: ['ignore', 'pipe', 'pipe'] });
-    children.push(child);
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => {
-      out += String(d);
-      if (out.includes('LISTENING\n')) resolve();
-    });
-    child.stderr.on('data', (d) => (err += String(d)));
-    child.on('exit', (code) => reject(new Error(`server exited ${code}: ${err}`)));
-  });
-}
+const startServer = (port: number) => startServerChild(bundle, db, port, urls, children);
 
 beforeAll(async () => {
-  mkdirSync(dirname(bundle), { recursive: true });
-  await build({
-    entryPoints: [join(here, 'serverChild.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    outfile: bundle,
-    external: ['better-sqlite3'],
-    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-    logLevel: 'error',
-  });
+  bundle = await bundleServerChild('reviewNinthServerChild');
   dir = mkdtempSync(join(tmpdir(), 'pkh-review9-migration-'));
   db = join(dir, 'old.sqlite');
   urls = [`http://localhost:${await freePort()}`, `http://localhost:${await freePort()}`];

@@ -1,9 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuthenticator, nodeBackend } from '../../core/authenticator/index.js';
 import { createClient } from '../../core/client/index.js';
@@ -11,6 +9,7 @@ import { DEFAULT_POLICY, createRelyingParty } from '../../core/rp/index.js';
 import { openStore, type Store } from '../../core/store/index.js';
 import { fromBase64url, toBase64url } from '../../core/webauthn/base64url.js';
 import { Agent, freePort, latestCode, type Reply } from '../core/http/support.js';
+import { bundleServerChild, startServerChild } from './serverChildren.js';
 
 /**
  * Issue 6, concurrency: two real server processes (core/rp + core/http, bundled with esbuild) on one
@@ -25,42 +24,17 @@ import { Agent, freePort, latestCode, type Reply } from '../core/http/support.js
  *   COUNTER_REGRESSION (400), nothing else.
  * In every race no answer is a 5xx: SQLITE_BUSY never reaches a user (it would be STORE_BUSY 503).
  */
-const here = dirname(fileURLToPath(import.meta.url));
-const bundle = join(here, '..', '..', 'node_modules', '.cache', 'pkh-hardening', 'serverChild.mjs');
+let bundle: string;
 const WORKERS = 3;
 let dir: string;
 let store: Store;
 let urls: string[] = [];
 const children: ChildProcess[] = [];
 
-function startServer(db: string, port: number, origins: string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bundle, db, String(port), origins.join(',')], { stdio: ['ignore', 'pipe', 'pipe'] });
-    children.push(child);
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => {
-      out += String(d);
-      if (out.includes('LISTENING\n')) resolve();
-    });
-    child.stderr.on('data', (d) => (err += String(d)));
-    child.on('exit', (code) => reject(new Error(`server exited ${code}: ${err}`)));
-  });
-}
+const startServer = (db: string, port: number, origins: string[]) => startServerChild(bundle, db, port, origins, children);
 
 beforeAll(async () => {
-  mkdirSync(dirname(bundle), { recursive: true });
-  await build({
-    entryPoints: [join(here, 'serverChild.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    outfile: bundle,
-    external: ['better-sqlite3'],
-    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-    logLevel: 'error',
-  });
+  bundle = await bundleServerChild('serverChild');
   dir = mkdtempSync(join(tmpdir(), 'pkh-two-servers-'));
   const db = join(dir, 'shared.sqlite');
   const ports = [await freePort(), await freePort()];
