@@ -1,5 +1,6 @@
 import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { FAULTS, type FaultName } from '../core/journey/faults.js';
+import { BROKEN_BLOBS } from '../core/mds/types.js';
 import { CliError, errorCodeOf } from './cliError.js';
 import { markDashOperands, unmarkOperand } from './dashOperands.js';
 import { EXIT, EXIT_CODES_HELP, exitCodeFor } from './exitCodes.js';
@@ -322,7 +323,7 @@ export function buildProgram(state: RunState, io: Required<MainIo>): Command {
   mds.command('blob')
     .description('Print the signed metadata BLOB (compact JWS; also GET /mds/blob on pkh serve)')
     .option('--output <file>', 'write to a file instead of stdout')
-    .addOption(new Option('--broken <mode>', 'spoil this copy on purpose').choices(['expired', 'bad-signature', 'unknown-root', 'lower-no']))
+    .addOption(new Option('--broken <mode>', 'spoil this copy on purpose').choices(BROKEN_BLOBS))
     .addHelpText('after', tryLines(['pkh mds blob --output blob.jwt', 'pkh mds blob --broken bad-signature']))
     .action(act(async () => (await import('./commands/trust.js')).mdsBlob));
   mds.command('root')
@@ -340,8 +341,9 @@ export function buildProgram(state: RunState, io: Required<MainIo>): Command {
     .description('Models in the local MDS with the status in force today')
     .addHelpText('after', tryLines(['pkh mds list', 'pkh mds list --json']))
     .action(act(async () => (await import('./commands/trust.js')).mdsList));
-  mds.command('serve <mode>')
+  mds.command('serve')
     .description('Which BLOB the harness serves from now on: good, expired, bad-signature, unknown-root or lower-no')
+    .addArgument(new Argument('<mode>', 'good, or a BLOB broken on purpose').choices(['good', ...BROKEN_BLOBS]))
     .addHelpText('after', tryLines(['pkh mds serve expired', 'pkh mds serve good']))
     .action(act(async () => (await import('./commands/trust.js')).mdsServe));
 

@@ -2,6 +2,7 @@ import { CliError } from '../cliError.js';
 import type { CommandContext } from '../context.js';
 import { EXIT } from '../exitCodes.js';
 import { failureMessage, keyValues, printData, table } from '../output.js';
+import type { AuditEntry } from '../../core/harness/types.js';
 import { oneLine } from '../../core/terminalText.js';
 
 const passkeyColumns = ['credentialId', 'name', 'authenticatorName', 'aaguid', 'signCount', 'backupState', 'createdAt', 'lastUsedAt', 'revokedAt'];
@@ -72,13 +73,20 @@ export async function audit(ctx: CommandContext, opts: { user?: string; credenti
     opts.credential === undefined
       ? await harness['admin.audit']({ username: opts.user, since: opts.since, limit })
       : await passkeyAudit(harness, { credentialId: required(opts.credential, '--credential'), ...(opts.user === undefined ? {} : { username: opts.user }), ...(opts.since === undefined ? {} : { since: opts.since }), ...(limit === undefined ? {} : { limit }) });
-  if (opts.credential === undefined) {
-    printData(ctx.io, entries, (rows) => table(rows as unknown as Record<string, unknown>[], ['seq', 'at', 'actor', 'action', 'target', 'outcome']));
-    return;
-  }
-  // One passkey's history answers "who did what, and why": the reason and ticket (or the refusal's code) in a column.
+  printData(ctx.io, entries, auditTable);
+}
+
+/**
+ * One table for every audit listing (`--user`, `--credential`, neither): who did what to whom, and why.
+ * The customer by login ID (the account's numeric ID only once the account is gone); the reason and
+ * ticket (or a refusal's code) in WHY.
+ */
+function auditTable(entries: AuditEntry[]): string {
   const why = (d: Record<string, unknown>) => [d.reason, d.ticket, d.code].filter((v) => typeof v === 'string' && v !== '').join(' · ') || null;
-  printData(ctx.io, entries, (rows) => table(rows.map((e) => ({ ...e, why: why(e.details) })), ['seq', 'at', 'actor', 'action', 'target', 'outcome', 'why']));
+  return table(
+    entries.map((e) => ({ ...e, target: e.targetLogin ?? e.target, why: why(e.details) })),
+    ['seq', 'at', 'actor', 'action', 'target', 'outcome', 'why'],
+  );
 }
 
 export async function verifyAudit(ctx: CommandContext) {

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { CliError } from '../cliError.js';
+import { CliError, errorCodeOf } from '../cliError.js';
 import type { CommandContext } from '../context.js';
 import { printData } from '../output.js';
 import { EXIT } from '../exitCodes.js';
@@ -32,23 +32,32 @@ export async function inspect(ctx: CommandContext, file: string, opts: { challen
     throw new CliError('INVALID_INPUT', `${file}: ${(error as Error).message}`);
   }
   if (!response || typeof response !== 'object' || Array.isArray(response)) throw new CliError('INVALID_INPUT', `${file}: expected a RegistrationResponseJSON or AuthenticationResponseJSON object`);
-  const challenge = opts.challenge ? { challenge: opts.challenge } : {};
-  // Without --server nothing needs a database: the same core function the inspect.ceremony channel runs,
-  // with the harness's defaults (RP ID localhost, origin http://<rpId>:8787).
-  const result = ctx.config.server
+  const result = await inspectWith(ctx, response as Record<string, unknown>, opts.challenge).catch((error: unknown) => {
+    // `{}` and the like are no WebAuthn response (core says what one must contain): name the file too.
+    if (errorCodeOf(error) === 'INVALID_INPUT') throw new CliError('INVALID_INPUT', `${file}: ${(error as Error).message}`);
+    throw error;
+  });
+  printData(ctx.io, result, human);
+  return result.steps.some((s) => s.status === 'fail') ? EXIT.FAILURE : EXIT.OK;
+}
+
+/**
+ * Without --server nothing needs a database: the same core function the inspect.ceremony channel runs,
+ * with the harness's defaults (RP ID localhost, origin http://<rpId>:8787).
+ */
+async function inspectWith(ctx: CommandContext, response: Record<string, unknown>, challenge: string | undefined): Promise<CeremonyInspection> {
+  return ctx.config.server
     ? await (await ctx.harness())['inspect.ceremony']({
-        response: response as Record<string, unknown>,
+        response,
         // Unset → the server's own RP ID and origin.
         ...(ctx.config.sources.rpId === 'default' ? {} : { rpId: ctx.config.rpId }),
         ...(ctx.config.origin ? { origin: ctx.config.origin } : {}),
-        ...challenge,
+        ...(challenge ? { challenge } : {}),
       })
     : (await import('../../core/inspect/index.js')).inspectCeremony({
-        response: response as Record<string, unknown>,
+        response,
         rpId: ctx.config.rpId,
         expectedOrigin: ctx.config.origin ?? `http://${ctx.config.rpId}:8787`,
-        ...(opts.challenge ? { expectedChallenge: opts.challenge } : {}),
+        ...(challenge ? { expectedChallenge: challenge } : {}),
       });
-  printData(ctx.io, result, human);
-  return result.steps.some((s) => s.status === 'fail') ? EXIT.FAILURE : EXIT.OK;
 }

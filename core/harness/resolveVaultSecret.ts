@@ -41,8 +41,18 @@ export function vaultKeyPath(vaultPath: string): string {
  */
 export function resolveVaultSecret({ vaultPath, passphrase, random = systemRandom }: { vaultPath: string; passphrase?: string; random?: Random }): VaultSecret {
   checkSqliteFile(vaultPath);
-  if (passphrase) return { path: vaultPath, keySource: 'environment', passphrase };
   const keyFile = vaultKeyPath(vaultPath);
+  if (passphrase) {
+    if (sealedWithOtherKey(vaultPath, keyFile, passphrase)) {
+      throw new HarnessError(
+        'VAULT_LOCKED',
+        `${vaultPath} is sealed with its key file ${keyFile}, not with PASSKEY_HARNESS_VAULT_PASSPHRASE: ` +
+          'unset PASSKEY_HARNESS_VAULT_PASSPHRASE to open it with its key file, or use another --db (a new database gets a vault sealed with the passphrase)',
+        { details: { vaultPath, keyFile } },
+      );
+    }
+    return { path: vaultPath, keySource: 'environment', passphrase };
+  }
   if (existsSync(keyFile)) return { path: vaultPath, keySource: 'key-file', keyFile, keyFileCreated: false, passphrase: readKeyFile(keyFile) };
   if (hasData(vaultPath)) {
     throw new HarnessError(
@@ -55,6 +65,21 @@ export function resolveVaultSecret({ vaultPath, passphrase, random = systemRando
   }
   const created = createKeyFile(keyFile, random);
   return { path: vaultPath, keySource: 'key-file', keyFile, keyFileCreated: created, passphrase: readKeyFile(keyFile) };
+}
+
+/**
+ * A key file is only ever made for a vault without data, which is then sealed with it; a vault sealed
+ * under a passphrase never gets one (see above). So a vault with data beside a valid key file holding
+ * another key was sealed with that file, and the passphrase cannot open it (nor its trust files). A key
+ * file that cannot be read as one decides nothing: the vault's own key check then answers.
+ */
+function sealedWithOtherKey(vaultPath: string, keyFile: string, passphrase: string): boolean {
+  if (!existsSync(keyFile) || !hasData(vaultPath)) return false;
+  try {
+    return readKeyFile(keyFile) !== passphrase;
+  } catch {
+    return false;
+  }
 }
 
 const SQLITE_HEADER = new TextEncoder().encode('SQLite format 3\u0000');

@@ -72,8 +72,19 @@ function uuid(bytes: Uint8Array): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
+/** What makes a JSON object a WebAuthn response at all; one missing or spoiled part is the checks' business. */
+const RESPONSE_PARTS = ['clientDataJSON', 'attestationObject', 'authenticatorData'] as const;
+const SHAPE =
+  'a RegistrationResponseJSON ({ id, rawId, type: "public-key", response: { clientDataJSON, attestationObject } }) ' +
+  'or an AuthenticationResponseJSON ({ id, rawId, type: "public-key", response: { clientDataJSON, authenticatorData, signature } }), as credential.toJSON() gives it';
+
+/** INVALID_INPUT: throws for an object that is no WebAuthn response (`{}`), rather than listing checks it never had a chance to pass. */
 export function inspectCeremony({ response, rpId, expectedOrigin, expectedChallenge }: InspectOptions): CeremonyInspection {
-  const r = (response.response ?? {}) as Record<string, unknown>;
+  const inner = response.response;
+  const r = (typeof inner === 'object' && inner !== null && !Array.isArray(inner) ? inner : {}) as Record<string, unknown>;
+  if (!RESPONSE_PARTS.some((part) => typeof r[part] === 'string')) {
+    throw new HarnessError('INVALID_INPUT', `not a WebAuthn response (no response.clientDataJSON, attestationObject or authenticatorData): expected ${SHAPE}`);
+  }
   const kind = typeof r.attestationObject === 'string' ? 'registration' : 'authentication';
   const spec = kind === 'registration' ? '§7.1' : '§7.2';
   const steps: VerificationStep[] = [];
@@ -117,7 +128,8 @@ export function inspectCeremony({ response, rpId, expectedOrigin, expectedChalle
     });
   } else {
     step('authenticatorData', '15', 'authenticatorData present', () => {
-      authDataBytes = fromBase64url(String(r.authenticatorData ?? ''), 'authenticatorData');
+      if (typeof r.authenticatorData !== 'string' || r.authenticatorData === '') return { ok: false, detail: 'missing' };
+      authDataBytes = fromBase64url(r.authenticatorData, 'authenticatorData');
       return { ok: true, detail: `${authDataBytes.length} bytes` };
     });
   }

@@ -49,7 +49,7 @@ it('admin audit --credential lists one passkey’s registration, logins and revo
   // Human output says who, what and why in one table.
   const human = run(['admin', 'audit', `--credential=${first}`]);
   expect(human.stdout).toMatch(/^SEQ\s+AT\s+ACTOR\s+ACTION\s+TARGET\s+OUTCOME\s+WHY/);
-  expect(human.stdout).toMatch(/admin\.revokePasskey\s+1\s+success\s+lost phone · SUP-7/);
+  expect(human.stdout).toMatch(/admin\.revokePasskey\s+alice\s+success\s+lost phone · SUP-7/);
 }, 180_000);
 
 it('admin audit --credential: an unknown credential is PASSKEY_NOT_FOUND (exit 5), a malformed one INVALID_INPUT (exit 2), not an empty list', () => {

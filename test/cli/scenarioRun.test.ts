@@ -70,7 +70,7 @@ describe('scenario run for CI: progress, errors, JUnit', () => {
     for (const line of run.stderr.split('\n')) expect(line).not.toMatch(/:\s*$/);
     // The valid file ran, and the report shows the invalid ones as errors.
     expect(run.stderr).toMatch(/^✔ .+ \(suite\/01-good\.yaml, \d+ ms\)$/m);
-    expect(run.stderr).toContain('1 passed, 0 failed (1 scenarios, 2 invalid files not run,');
+    expect(run.stderr).toContain('1 passed, 0 failed (1 scenario, 2 invalid files not run,');
     const xml = readFileSync(output, 'utf8');
     expect(xml).toContain('errors="2"');
     expect(xml).toContain('<testcase classname="suite/02-typo.yaml" name="(scenario file)"');

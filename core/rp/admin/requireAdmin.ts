@@ -8,7 +8,7 @@ export function requireAdmin(ctx: RpContext, name: unknown, needs: 'viewer' | 'o
   if (!admin) throw new HarnessError('ADMIN_NOT_FOUND', 'unknown admin user');
   if (needs === 'operator' && admin.role !== 'operator') {
     audit(ctx, { actor: `admin:${admin.name}`, action, outcome: 'failure', code: 'FORBIDDEN' });
-    throw new HarnessError('FORBIDDEN', `${action} needs the operator role`);
+    throw new HarnessError('FORBIDDEN', `${action} needs the operator role (${admin.name} is a viewer)`);
   }
   return admin;
 }

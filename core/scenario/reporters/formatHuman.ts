@@ -71,7 +71,7 @@ export function formatInvalidFiles(report: Pick<RunReport, 'invalid'>): string {
 export function formatSummary(report: RunReport, options: Pick<HumanFormatOptions, 'color'>): string {
   const paint = painter(options.color);
   const invalid = report.invalid?.length ?? 0;
-  const text = `${report.passed} passed, ${report.failed} failed (${report.total} scenarios${invalid ? `, ${invalid} invalid file${invalid === 1 ? '' : 's'} not run` : ''}, seed ${report.seed}, ${report.durationMs.toFixed(0)} ms)`;
+  const text = `${report.passed} passed, ${report.failed} failed (${report.total} scenario${report.total === 1 ? '' : 's'}${invalid ? `, ${invalid} invalid file${invalid === 1 ? '' : 's'} not run` : ''}, seed ${report.seed}, ${report.durationMs.toFixed(0)} ms)`;
   return report.failed || invalid ? paint(31)(text) : paint(32)(text);
 }
 
