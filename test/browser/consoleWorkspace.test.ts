@@ -199,8 +199,16 @@ describe('support', () => {
     const targets = await page.getByTestId('support-account').getByTestId('audit-target').allTextContents();
     expect(targets.length).toBeGreaterThan(3);
     expect(new Set(targets)).toEqual(new Set(['hanako']));
+    // At 1280 px the passkey table, History and Revoke included, stays inside the account's card.
+    const overflow = () =>
+      page.getByTestId('support-account').evaluate((card) => {
+        const table = card.querySelector('[data-testid="passkey-row"]')!.closest('table')!;
+        return Math.round(table.getBoundingClientRect().right - card.getBoundingClientRect().right);
+      });
+    expect(await overflow()).toBeLessThanOrEqual(0);
     await shot('4-support-locked-ja');
     await setLocale('en');
+    expect(await overflow()).toBeLessThanOrEqual(0);
     await shot('5-support-locked-en');
     await setLocale('ja');
     await page.getByTestId('account-unlock').click();
