@@ -1,3 +1,4 @@
+import { setBounded } from '../boundedMap.js';
 import { HarnessError } from '../errors.js';
 
 /**
@@ -55,5 +56,23 @@ export function checkRpId(origin: string, rpId: unknown): string {
   if (bare !== 'localhost' && (!bare.includes('.') || PUBLIC_SUFFIXES.has(bare))) {
     throw new HarnessError('SECURITY_ERROR', `RP ID ${id} is a public suffix`);
   }
+  return id;
+}
+
+/** Passing verdicts by origin, then by the RP ID as sent (undefined: absent). */
+const verdicts = new Map<string, Map<string | undefined, string>>();
+
+/**
+ * `checkRpId`, remembered per (origin, RP ID): the check is pure (its suffix list is fixed) and a client
+ * makes it on every create and get. Only passes are kept; a refusal is judged and thrown afresh each time.
+ */
+export function checkRpIdCached(origin: string, rpId: unknown): string {
+  if (rpId !== undefined && typeof rpId !== 'string') return checkRpId(origin, rpId);
+  let byRpId = verdicts.get(origin);
+  const known = byRpId?.get(rpId);
+  if (known !== undefined) return known;
+  const id = checkRpId(origin, rpId);
+  if (!byRpId) setBounded(verdicts, origin, (byRpId = new Map()), 64);
+  setBounded(byRpId, rpId, id, 64);
   return id;
 }

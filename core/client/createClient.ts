@@ -11,7 +11,7 @@ import type {
   PublicKeyCredentialRequestOptionsJSON,
   RegistrationResponseJSON,
 } from '../webauthn/types.js';
-import { checkRpId, parseOrigin } from './checkRpId.js';
+import { checkRpIdCached, parseOrigin } from './checkRpId.js';
 import { readCreationOptions, readRequestOptions } from './readOptions.js';
 
 export interface Client {
@@ -55,7 +55,7 @@ export function createClient(options: CreateClientOptions): Client {
     origin,
     async create(optionsJSON) {
       const request = readCreationOptions(optionsJSON);
-      const rpId = checkRpId(origin, request.rpId);
+      const rpId = checkRpIdCached(origin, request.rpId);
       if (request.authenticatorAttachment && request.authenticatorAttachment !== authenticator.profile.attachment) {
         throw new HarnessError('NOT_ALLOWED', `the RP asked for a ${request.authenticatorAttachment} authenticator`, { details: { reason: 'attachment' } });
       }
@@ -98,7 +98,7 @@ export function createClient(options: CreateClientOptions): Client {
     },
     async get(optionsJSON) {
       const request = readRequestOptions(optionsJSON);
-      const rpId = checkRpId(origin, request.rpId);
+      const rpId = checkRpIdCached(origin, request.rpId);
       // §5.1.4.2: every allowCredentials descriptor was of an unknown type, so no credential here can answer.
       if (request.allowList?.length === 0) throw new HarnessError('NOT_ALLOWED', `no credential for ${rpId} on ${authenticator.profile.label}`, { details: { reason: 'no-credentials' } });
       const clientDataJSON = clientData('webauthn.get', request.challenge);

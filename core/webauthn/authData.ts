@@ -83,7 +83,7 @@ export function buildAuthenticatorData(options: BuildAuthenticatorDataOptions): 
   // One allocation: getAssertion builds this on every login, so it stays off the hot path's GC.
   const out = new Uint8Array(length);
   out.set(rpIdHash, 0);
-  out[32] = flagsToByte({ ...flags, at, ed });
+  out[32] = (flagsToByte(flags) & ~(FLAG.AT | FLAG.ED)) | (at ? FLAG.AT : 0) | (ed ? FLAG.ED : 0);
   out[33] = signCount >>> 24;
   out[34] = (signCount >>> 16) & 0xff;
   out[35] = (signCount >>> 8) & 0xff;

@@ -26,24 +26,25 @@ export function coseAlgName(alg: COSEAlg): 'ES256' | 'EdDSA' | 'RS256' {
   return alg === -7 ? 'ES256' : alg === -8 ? 'EdDSA' : 'RS256';
 }
 
+// The layouts the generic encoder produces for the two fixed-size keys, labels in CTAP2 canonical
+// order (1, 3, -1, -2, -3), written directly: every makeCredential encodes one, and the generic path
+// sorts a Map through cbor-x. test/core/webauthn/coseFastPath.test.ts holds them to the generic output.
+/** a5 {1: 2, 3: -7, -1: 1, -2: h'<x, 32 bytes>', then -3: h'<y, 32 bytes>'} */
+const EC2_P256_HEAD = Uint8Array.of(0xa5, 0x01, 0x02, 0x03, 0x26, 0x20, 0x01, 0x21, 0x58, 0x20);
+const EC2_P256_Y_HEAD = Uint8Array.of(0x22, 0x58, 0x20);
+/** a4 {1: 1, 3: -8, -1: 6, -2: h'<x, 32 bytes>'} */
+const OKP_ED25519_HEAD = Uint8Array.of(0xa4, 0x01, 0x01, 0x03, 0x27, 0x20, 0x06, 0x21, 0x58, 0x20);
+
 /**
  * RFC 9053 §7 labels: 1 kty, 3 alg, -1 crv|n, -2 x|e, -3 y. `skipP256PointCheck`: for a point the
  * caller's own scalar multiplication just made (a phone's new key).
  */
 export function encodeCoseKey(key: CoseKey, opts: { skipP256PointCheck?: boolean } = {}): Uint8Array {
+  // Validation pins the coordinates to 32 bytes, which the fixed layouts assume.
   validateCoseKey(key, opts);
-  const map = new Map<CborKey, CborValue>([
-    [1, key.kty],
-    [3, key.alg],
-  ]);
-  if (key.kty === 2) {
-    map.set(-1, key.crv).set(-2, key.x).set(-3, key.y);
-  } else if (key.kty === 1) {
-    map.set(-1, key.crv).set(-2, key.x);
-  } else {
-    map.set(-1, key.n).set(-2, key.e);
-  }
-  return encodeCbor(map);
+  if (key.kty === 2) return concatBytes(EC2_P256_HEAD, key.x, EC2_P256_Y_HEAD, key.y);
+  if (key.kty === 1) return concatBytes(OKP_ED25519_HEAD, key.x);
+  return encodeCbor(new Map<CborKey, CborValue>([[1, key.kty], [3, key.alg], [-1, key.n], [-2, key.e]]));
 }
 
 function invalid(message: string): never {
