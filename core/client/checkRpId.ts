@@ -1,14 +1,18 @@
+import { getPublicSuffix } from 'tldts';
 import { setBounded } from '../boundedMap.js';
 import { HarnessError } from '../errors.js';
 
 /**
- * A tiny stand-in for the Public Suffix List: suffixes under which RP IDs are commonly
- * (and wrongly) tried. Single-label RP IDs other than "localhost" are rejected outright.
+ * HTML "is a registrable domain suffix of or is equal to" refuses a public suffix, by the Public
+ * Suffix List as browsers ship it (tldts bundles it): the ICANN section and the private one
+ * (github.io, s3.amazonaws.com…), wildcard and exception rules included. A single label is a public
+ * suffix by the list's default rule, "localhost" excepted (a secure context of its own).
  */
-const PUBLIC_SUFFIXES = new Set([
-  'co.jp', 'ne.jp', 'or.jp', 'ac.jp', 'go.jp', 'co.uk', 'org.uk', 'ac.uk', 'com.au', 'net.au', 'co.nz',
-  'com.br', 'com.cn', 'github.io', 'herokuapp.com', 'vercel.app', 'pages.dev', 'netlify.app', 'appspot.com',
-]);
+function isPublicSuffix(domain: string): boolean {
+  if (domain === 'localhost') return false;
+  if (!domain.includes('.')) return true;
+  return getPublicSuffix(domain, { allowPrivateDomains: true }) === domain;
+}
 
 const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
 const LABEL = /^[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?$/;
@@ -53,7 +57,7 @@ export function checkRpId(origin: string, rpId: unknown): string {
   if (id !== host && !host.endsWith(`.${id}`)) throw new HarnessError('SECURITY_ERROR', `RP ID ${id} is not a registrable suffix of ${host}`);
   // A root dot does not make `com.` any less a public suffix than `com`.
   const bare = id.endsWith('.') ? id.slice(0, -1) : id;
-  if (bare !== 'localhost' && (!bare.includes('.') || PUBLIC_SUFFIXES.has(bare))) {
+  if (isPublicSuffix(bare)) {
     throw new HarnessError('SECURITY_ERROR', `RP ID ${id} is a public suffix`);
   }
   return id;
@@ -63,7 +67,7 @@ export function checkRpId(origin: string, rpId: unknown): string {
 const verdicts = new Map<string, Map<string | undefined, string>>();
 
 /**
- * `checkRpId`, remembered per (origin, RP ID): the check is pure (its suffix list is fixed) and a client
+ * `checkRpId`, remembered per (origin, RP ID): the check is pure (the suffix list is bundled) and a client
  * makes it on every create and get. Only passes are kept; a refusal is judged and thrown afresh each time.
  */
 export function checkRpIdCached(origin: string, rpId: unknown): string {

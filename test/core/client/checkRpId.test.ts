@@ -36,6 +36,29 @@ describe('checkRpId', () => {
     expect(codeOf(() => checkRpId('https://bank.example.jp', ''))).toBe('SECURITY_ERROR');
   });
 
+  // The Public Suffix List as browsers ship it, not a hand-picked few: ICANN and private sections, wildcards and exceptions.
+  it('refuses every public suffix of the list (ICANN and private sections, wildcard rules), and accepts the domain under it', () => {
+    const refused: [string, string][] = [
+      ['https://shop.example.co.kr', 'co.kr'],
+      ['https://a.b.kawasaki.jp', 'b.kawasaki.jp'],
+      ['https://bucket.s3.amazonaws.com', 's3.amazonaws.com'],
+      ['https://me.blogspot.com', 'blogspot.com'],
+      ['https://app.example.gov.uk', 'gov.uk'],
+      ['https://x.github.io', 'github.io'],
+      ['https://a.example.co.jp', 'co.jp'],
+    ];
+    for (const [origin, rpId] of refused) expect(codeOf(() => checkRpId(origin, rpId)), rpId).toBe('SECURITY_ERROR');
+    const accepted: [string, string][] = [
+      ['https://shop.example.co.kr', 'example.co.kr'],
+      ['https://me.blogspot.com', 'me.blogspot.com'],
+      ['https://login.city.kawasaki.jp', 'city.kawasaki.jp'],
+      ['https://app.example.gov.uk', 'example.gov.uk'],
+      ['https://login.bank.example.jp', 'example.jp'],
+      ['http://app.localhost:8787', 'app.localhost'],
+    ];
+    for (const [origin, rpId] of accepted) expect(checkRpId(origin, rpId)).toBe(rpId);
+  });
+
   it('refuses a non-string RP ID with SecurityError, never a raw TypeError', () => {
     for (const rpId of [5, null, {}, ['bank.example.jp']]) expect(codeOf(() => checkRpId('https://bank.example.jp', rpId))).toBe('SECURITY_ERROR');
   });
