@@ -1,10 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../core/clock.js';
-import { createHarness, type Harness } from '../../core/harness/createHarness.js';
-import { createHarnessMount } from '../../core/harness/createHarnessMount.js';
-import { createHttpServer } from '../../core/http/index.js';
+import type { Harness } from '../../core/harness/createHarness.js';
 import { HarnessError } from '../../core/errors.js';
-import { Agent, freePort, isTypedClientError } from './support.js';
+import { serveHarness } from '../core/http/harnessServer.js';
+import { Agent, isTypedClientError } from './support.js';
 
 /**
  * Review 9, feature 2: one passkey's audit history (`admin.auditSearch` with credentialId / passkeyId)
@@ -27,23 +25,13 @@ async function withId<T extends { credentialId: string; username: string }>(harn
 }
 
 async function serve() {
-  const port = await freePort();
-  const url = `http://localhost:${port}`;
-  const harness: Harness = await createHarness({ seed: 'review9-audit', clock: new ManualClock(), origin: url, actor: { name: 'cli:tester', role: 'operator' } });
-  const operatorToken = harness.issueToken({ name: 'cli:tester', role: 'operator' });
-  const viewerToken = harness.issueToken({ name: 'cli:tester:viewer', role: 'viewer' });
-  const listening = await createHttpServer({ rp: harness.rp as never, harness: createHarnessMount(harness), staticDir: null }).listen({ port });
-  cleanups.push(async () => {
-    await listening.close();
-    await harness.close();
-  });
+  const { harness, operatorToken, viewerToken, as } = await serveHarness({ seed: 'review9-audit', cleanups });
   for (const username of ['alice', 'bob']) {
     await harness['users.create']({ username });
     await harness['phones.create']({ name: `${username}-phone` });
   }
   const alice = await withId(harness, (await harness.enroll({ username: 'alice', phone: 'alice-phone' })).passkey);
   const bob = await withId(harness, (await harness.enroll({ username: 'bob', phone: 'bob-phone' })).passkey);
-  const as = (token?: string) => new Agent(url, token === undefined ? {} : { headers: { authorization: `Bearer ${token}` } });
   return { harness, viewer: as(viewerToken), operator: as(operatorToken), anonymous: as(), alice, bob };
 }
 

@@ -1,9 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../../core/clock.js';
-import { createHarness, type Harness } from '../../../core/harness/createHarness.js';
-import { createHarnessMount } from '../../../core/harness/createHarnessMount.js';
-import { createHttpServer } from '../../../core/http/index.js';
-import { Agent, freePort } from './support.js';
+import { serveHarness } from './harnessServer.js';
+import { Agent } from './support.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -12,20 +9,10 @@ afterEach(async () => {
 
 /** The real harness behind the real HTTP server, as `pkh serve` mounts it, with one token per role. */
 async function serve() {
-  const port = await freePort();
-  const url = `http://localhost:${port}`;
-  const harness: Harness = await createHarness({ seed: 'http-auth', clock: new ManualClock(), origin: url, actor: { name: 'cli:tester', role: 'operator' } });
-  const operatorToken = harness.issueToken({ name: 'cli:tester', role: 'operator' });
-  const viewerToken = harness.issueToken({ name: 'cli:tester:viewer', role: 'viewer' });
-  const listening = await createHttpServer({ rp: harness.rp as never, harness: createHarnessMount(harness), staticDir: null }).listen({ port });
-  cleanups.push(async () => {
-    await listening.close();
-    await harness.close();
-  });
+  const { harness, url, operatorToken, viewerToken, as } = await serveHarness({ seed: 'http-auth', cleanups });
   await harness['users.create']({ username: 'alice' });
   await harness['phones.create']({ name: 'p' });
   const { passkey } = await harness.enroll({ username: 'alice', phone: 'p' });
-  const as = (token?: string) => new Agent(url, token === undefined ? {} : { headers: { authorization: `Bearer ${token}` } });
   return { harness, url, operatorToken, viewerToken, as, credentialId: passkey.credentialId };
 }
 

@@ -1,9 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../../core/clock.js';
-import { createHarness, type Harness } from '../../../core/harness/createHarness.js';
-import { createHarnessMount } from '../../../core/harness/createHarnessMount.js';
-import { createHttpServer } from '../../../core/http/index.js';
-import { Agent, freePort } from './support.js';
+import { serveHarness } from './harnessServer.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -12,19 +8,11 @@ afterEach(async () => {
 
 /** The real harness behind the real HTTP server, as `pkh serve` mounts it, and a viewer's agent. */
 async function serve() {
-  const port = await freePort();
-  const url = `http://localhost:${port}`;
-  const harness: Harness = await createHarness({ seed: 'viewer-messages', clock: new ManualClock(), origin: url, actor: { name: 'cli:root', role: 'operator' } });
-  const viewerToken = harness.issueToken({ name: 'cli:root:viewer', role: 'viewer' });
-  const listening = await createHttpServer({ rp: harness.rp as never, harness: createHarnessMount(harness), staticDir: null }).listen({ port });
-  cleanups.push(async () => {
-    await listening.close();
-    await harness.close();
-  });
+  const { harness, viewerToken, as } = await serveHarness({ seed: 'viewer-messages', cleanups, actor: 'cli:root' });
   await harness['users.create']({ username: 'alice' });
   await harness['phones.create']({ name: 'p' });
   const { passkey } = await harness.enroll({ username: 'alice', phone: 'p' });
-  return { harness, viewer: new Agent(url, { headers: { authorization: `Bearer ${viewerToken}` } }), credentialId: passkey.credentialId };
+  return { harness, viewer: as(viewerToken), credentialId: passkey.credentialId };
 }
 
 describe('a viewer refused an operator channel over HTTP', () => {
