@@ -59,6 +59,8 @@ export const ja: Messages = {
   support: {
     title: 'お客様サポート', searchHint: 'ログインID・お名前・メール', noResults: '「{q}」に一致する口座はありません。', status: '状態', locked: 'ロック中', throttled: '一時ロック中', throttledUntil: 'ログイン不可の期限', throttledLogins: 'パスワードの連続誤り {n} 回（サーバーによる自動ロック）', throttledCodes: '認証コードの誤りが多すぎます（サーバーによる自動ロック）', active: '利用可能', activePasskeys: '有効なパスキーなし | 有効なパスキー 1 件 | 有効なパスキー {n} 件', lockReason: 'ロック理由', otpActive: '利用中', otpNone: '未登録', lock: '口座をロック', unlock: 'ロックを解除', endSessions: '全セッションを終了', lockedDone: '口座 {user} をロックし、セッションを終了しました。', unlockedDone: '口座 {user} のロックを解除しました。', sessionsEnded: '{n} 件のセッションを終了しました。', sessions: 'セッション', sessionCount: 'なし | 有効なセッション 1 件 | 有効なセッション {n} 件', sessionStarted: '開始', sessionSeen: '最終アクセス', stepUp: '追加認証', noSessions: '有効なセッションはありません。', history: 'この口座の履歴（監査ログ・新しい順）', role: 'ロール', viewer: '閲覧者', operator: 'オペレーター', search: '口座を検索', select: '開く',
     revoke: '失効', reset: 'パスキーを全て初期化', reason: '理由', ticket: 'チケット', confirm: '実行', done: '完了: {n} 件のパスキーを失効しました。',
+    revokedDone: '{user} 様のパスキー「{name}」を失効しました。このパスキーではログインできず、{user} 様は全端末でログアウトされました。',
+    resetDone: '{user} 様の有効なパスキーはありませんでした。 | {user} 様の有効なパスキー 1 件を失効しました。{user} 様は全端末でログアウトされました。 | {user} 様の有効なパスキー {n} 件を全て失効しました。{user} 様は全端末でログアウトされました。',
     viewerNote: '閲覧者は照会のみ可能です（失効・初期化はできません）。', reasonRequired: '理由を入力してください。',
     ticketRequired: 'パスキーの失効・初期化にはチケット番号が必要です。', ticketHint: '例: SUP-1042', required: '（必須）', optional: '（任意）',
     audited: '担当者名・理由・チケットは監査ログに記録されます。',
