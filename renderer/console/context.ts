@@ -13,12 +13,17 @@ export interface ConsoleContext {
   caller: Ref<HarnessCaller | undefined>;
   /** Why `harness.info` failed (e.g. AUTH_REQUIRED: the console was opened without its token). */
   callerError: Ref<{ code: string; message: string } | undefined>;
+  /**
+   * A passkey whose audit log was asked for from elsewhere (its history panel): App switches to the
+   * Server tab and AuditLog applies it as the passkey filter, then clears it.
+   */
+  auditRequest: Ref<{ credentialId: string } | undefined>;
 }
 
 const KEY: InjectionKey<ConsoleContext> = Symbol('console');
 
 export function provideConsole(api: HarnessApi, mode: ApiMode): ConsoleContext {
-  const context: ConsoleContext = { api, mode, lastCeremony: ref(), revision: ref(0), caller: ref(), callerError: ref() };
+  const context: ConsoleContext = { api, mode, lastCeremony: ref(), revision: ref(0), caller: ref(), callerError: ref(), auditRequest: ref() };
   provide(KEY, context);
   api['harness.info']({}).then(
     (info) => (context.caller.value = info.caller),

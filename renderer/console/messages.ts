@@ -16,6 +16,14 @@ export const ja = {
     empty: 'このパスキーの記録はまだありません（登録の記録もない場合は、記録が始まる前に登録されたパスキーです）。',
     notFound: 'このクレデンシャルIDのパスキーはありません。IDを確認してください（失効済みのパスキーも検索できます）。',
     close: '閉じる',
+    copy: 'IDをコピー',
+    copied: 'コピーしました',
+    copyFailed: 'コピーできませんでした（この画面ではクリップボードを使えません）。選択したIDを Ctrl+C でコピーしてください。',
+    openAudit: '監査ログで開く',
+    openAuditHint: 'サーバータブの監査ログを、このパスキーで絞り込んで開きます',
+    hideHarness: 'ハーネス操作を隠す',
+    hiddenCount: 'うち {shown} 件を表示（ハーネス操作 {hidden} 件を非表示）',
+    allHidden: 'このページの {n} 件はすべてハーネス操作です。「ハーネス操作を隠す」を外すか、前後のページを見てください。',
   },
 } as const;
 
@@ -32,5 +40,13 @@ export const en: { passkeyAudit: Record<keyof (typeof ja)['passkeyAudit'], strin
     empty: 'Nothing recorded for this passkey yet (if even its registration is missing, it was registered before recording began).',
     notFound: 'No passkey has this credential ID. Check the ID (revoked passkeys are found too).',
     close: 'Close',
+    copy: 'Copy ID',
+    copied: 'Copied',
+    copyFailed: 'Could not copy (no clipboard here). The ID is selected: press Ctrl+C to copy it.',
+    openAudit: 'Open in the audit log',
+    openAuditHint: 'Opens the Server tab’s audit log filtered to this passkey',
+    hideHarness: 'Hide harness operations',
+    hiddenCount: '{shown} shown, one harness operation hidden | {shown} shown, {hidden} harness operations hidden',
+    allHidden: 'All {n} rows on this page are harness operations. Untick “Hide harness operations” or see the newer or older rows.',
   },
 };
