@@ -120,6 +120,7 @@ export const ja = {
   } as Record<string, string>,
   errorCode: 'エラーコード',
   triesLeft: 'この認証コードはあと {n} 回入力できます。',
+  attemptsLeft: 'あと {n} 回間違えると、{m} 分間ログインできなくなります。',
 };
 
 export type Messages = typeof ja;
@@ -232,4 +233,5 @@ export const en: Messages = {
   },
   errorCode: 'Error code',
   triesLeft: 'You can try this code once more. | You can try this code {n} more times.',
+  attemptsLeft: 'One more wrong code locks sign-in for {m} minutes. | {n} more wrong codes lock sign-in for {m} minutes.',
 };

@@ -227,6 +227,8 @@ describe('QA: two phones, registration in both languages, a denied prompt, passk
     await phone.getByTestId('code-submit').click();
     await phone.getByTestId('error').waitFor();
     expect(await visibleNow(phone.getByTestId('error'))).toBe('ok');
+    // A one-time password has no per-code limit: the page says how many wrong codes remain before sign-in locks.
+    expect(await phone.getByTestId('error-attempts-left').textContent()).toBe('9 more wrong codes lock sign-in for 15 minutes.');
     await checkScreen('phone-en', 'code-submit', 'en-05-totp-wrong', misses);
     const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(otpSecret), digits: 6, period: 30 });
     // otp.enroll used the current step; the next one is inside the RP's ±1 window.

@@ -25,18 +25,23 @@ export function verifyStepUp(
   const fail = (errorCode: HarnessErrorCode, message: string, countsAsWrong: boolean, codeId?: number): never => {
     let locked = false;
     let triesLeft: number | undefined;
+    let attemptsLeft: number | undefined;
     ctx.store.transaction(() => {
       if (countsAsWrong) {
         if (codeId !== undefined) triesLeft = ctx.policy.maxCodeTries - ctx.store.stepUp.addTry(codeId, ctx.policy.maxCodeTries);
         // A timed lock, like the password's: logins are refused for stepUpLockMs and the account's sessions end.
-        locked = ctx.store.accounts.recordStepUpFailure(account.id, ctx.policy.maxStepUpFailures, now + ctx.policy.stepUpLockMs).locked;
+        const failure = ctx.store.accounts.recordStepUpFailure(account.id, ctx.policy.maxStepUpFailures, now + ctx.policy.stepUpLockMs);
+        locked = failure.locked;
         if (locked) ctx.store.sessions.deleteForAccount(account.id);
+        // A one-time password has no per-code limit: what the customer can be told is how many wrong codes remain before that lock.
+        else if (codeId === undefined) attemptsLeft = ctx.policy.maxStepUpFailures - failure.failedStepUps;
       }
       const finalCode = locked ? 'ACCOUNT_LOCKED' : triesLeft !== undefined && triesLeft <= 0 ? 'OTP_LOCKED' : errorCode;
       audit(ctx, { actor, action: 'stepup.verify', outcome: 'failure', code: finalCode, accountId: account.id, details: { method, purpose } });
     });
     if (locked) throw new HarnessError('ACCOUNT_LOCKED', `too many wrong codes: log in again after ${Math.ceil(ctx.policy.stepUpLockMs / 60_000)} minutes`, { details: { lockedUntil: now + ctx.policy.stepUpLockMs } });
     if (triesLeft !== undefined && triesLeft <= 0) throw new HarnessError('OTP_LOCKED', 'too many wrong tries: request a new code');
+    if (attemptsLeft !== undefined) throw new HarnessError(errorCode, message, { details: { attemptsLeft, lockMinutes: Math.ceil(ctx.policy.stepUpLockMs / 60_000) } });
     throw new HarnessError(errorCode, message, triesLeft === undefined ? undefined : { details: { triesLeft } });
   };
 
