@@ -133,6 +133,11 @@ describe('QA running a shipped scenario and finding out why a step failed', () =
     expect(labels[5]).toBe('6: injectFault "disarm the fault and log in normally"');
     expect(await page.getByTestId('scenario-replay').textContent()).toBe(`pkh scenario run 13-fault-corrupt-signature.yaml --seed ${exported.seed}`);
     expect(await page.getByTestId('scenario-summary').textContent()).toContain(`実行 ${exported.total} 回`);
+    // One run is "1 scenario run" in English, not "1 scenario runs".
+    expect(exported.total).toBe(1);
+    await page.getByTestId('locale').selectOption('en');
+    expect(await page.getByTestId('scenario-summary').textContent()).toContain('(1 scenario run · ');
+    await page.getByTestId('locale').selectOption('ja');
     await shot('4-expected-refusal');
   });
 

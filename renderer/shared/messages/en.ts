@@ -89,7 +89,7 @@ export const en = {
     title: 'Scenarios', pick: 'Scenario', pickHint: 'Pick one of {n} shipped or recent scenarios…', recent: 'Recently opened', shipped: 'Shipped with the harness', viewerNote: 'Viewers can validate scenarios; running them needs an operator.', open: 'Open YAML file', name: 'File name', validate: 'Validate', run: 'Run', running: 'Running…', exportJunit: 'Export JUnit',
     valid: 'Valid', invalid: 'Invalid', passed: 'passed', failed: 'failed', skipped: 'skipped', step: 'Step', status: 'Status', duration: 'Duration',
     summary: '{passed} passed, {failed} failed', seed: 'Seed',
-    summaryDetail: '{total} scenario runs · {ms} ms', exportJson: 'Export JSON', replay: 'Same run from the CLI', expectedError: 'Refused as expected:', line: 'line {line}, column {column}', goToLine: 'Go to line {line}',
+    summaryDetail: '{total} scenario run · {ms} ms | {total} scenario runs · {ms} ms', exportJson: 'Export JSON', replay: 'Same run from the CLI', expectedError: 'Refused as expected:', line: 'line {line}, column {column}', goToLine: 'Go to line {line}',
     inspectorFor: 'Ceremony of step {step}',
     repeat: 'Repeat', seedInput: 'Seed', seedHint: 'empty: random (replays a CI --seed)', progress: '{done} / {total} runs finished', failedAt: 'Failed at step “{step}”', runFailed: 'The run stopped',
   },
