@@ -41,6 +41,11 @@ export interface SessionRow {
   stepUpAt: number | null;
   stepUpMethod: string | null;
   stepUpPurpose: string | null;
+  /**
+   * 16 bytes that name this session and no other, ever (repositories/sessions.ts): row IDs come back
+   * after a logout and `createdAt` repeats within a millisecond, so a registration ceremony is bound to this.
+   */
+  binding: Uint8Array;
 }
 
 export interface StepUpCodeRow {

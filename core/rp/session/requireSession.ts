@@ -1,5 +1,5 @@
 import { HarnessError } from '../../errors.js';
-import type { AccountRow, BoundSessionRow } from '../../store/index.js';
+import type { AccountRow, SessionRow } from '../../store/index.js';
 import type { RpContext } from '../context.js';
 import { hashToken } from './sessionToken.js';
 
@@ -17,7 +17,7 @@ export function sessionTouchAfterMs(sessionIdleMs: number): number {
  * `sessionMaxMs` (absolute, however busy) → AUTH_REQUIRED and the row goes; an operator-locked
  * account → ACCOUNT_LOCKED. Touches the session when stale.
  */
-export function requireSession(ctx: RpContext, sessionId: unknown): { session: BoundSessionRow; account: AccountRow } {
+export function requireSession(ctx: RpContext, sessionId: unknown): { session: SessionRow; account: AccountRow } {
   if (typeof sessionId !== 'string' || sessionId.length === 0 || sessionId.length > 256) {
     throw new HarnessError('AUTH_REQUIRED', 'log in first');
   }

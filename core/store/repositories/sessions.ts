@@ -7,15 +7,6 @@ import { num, numOrNull, strOrNull } from './columns.js';
 export const SESSION_BINDING_BYTES = 16;
 
 /**
- * A session row with its binding: 16 bytes that name this session and no other, ever. Row IDs come
- * back after a logout (SQLite reuses the highest rowid) and `created_at` repeats within a
- * millisecond, so whatever is bound to a session (a registration ceremony) carries this instead.
- */
-export interface BoundSessionRow extends SessionRow {
-  binding: Uint8Array;
-}
-
-/**
  * The binding of a session whose first token hashes to `tokenHash`: derived, not drawn, so every
  * caller of `create` gets one without new randomness (a seeded scenario seals the same handles on
  * replay), and unique because the first token is 32 random bytes (`token_hash` is UNIQUE). It is
@@ -27,7 +18,7 @@ function bindingOf(tokenHash: string): Uint8Array {
 
 /** Customer sessions by token hash, with the step-up they passed. */
 export function sessionsRepository(db: SqliteDriver) {
-  const toSession = (r: Row): BoundSessionRow => ({
+  const toSession = (r: Row): SessionRow => ({
     id: num(r.id),
     tokenHash: String(r.token_hash),
     accountId: num(r.account_id),
@@ -47,7 +38,7 @@ export function sessionsRepository(db: SqliteDriver) {
       );
     },
     /** The session and its account in one lookup (every customer request starts here); `account` undefined if it is gone. */
-    withAccount(tokenHash: string): { session: BoundSessionRow; account: AccountRow | undefined } | undefined {
+    withAccount(tokenHash: string): { session: SessionRow; account: AccountRow | undefined } | undefined {
       const r = db
         .prepare(
           `SELECT s.id AS s_id, s.token_hash AS s_token_hash, s.account_id AS s_account_id, s.created_at AS s_created_at,
@@ -70,11 +61,11 @@ export function sessionsRepository(db: SqliteDriver) {
       });
       return { session, account: r.id === null || r.id === undefined ? undefined : toAccount(r) };
     },
-    byTokenHash(tokenHash: string): BoundSessionRow | undefined {
+    byTokenHash(tokenHash: string): SessionRow | undefined {
       const r = db.prepare('SELECT * FROM sessions WHERE token_hash = @tokenHash').get({ tokenHash });
       return r ? toSession(r) : undefined;
     },
-    byId(id: number): BoundSessionRow | undefined {
+    byId(id: number): SessionRow | undefined {
       const r = db.prepare('SELECT * FROM sessions WHERE id = @id').get({ id });
       return r ? toSession(r) : undefined;
     },
@@ -95,7 +86,7 @@ export function sessionsRepository(db: SqliteDriver) {
       db.prepare('DELETE FROM sessions WHERE id = @id').run({ id });
     },
     /** The account's live sessions, newest first (support's account view). */
-    listForAccount(accountId: number): BoundSessionRow[] {
+    listForAccount(accountId: number): SessionRow[] {
       return db.prepare('SELECT * FROM sessions WHERE account_id = @accountId ORDER BY id DESC').all({ accountId }).map(toSession);
     },
     /** Purge: sessions idle since before `idleBefore` or created before `createdBefore` (their codes and challenges cascade). */
