@@ -22,8 +22,8 @@ export async function startLogin(
   const account = loginId === undefined ? undefined : ctx.store.accounts.byLoginId(loginId);
   let allowCredentials: Array<{ id: string; transports?: string[] }> | undefined;
   if (loginId !== undefined) {
-    const passkeys = account ? ctx.store.passkeys.listForAccount(account.id) : [];
-    allowCredentials = passkeys.length > 0 ? passkeys.map((p) => ({ id: p.credentialId, transports: p.transports })) : fakeCredentials(ctx, loginId);
+    const passkeys = account ? ctx.store.passkeys.descriptorsForAccount(account.id) : [];
+    allowCredentials = passkeys.length > 0 ? passkeys : fakeCredentials(ctx, loginId);
   }
   const options = await generateAuthenticationOptions({
     rpID: ctx.rpId,

@@ -51,7 +51,7 @@ export function checkNotEnded(ceremony: Ceremony, account: Pick<AccountRow, 'cer
  * sessions meanwhile must still end the ceremony (the checks before the await saw the old row).
  */
 export function checkStillOpen(ctx: RpContext, ceremony: Ceremony, accountId: number): void {
-  const account = ctx.store.accounts.byId(accountId);
+  const account = ctx.store.accounts.ceremonyState(accountId);
   if (!account) throw new HarnessError('ACCOUNT_NOT_FOUND', 'no such account');
   checkNotEnded(ceremony, account);
   if (account.locked) throw new HarnessError('ACCOUNT_LOCKED', 'account is locked');

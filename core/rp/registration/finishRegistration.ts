@@ -99,7 +99,7 @@ export async function finishRegistration(
     // §7.1 step 20: the algorithm must be one of pubKeyCredParams.
     if (typeof alg !== 'number' || !ceremony.algorithms.includes(alg)) throw new HarnessError('ALGORITHM_NOT_ALLOWED', `algorithm ${String(alg)} was not offered`);
     // Decoded and imported once: the import serves this passkey's first login (verifyAssertionSignature's cache).
-    const credential = importCredentialKey(attested.credentialPublicKey);
+    const credential = await importCredentialKey(attested.credentialPublicKey);
     const credentialKey = credential.key;
     // The statement must agree with the credential key (checks the library does not make).
     const statement = checkAttestationStatement({ fmt: attestation.fmt, attStmt: attestation.attStmt, credentialKey });

@@ -38,7 +38,7 @@ export async function startRegistration(
     // The library knows none/direct/enterprise only; indirect is set on the options below.
     attestationType: attestation === 'indirect' ? 'none' : attestation,
     // §5.4.3: the authenticator must not create a second credential for this account on the same device.
-    excludeCredentials: ctx.store.passkeys.listForAccount(account.id).map((p) => ({ id: p.credentialId, transports: p.transports })),
+    excludeCredentials: ctx.store.passkeys.descriptorsForAccount(account.id),
     authenticatorSelection: {
       residentKey: 'preferred',
       userVerification,

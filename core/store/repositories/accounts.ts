@@ -42,6 +42,11 @@ export function accountsRepository(db: SqliteDriver) {
       const r = db.prepare('SELECT * FROM accounts WHERE id = @id').get({ id });
       return r ? toAccount(r) : undefined;
     },
+    /** What decides whether a ceremony may still finish (core/rp checkStillOpen): two columns, not the row. */
+    ceremonyState(id: number): Pick<AccountRow, 'ceremonyEpoch' | 'locked'> | undefined {
+      const r = db.prepare('SELECT ceremony_epoch, locked FROM accounts WHERE id = @id').get({ id });
+      return r ? { ceremonyEpoch: num(r.ceremony_epoch), locked: num(r.locked) === 1 } : undefined;
+    },
     byLoginId(loginId: string): AccountRow | undefined {
       const r = db.prepare('SELECT * FROM accounts WHERE login_id = @loginId').get({ loginId });
       return r ? toAccount(r) : undefined;

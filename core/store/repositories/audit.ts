@@ -23,8 +23,9 @@ export interface AuditVerification {
   problems?: string[];
 }
 
+/** The newest row (MAX(id) is one seek; a subquery with ORDER BY … LIMIT would be materialized in a temporary table) and the checkpoint. */
 const HEAD_SQL = `SELECT a.id AS id, a.hash AS hash, (SELECT value FROM meta WHERE key = '${AUDIT_HEAD_KEY}') AS checkpoint
-  FROM (SELECT 1) LEFT JOIN (SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1) a`;
+  FROM (SELECT 1) LEFT JOIN audit_log a ON a.id = (SELECT MAX(id) FROM audit_log)`;
 
 /** The same statements as migration 1: UPDATE and DELETE on the log abort. */
 const TRIGGERS_SQL = `CREATE TRIGGER IF NOT EXISTS audit_log_no_update BEFORE UPDATE ON audit_log

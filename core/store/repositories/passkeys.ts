@@ -27,24 +27,51 @@ export function passkeysRepository(db: SqliteDriver) {
     revokeTicket: strOrNull(r.revoke_ticket),
   });
   return {
-    /** The UNIQUE constraint on credential_id is the arbiter: a duplicate throws CREDENTIAL_EXISTS. Returns the row as stored. */
+    /**
+     * The UNIQUE constraint on credential_id is the arbiter: a duplicate throws CREDENTIAL_EXISTS.
+     * Returns the row as stored (JSON columns read back from the text written), built here: a
+     * RETURNING clause would cost SQLite an ephemeral table per insert.
+     */
     insert(p: Omit<PasskeyRow, 'id' | 'lastUsedAt' | 'revokedAt' | 'revokeReason' | 'revokeTicket' | 'attestation'> & { attestation?: unknown }): PasskeyRow {
+      const transports = JSON.stringify(p.transports);
+      const attestation = p.attestation === null || p.attestation === undefined ? null : JSON.stringify(p.attestation);
+      let id: number;
       try {
-        return toPasskey(
+        id = num(
           db
             .prepare(
               `INSERT INTO passkeys (account_id, credential_id, public_key, alg, name, aaguid, transports, backup_eligible, backup_state,
                  user_verified, counter, fmt, attestation, created_at)
                VALUES (@accountId, @credentialId, @publicKey, @alg, @name, @aaguid, @transports, @backupEligible, @backupState,
-                 @userVerified, @counter, @fmt, @attestation, @createdAt)
-               RETURNING *`,
+                 @userVerified, @counter, @fmt, @attestation, @createdAt)`,
             )
-            .get({ ...p, transports: JSON.stringify(p.transports), attestation: p.attestation === null || p.attestation === undefined ? null : JSON.stringify(p.attestation) })!,
+            .run({ ...p, transports, attestation }).lastInsertRowid,
         );
       } catch (error) {
         if (isUniqueViolation(error)) throw new HarnessError('CREDENTIAL_EXISTS', 'this credential is already registered', { cause: error });
         throw error;
       }
+      return {
+        id,
+        accountId: p.accountId,
+        credentialId: p.credentialId,
+        publicKey: p.publicKey.slice(),
+        alg: p.alg,
+        name: p.name,
+        aaguid: p.aaguid,
+        transports: JSON.parse(transports) as string[],
+        backupEligible: p.backupEligible,
+        backupState: p.backupState,
+        userVerified: p.userVerified,
+        counter: p.counter,
+        fmt: p.fmt,
+        attestation: attestation === null ? null : (JSON.parse(attestation) as unknown),
+        createdAt: p.createdAt,
+        lastUsedAt: null,
+        revokedAt: null,
+        revokeReason: null,
+        revokeTicket: null,
+      };
     },
     byId(id: number): PasskeyRow | undefined {
       const r = db.prepare('SELECT * FROM passkeys WHERE id = @id').get({ id });
@@ -59,6 +86,13 @@ export function passkeysRepository(db: SqliteDriver) {
         ? 'SELECT * FROM passkeys WHERE account_id = @accountId ORDER BY id'
         : 'SELECT * FROM passkeys WHERE account_id = @accountId AND revoked_at IS NULL ORDER BY id';
       return db.prepare(sql).all({ accountId }).map(toPasskey);
+    },
+    /** The account's active credentials as options name them (exclude/allowCredentials): two columns, not whole rows. */
+    descriptorsForAccount(accountId: number): Array<{ id: string; transports: string[] }> {
+      return db
+        .prepare('SELECT credential_id, transports FROM passkeys WHERE account_id = @accountId AND revoked_at IS NULL ORDER BY id')
+        .all({ accountId })
+        .map((r) => ({ id: String(r.credential_id), transports: JSON.parse(String(r.transports)) as string[] }));
     },
     /**
      * The population fake login options imitate (core/rp startLogin): how many of the first `limit`

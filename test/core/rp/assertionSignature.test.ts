@@ -146,11 +146,11 @@ describe('assertion signatures: node:crypto with a cached key agrees with @simpl
 
   it('the cache never serves a stale key: a row id whose key bytes changed is imported again', async () => {
     const f = await enrolled(-7);
-    const first = publicKeyFor(f.ctx, f.row)!;
-    expect(publicKeyFor(f.ctx, f.row)).toBe(first);
+    const first = (await publicKeyFor(f.ctx, f.row))!;
+    expect(await publicKeyFor(f.ctx, f.row)).toBe(first);
     const other = await enrolled(-8);
     // Same id, another credential's key (a reused row id after a delete, or a replaced key).
-    const swapped = publicKeyFor(f.ctx, { id: f.row.id, publicKey: other.row.publicKey })!;
+    const swapped = (await publicKeyFor(f.ctx, { id: f.row.id, publicKey: other.row.publicKey }))!;
     expect(swapped).not.toBe(first);
     expect(swapped.alg).toBe(-8);
     other.env.store.close();
