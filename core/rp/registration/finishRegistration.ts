@@ -62,8 +62,8 @@ export async function finishRegistration(
   const chosenName = passkeyName(opts.name);
   const locale = parseNameLocale(opts.locale);
   const actor = `customer:${account.loginId}`;
-  // Audit rows name a ceremony by its label (a hostile or mistyped handle included).
-  let ceremonyId = typeof opts.ceremonyId === 'string' ? ceremonyLabel(opts.ceremonyId) : undefined;
+  // Audit rows name a ceremony by its label; a handle that does not open (hostile or mistyped) is labelled on the failure path.
+  let ceremonyId: string | undefined;
   let pending: Ceremony | undefined;
   try {
     const handle = typeof opts.ceremonyId === 'string' ? opts.ceremonyId : latestRegistration(ctx, session.id);
@@ -175,6 +175,6 @@ export async function finishRegistration(
     if (!queued) await sendRegistrationNotice(ctx, notice);
     return { passkey: toPasskeySummary(passkey) };
   } catch (error) {
-    failCeremony(ctx, pending, error, { actor, action: 'registration.finish', accountId: account.id, details: { ceremonyId: ceremonyId ?? null } });
+    failCeremony(ctx, pending, error, { actor, action: 'registration.finish', accountId: account.id, details: { ceremonyId: ceremonyId ?? (typeof opts.ceremonyId === 'string' ? ceremonyLabel(opts.ceremonyId) : null) } });
   }
 }
