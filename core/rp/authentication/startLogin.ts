@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
-import { generateAuthenticationOptions } from '@simplewebauthn/server';
 import { HarnessError } from '../../errors.js';
 import { fromBase64url, toBase64url, type PublicKeyCredentialRequestOptionsJSON } from '../../webauthn/index.js';
+import { requestOptions, type CredentialDescriptor } from '../ceremony/ceremonyOptions.js';
 import { issueChallenge, SUPPORTED_ALGORITHMS } from '../ceremony/issueChallenge.js';
 import type { RpContext } from '../context.js';
 
@@ -20,18 +20,18 @@ export async function startLogin(
   }
   const userVerification = ctx.policy.userVerification === 'required' ? 'required' : (opts.userVerification ?? ctx.policy.userVerification);
   const account = loginId === undefined ? undefined : ctx.store.accounts.byLoginId(loginId);
-  let allowCredentials: Array<{ id: string; transports?: string[] }> | undefined;
+  let allowCredentials: CredentialDescriptor[] | undefined;
   if (loginId !== undefined) {
     const passkeys = account ? ctx.store.passkeys.descriptorsForAccount(account.id) : [];
     allowCredentials = passkeys.length > 0 ? passkeys : fakeCredentials(ctx, loginId);
   }
-  const options = await generateAuthenticationOptions({
-    rpID: ctx.rpId,
+  const options = requestOptions({
+    rpId: ctx.rpId,
     // A predictable challenge would let someone holding the phone for a moment sign future logins in advance.
-    challenge: ctx.secrets.bytes(32).slice(),
+    challenge: ctx.secrets.bytes(32),
     timeout: ctx.policy.challengeTtlMs,
     userVerification,
-    ...(allowCredentials ? { allowCredentials: allowCredentials as never } : {}),
+    ...(allowCredentials ? { allowCredentials } : {}),
   });
   return issueChallenge(ctx, {
     options,

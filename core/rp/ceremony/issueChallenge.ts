@@ -10,7 +10,7 @@ export const SUPPORTED_ALGORITHMS = [-8, -7, -257];
  * are sealed into the handle the client sends back (ceremonyHandle.ts); nothing is stored until the
  * finish, which makes it single-use. The `<action>` audit row is written with the next write of this
  * store (at the latest within DEFER_MS); a refused party's start (a locked account) is audited at once.
- * Returns the handle and the options as plain JSON.
+ * Returns the handle and the options (plain JSON, as ceremonyOptions.ts builds them).
  */
 export function issueChallenge<Options extends { challenge: string }>(
   ctx: RpContext,
@@ -39,20 +39,6 @@ export function issueChallenge<Options extends { challenge: string }>(
   const entry = { at: now, actor: opts.audit.actor, action: opts.audit.action, outcome, ...(code ? { code } : {}), accountId: opts.binding.accountId, details: { ceremonyId: ceremonyLabel(ceremonyId), ...opts.audit.details } };
   if (outcome === 'success') ctx.store.audit.appendSoon(entry);
   else ctx.store.audit.append(entry);
-  return { ceremonyId, options: plainJson(opts.options) };
+  return { ceremonyId, options: opts.options };
 }
 
-/**
- * A deep copy of the library's options without their undefined members (what JSON would drop), so
- * in-process callers see exactly what an HTTP client parses; no string round trip (two per ceremony).
- */
-function plainJson<T>(value: T): T {
-  if (Array.isArray(value)) return value.map(plainJson) as T;
-  if (value === null || typeof value !== 'object') return value;
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) {
-    const member = (value as Record<string, unknown>)[key];
-    if (member !== undefined) out[key] = plainJson(member);
-  }
-  return out as T;
-}

@@ -1,8 +1,8 @@
-import { generateRegistrationOptions } from '@simplewebauthn/server';
 import { HarnessError } from '../../errors.js';
 import type { PublicKeyCredentialCreationOptionsJSON } from '../../webauthn/index.js';
 import { ATTESTATION_CONVEYANCES, type AttestationConveyance } from '../attestation/types.js';
 import { rememberLatestRegistration } from '../ceremony/ceremonyHandle.js';
+import { creationOptions } from '../ceremony/ceremonyOptions.js';
 import { issueChallenge, SUPPORTED_ALGORITHMS } from '../ceremony/issueChallenge.js';
 import { audit, type RpContext } from '../context.js';
 import { requireSession } from '../session/requireSession.js';
@@ -27,26 +27,20 @@ export async function startRegistration(
   const requested = opts.userVerification ?? ctx.policy.userVerification;
   if (!['required', 'preferred', 'discouraged'].includes(requested)) throw new HarnessError('INVALID_INPUT', 'userVerification is not valid');
   const userVerification: UserVerification = ctx.policy.userVerification === 'required' ? 'required' : requested;
-  const options = await generateRegistrationOptions({
+  const options = creationOptions({
     rpName: ctx.rpName,
-    rpID: ctx.rpId,
-    userName: account.loginId,
-    userID: account.userHandle.slice(),
-    userDisplayName: account.displayName,
-    challenge: ctx.secrets.bytes(32).slice(),
+    rpId: ctx.rpId,
+    user: { id: account.userHandle, name: account.loginId, displayName: account.displayName },
+    challenge: ctx.secrets.bytes(32),
     timeout: ctx.policy.challengeTtlMs,
-    // The library knows none/direct/enterprise only; indirect is set on the options below.
-    attestationType: attestation === 'indirect' ? 'none' : attestation,
+    attestation,
     // §5.4.3: the authenticator must not create a second credential for this account on the same device.
     excludeCredentials: ctx.store.passkeys.descriptorsForAccount(account.id),
-    authenticatorSelection: {
-      residentKey: 'preferred',
-      userVerification,
-      ...(opts.authenticatorAttachment ? { authenticatorAttachment: opts.authenticatorAttachment } : {}),
-    },
-    supportedAlgorithmIDs: SUPPORTED_ALGORITHMS,
+    residentKey: 'preferred',
+    userVerification,
+    ...(opts.authenticatorAttachment ? { authenticatorAttachment: opts.authenticatorAttachment } : {}),
+    algorithms: SUPPORTED_ALGORITHMS,
   });
-  if (attestation === 'indirect') options.attestation = 'indirect';
   // §7.1 step 20 checks the credential's algorithm against exactly these pubKeyCredParams.
   const started = issueChallenge(ctx, {
     options,
