@@ -114,11 +114,18 @@ export function checkTokenBinding(clientData: ClientData, statuses: readonly str
   }
 }
 
+/** SHA-256 of the RP ID, computed once per RP ID (a process serves one or a few). */
+let rpIdHashed: { rpId: string; hash: Uint8Array } | undefined;
+function rpIdHash(rpId: string): Uint8Array {
+  if (rpIdHashed?.rpId !== rpId) rpIdHashed = { rpId, hash: sha256(new TextEncoder().encode(rpId)) };
+  return rpIdHashed.hash;
+}
+
 /** §7.1 steps 13–17 / §7.2 steps 15–18: rpIdHash, UP, UV, backup flags; then the strict parse. */
 export function checkAuthData(ctx: RpContext, authData: Uint8Array, opts: { requireUv: boolean }): ParsedAuthenticatorData {
   if (authData.length > ctx.policy.maxAttestationBytes) throw new HarnessError('PAYLOAD_TOO_LARGE', 'authenticatorData is too large');
   if (authData.length < 37) throw new HarnessError('AUTHDATA_MALFORMED', 'authenticatorData is shorter than 37 bytes');
-  if (!equalBytes(authData.subarray(0, 32), sha256(new TextEncoder().encode(ctx.rpId)))) throw new HarnessError('RP_ID_MISMATCH', 'rpIdHash is not SHA-256 of this RP ID');
+  if (!equalBytes(authData.subarray(0, 32), rpIdHash(ctx.rpId))) throw new HarnessError('RP_ID_MISMATCH', 'rpIdHash is not SHA-256 of this RP ID');
   const flags = authData[32]!;
   if (!(flags & FLAG.UP)) throw new HarnessError('USER_PRESENCE_REQUIRED', 'the UP flag is not set');
   if (opts.requireUv && !(flags & FLAG.UV)) throw new HarnessError('USER_VERIFICATION_REQUIRED', 'user verification was required but UV is not set');
