@@ -10,7 +10,8 @@ export interface CredentialDescriptor {
   transports: string[];
 }
 
-const descriptor = (c: CredentialDescriptor) => ({ id: c.id, transports: c.transports as PublicKeyCredentialDescriptorJSON['transports'], type: 'public-key' as const });
+/** Its own transports array: a caller that edits the options it got must not edit a shared list (startLogin's fake default). */
+const descriptor = (c: CredentialDescriptor) => ({ id: c.id, transports: [...c.transports] as PublicKeyCredentialDescriptorJSON['transports'], type: 'public-key' as const });
 
 /**
  * The options @simplewebauthn/server's generateRegistrationOptions (v13) returns for these inputs,

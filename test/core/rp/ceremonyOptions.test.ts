@@ -77,6 +77,8 @@ describe('ceremony options, built plain: the same JSON text as @simplewebauthn/s
         expect(asJson(ours)).toBe(asJson(library));
         expect(JSON.parse(asJson(ours))).toStrictEqual(ours);
         expect('allowCredentials' in ours).toBe(allowCredentials !== undefined);
+        // The options own their lists: editing them leaves the caller's descriptors (and startLogin's fake default) alone.
+        ours.allowCredentials?.forEach((c, i) => expect(c.transports).not.toBe(allowCredentials![i]!.transports));
       }
   });
 });
