@@ -1,5 +1,6 @@
 import { HarnessError } from '../errors.js';
 import { decodeCborPrefix, type CborKey, type CborValue } from './cbor.js';
+import { MAX_CREDENTIAL_ID_BYTES } from './credentialIdLimits.js';
 
 /** WebAuthn §6.1 flag bits. Bits 1 and 5 are reserved for future use. */
 export const FLAG = { UP: 0x01, UV: 0x04, BE: 0x08, BS: 0x10, AT: 0x40, ED: 0x80 } as const;
@@ -76,7 +77,7 @@ export function buildAuthenticatorData(options: BuildAuthenticatorDataOptions): 
   if (attestedCredentialData) {
     const { aaguid, credentialId, credentialPublicKey } = attestedCredentialData;
     if (aaguid.length !== 16) throw new HarnessError('AUTHDATA_MALFORMED', 'aaguid must be 16 bytes');
-    if (credentialId.length > 1023) throw new HarnessError('AUTHDATA_MALFORMED', 'credentialId longer than 1023 bytes');
+    if (credentialId.length > MAX_CREDENTIAL_ID_BYTES) throw new HarnessError('AUTHDATA_MALFORMED', `credentialId longer than ${MAX_CREDENTIAL_ID_BYTES} bytes`);
     length += 18 + credentialId.length + credentialPublicKey.length;
   }
   if (extensions) length += extensions.length;
@@ -132,7 +133,7 @@ export function parseAuthenticatorData(bytes: Uint8Array): ParsedAuthenticatorDa
     const aaguid = bytes.slice(pos, pos + 16);
     const idLength = (bytes[pos + 16]! << 8) | bytes[pos + 17]!;
     pos += 18;
-    if (idLength > 1023) malformed('credentialId longer than 1023 bytes');
+    if (idLength > MAX_CREDENTIAL_ID_BYTES) malformed(`credentialId longer than ${MAX_CREDENTIAL_ID_BYTES} bytes`);
     if (pos + idLength > bytes.length) malformed('credentialId runs past the end');
     const credentialId = bytes.slice(pos, pos + idLength);
     pos += idLength;

@@ -46,6 +46,8 @@ export function forgetPublicKey(ctx: RpContext, passkeyId: number): void {
 }
 
 const P256 = { name: 'ECDSA', namedCurve: 'P-256' } as const;
+/** SEC1's prefix of an uncompressed point (0x04 ‖ x ‖ y). */
+const UNCOMPRESSED = Uint8Array.of(0x04);
 
 /**
  * A P-256 key goes in as its raw uncompressed point: OpenSSL refuses a point off the curve
@@ -61,7 +63,6 @@ async function importCoseKey(cose: CoseKey): Promise<KeyObject> {
   if (cose.kty === 1) return createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: b64(cose.x) }, format: 'jwk' });
   return createPublicKey({ key: { kty: 'RSA', n: b64(cose.n), e: b64(cose.e) }, format: 'jwk' });
 }
-const UNCOMPRESSED = Uint8Array.of(0x04);
 
 /**
  * The imported key of a stored passkey, from the cache when the row's key bytes are the ones it was

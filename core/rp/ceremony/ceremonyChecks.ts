@@ -1,6 +1,7 @@
 import { HarnessError } from '../../errors.js';
 import type { AccountRow } from '../../store/index.js';
 import { equalBytes, FLAG, fromBase64url, parseAuthenticatorData, parseClientDataJSON, sha256, type ClientData, type ParsedAuthenticatorData } from '../../webauthn/index.js';
+import { MAX_CREDENTIAL_ID_BYTES } from '../../webauthn/credentialIdLimits.js';
 import { auditFailure, type RpContext } from '../context.js';
 import { openSealedCeremony, type Ceremony } from './ceremonyHandle.js';
 
@@ -20,7 +21,7 @@ export function checkCredentialIds(response: Record<string, unknown>): { id: str
   } catch (cause) {
     throw new HarnessError('CREDENTIAL_ID_INVALID', 'credential id is not base64url', { cause });
   }
-  if (idBytes.length < 1 || idBytes.length > 1023) throw new HarnessError('CREDENTIAL_ID_INVALID', `credential id is ${idBytes.length} bytes; allowed 1..1023`);
+  if (idBytes.length < 1 || idBytes.length > MAX_CREDENTIAL_ID_BYTES) throw new HarnessError('CREDENTIAL_ID_INVALID', `credential id is ${idBytes.length} bytes; allowed 1..${MAX_CREDENTIAL_ID_BYTES}`);
   return { id: response.id, idBytes };
 }
 

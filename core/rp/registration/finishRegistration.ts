@@ -91,9 +91,8 @@ export async function finishRegistration(
     const authData = checkAuthData(ctx, attestation.authData, { requireUv: ceremony.userVerification === 'required' });
     const attested = authData.attestedCredentialData;
     if (!authData.flags.at || !attested) throw new HarnessError('AUTHDATA_MALFORMED', 'registration authenticatorData has no attested credential data');
-    // §7.1 step 25 and the RP's part of step 22: the ID the client reports is the ID the authenticator made.
+    // §7.1 step 25 and the RP's part of step 22: the ID the client reports (1..1023 bytes, checkCredentialIds) is the ID the authenticator made.
     if (!equalBytes(attested.credentialId, idBytes)) throw new HarnessError('RAW_ID_MISMATCH', 'rawId differs from the credential ID inside authenticatorData');
-    if (attested.credentialId.length < 1 || attested.credentialId.length > 1023) throw new HarnessError('CREDENTIAL_ID_INVALID', 'credential ID length must be 1..1023 bytes');
     const coseMap = decodeCbor(attested.credentialPublicKey);
     const alg = coseMap instanceof Map ? coseMap.get(3) : undefined;
     // §7.1 step 20: the algorithm must be one of pubKeyCredParams.
