@@ -36,9 +36,10 @@ export interface Prepared {
  * store), with accounts already past password login and the email step-up, so a measurement
  * covers only the passkey ceremonies. scrypt cost 1024, as in the tests.
  */
-export async function inProcessRp(opts: { backend?: CryptoBackend; before?: (store: Store) => void; driver?: (path: string) => SqliteDriver } = {}) {
+export async function inProcessRp(opts: { backend?: CryptoBackend; before?: (store: Store) => void; driver?: (path: string) => SqliteDriver; memory?: boolean } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'pkh-bench-'));
-  const path = join(dir, 'bench.sqlite');
+  // `memory`: SQLite's :memory: database, nothing durable (sections/floor.ts: a bound, not a configuration).
+  const path = opts.memory ? ':memory:' : join(dir, 'bench.sqlite');
   const store: Store = openStore({ path, ...(opts.driver ? { driver: opts.driver(path) } : {}) });
   opts.before?.(store);
   const rp = createRelyingParty({ store, rpId: 'localhost', rpName: 'bench', origins: [ORIGIN], policy: { scryptCost: 1024 } });

@@ -53,10 +53,10 @@ export function minimalAuthenticator() {
 
 let peerWarmed = false;
 
-/** Peer (1): @simplewebauthn/server generate/verify + the minimal authenticator, credentials in a Map, no store. */
-async function plainComposition(count: number): Promise<number> {
+/** One enrol + login of peer (1): @simplewebauthn/server generate/verify + the minimal authenticator, credentials in a Map, no store. */
+export function peerOneFlow(): (i: number) => Promise<void> {
   const auth = minimalAuthenticator();
-  const once = async (i: number) => {
+  return async (i: number) => {
     const regOptions = await generateRegistrationOptions({ rpName: 'peer', rpID: 'localhost', userName: `u${i}`, attestationType: 'none' });
     const reg = await verifyRegistrationResponse({ response: auth.create(regOptions) as any, expectedChallenge: regOptions.challenge, expectedOrigin: ORIGIN, expectedRPID: 'localhost' });
     const cred = reg.registrationInfo!.credential;
@@ -64,10 +64,18 @@ async function plainComposition(count: number): Promise<number> {
     const res = await verifyAuthenticationResponse({ response: auth.get(authOptions) as any, expectedChallenge: authOptions.challenge, expectedOrigin: ORIGIN, expectedRPID: 'localhost', credential: cred });
     if (!res.verified) throw new Error('peer (1) login failed');
   };
-  // Steady state, as for ours: the first call warms the JIT with the same count (inProcess.ts says why).
+}
+
+/** Steady state, as for ours: the first call in a process warms the JIT with the same count (inProcess.ts says why). */
+export async function warmPeer(once: (i: number) => Promise<void>): Promise<void> {
   const warmup = peerWarmed ? 30 : WARMUP_ITERATIONS;
   peerWarmed = true;
   for (let i = 0; i < warmup; i++) await once(i);
+}
+
+async function plainComposition(count: number): Promise<number> {
+  const once = peerOneFlow();
+  await warmPeer(once);
   return timeFixed(count, once);
 }
 
