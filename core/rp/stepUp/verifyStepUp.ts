@@ -5,6 +5,7 @@ import { hashToken, newToken } from '../session/sessionToken.js';
 import { parsePurpose, type StepUpPurpose } from './purpose.js';
 import { codeMatches } from './stepUpCode.js';
 import { matchTotp } from './totp.js';
+import { lockedByWrongCodes, lockMinutes, recordWrongCode } from './wrongCode.js';
 
 /**
  * Seed step 4 (認証コード入力): checks the emailed code, or the TOTP code when the account uses the
@@ -30,18 +31,17 @@ export function verifyStepUp(
       if (countsAsWrong) {
         if (codeId !== undefined) triesLeft = ctx.policy.maxCodeTries - ctx.store.stepUp.addTry(codeId, ctx.policy.maxCodeTries);
         // A timed lock, like the password's: logins are refused for stepUpLockMs and the account's sessions end.
-        const failure = ctx.store.accounts.recordStepUpFailure(account.id, ctx.policy.maxStepUpFailures, now + ctx.policy.stepUpLockMs);
-        locked = failure.locked;
-        if (locked) ctx.store.sessions.deleteForAccount(account.id);
+        const wrong = recordWrongCode(ctx, account.id, now);
+        locked = wrong.locked;
         // A one-time password has no per-code limit: what the customer can be told is how many wrong codes remain before that lock.
-        else if (codeId === undefined) attemptsLeft = ctx.policy.maxStepUpFailures - failure.failedStepUps;
+        if (!locked && codeId === undefined) attemptsLeft = wrong.attemptsLeft;
       }
       const finalCode = locked ? 'ACCOUNT_LOCKED' : triesLeft !== undefined && triesLeft <= 0 ? 'OTP_LOCKED' : errorCode;
       audit(ctx, { actor, action: 'stepup.verify', outcome: 'failure', code: finalCode, accountId: account.id, details: { method, purpose } });
     });
-    if (locked) throw new HarnessError('ACCOUNT_LOCKED', `too many wrong codes: log in again after ${Math.ceil(ctx.policy.stepUpLockMs / 60_000)} minutes`, { details: { lockedUntil: now + ctx.policy.stepUpLockMs } });
+    if (locked) throw lockedByWrongCodes(ctx, now);
     if (triesLeft !== undefined && triesLeft <= 0) throw new HarnessError('OTP_LOCKED', 'too many wrong tries: request a new code');
-    if (attemptsLeft !== undefined) throw new HarnessError(errorCode, message, { details: { attemptsLeft, lockMinutes: Math.ceil(ctx.policy.stepUpLockMs / 60_000) } });
+    if (attemptsLeft !== undefined) throw new HarnessError(errorCode, message, { details: { attemptsLeft, lockMinutes: lockMinutes(ctx) } });
     throw new HarnessError(errorCode, message, triesLeft === undefined ? undefined : { details: { triesLeft } });
   };
 

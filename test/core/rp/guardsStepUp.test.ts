@@ -141,4 +141,52 @@ describe('OTP service (TOTP) enrolment guards', () => {
     expect(env.rp.verifyStepUp({ sessionId: stepped, code: generateTotp(TOTP_SECRET, env.clock.now()) }).method).toBe('totp');
     env.store.close();
   });
+
+  /** A session stepped up for the OTP service with an enrolment pending: its secret, not yet confirmed. */
+  async function pending(env: Env) {
+    const { sessionId } = env.rp.login({ loginId: 'yamada', password: 'login-pass' });
+    const emailId = env.rp.listEmails({ sessionId }).emails[0]!.emailId;
+    await env.rp.sendStepUpEmail({ sessionId, emailId, purpose: 'otp-enrollment' });
+    const stepped = env.rp.verifyStepUp({ sessionId, code: lastCode(env, 'yamada@example.test'), purpose: 'otp-enrollment' }).sessionId;
+    return { sessionId: stepped, secret: env.rp.enrollOtp({ sessionId: stepped }).secret };
+  }
+
+  const errorOf = (fn: () => unknown) => {
+    try {
+      fn();
+    } catch (error) {
+      return error as { code: string; details?: Record<string, unknown> };
+    }
+    throw new Error('expected an error');
+  };
+
+  it('wrong codes confirming the OTP service count toward the timed lock like wrong step-up codes: attempts left, then ACCOUNT_LOCKED, sessions ended, login refused', async () => {
+    const env = fresh({ policy: { maxStepUpFailures: 3 } });
+    const { sessionId, secret } = await pending(env);
+    const bad = wrong(generateTotp(secret, env.clock.now()));
+    expect(errorOf(() => env.rp.confirmOtp({ sessionId, code: bad }))).toMatchObject({ code: 'OTP_INVALID', details: { attemptsLeft: 2 } });
+    // A malformed code is a wrong guess too.
+    expect(errorOf(() => env.rp.confirmOtp({ sessionId, code: '12ab56' }))).toMatchObject({ code: 'OTP_INVALID', details: { attemptsLeft: 1 } });
+    expect(errorOf(() => env.rp.confirmOtp({ sessionId, code: bad }))).toMatchObject({ code: 'ACCOUNT_LOCKED' });
+    expect(await codeOf(() => env.rp.getSession({ sessionId }))).toBe('AUTH_REQUIRED');
+    const account = env.store.accounts.byLoginId('yamada')!;
+    expect(account.lockedUntil).toBe(env.clock.now() + env.rp.policy.stepUpLockMs);
+    // Login answers every refusal alike; the audit row says why.
+    expect(await codeOf(() => env.rp.login({ loginId: 'yamada', password: 'login-pass' }))).toBe('LOGIN_FAILED');
+    expect(env.store.audit.list({ limit: 1000 }).filter((e) => e.action === 'login.password').at(-1)).toMatchObject({ outcome: 'failure', code: 'ACCOUNT_LOCKED' });
+    expect(env.store.otp.get(account.id)?.status).toBe('pending');
+    const failures = env.store.audit.list({ limit: 1000 }).filter((e) => e.action === 'otp.confirm').map((e) => e.code);
+    expect(failures).toEqual(['OTP_INVALID', 'OTP_INVALID', 'ACCOUNT_LOCKED']);
+    env.store.close();
+  });
+
+  it('the right confirmation code restarts the count: wrong codes before it do not add up with wrong step-up codes after it', async () => {
+    const env = fresh({ policy: { maxStepUpFailures: 3 } });
+    const { sessionId, secret } = await pending(env);
+    for (let i = 0; i < 2; i++) expect(await codeOf(() => env.rp.confirmOtp({ sessionId, code: wrong(generateTotp(secret, env.clock.now())) }))).toBe('OTP_INVALID');
+    expect(env.rp.confirmOtp({ sessionId, code: generateTotp(secret, env.clock.now()) })).toEqual({ status: 'active' });
+    env.clock.advance(30_000);
+    expect(errorOf(() => env.rp.verifyStepUp({ sessionId, code: wrong(generateTotp(secret, env.clock.now())) }))).toMatchObject({ code: 'OTP_INVALID', details: { attemptsLeft: 2 } });
+    env.store.close();
+  });
 });
