@@ -2,7 +2,6 @@ import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono, type Context } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { z } from 'zod';
 import { systemClock, type Clock } from '../clock.js';
@@ -14,6 +13,7 @@ import { isConsolePath } from './consolePath.js';
 import { CSRF_HEADER, checkCsrf } from './csrf.js';
 import { statusForCode, toErrorReply } from './errorResponse.js';
 import { createRateLimiter, type RateLimitRule } from './rateLimit.js';
+import { checkDeclaredLength, readBody } from './readBody.js';
 import { routes, type RouteDef } from './routes.js';
 import { channelParams } from './schemas.js';
 import { securityHeaders } from './securityHeaders.js';
@@ -122,15 +122,11 @@ export function createHttpServer({
     checkCsrf({ method: c.req.method, origin: c.req.header('origin'), csrfHeader: c.req.header(CSRF_HEADER), allowedOrigins });
     await next();
   });
-  app.use(
-    '/api/*',
-    bodyLimit({
-      maxSize: maxBodyBytes,
-      onError: () => {
-        throw new HarnessError('PAYLOAD_TOO_LARGE', `Request body exceeds ${maxBodyBytes} bytes`);
-      },
-    }),
-  );
+  // A declared body over the limit ends here, whatever the route; the body itself is read (bounded) only by readJson.
+  app.use('/api/*', async (c, next) => {
+    checkDeclaredLength(c, maxBodyBytes);
+    await next();
+  });
 
   for (const def of routes) {
     const handler = async (c: Context) => c.json((await runRoute(c, def)) as object, 200, JSON_HEADERS);
@@ -144,7 +140,7 @@ export function createHttpServer({
     const caller = harness.authenticate(token);
     if (!caller) throw new HarnessError('AUTH_REQUIRED', token ? 'Unknown or rotated harness token' : 'Harness token required (Authorization: Bearer <token>: the operator token npm start / pkh serve printed; the CLI reads it from PASSKEY_HARNESS_TOKEN)');
     const { channel } = validate(channelParams, c.req.param(), 'path');
-    const input = await readJson(c);
+    const input = await readJson(c, maxBodyBytes);
     const reply = await harness.handle(channel, input, caller);
     // A mount written without the types (or a newer peer) may send a code this build does not know: a 500.
     const status = reply.ok ? 200 : statusForCode(isHarnessErrorCode(reply.error.code) ? reply.error.code : 'INTERNAL');
@@ -176,7 +172,7 @@ export function createHttpServer({
     const ip = clientIp(c);
     if (def.limit) perIp.hit(`ip:${ip}`);
 
-    const body = def.body ? validate(def.body, await readJson(c), 'body') : undefined;
+    const body = def.body ? validate(def.body, await readJson(c, maxBodyBytes), 'body') : undefined;
     const query = def.query ? validate(def.query, c.req.query(), 'query') : undefined;
     const params = def.params ? validate(def.params, c.req.param(), 'path') : undefined;
 
@@ -267,8 +263,8 @@ const MAX_JSON_DEPTH = 32;
  * bytes would become U+FFFD, and of two equal names JSON.parse keeps the last while a proxy, a
  * log reader or another parser may keep the first (the clientDataJSON differential, at the HTTP layer).
  */
-async function readJson(c: Context): Promise<unknown> {
-  const bytes = new Uint8Array(await c.req.arrayBuffer());
+async function readJson(c: Context, maxBodyBytes: number): Promise<unknown> {
+  const bytes = await readBody(c, maxBodyBytes);
   let text: string;
   try {
     text = utf8.decode(bytes);

@@ -1,5 +1,6 @@
 import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createHttpServer } from '../../../core/http/index.js';
 import { Agent, startTestServer, type TestServer } from './support.js';
 
 /**
@@ -97,6 +98,27 @@ describe('hostile request bodies (RFC 8259)', () => {
     const big = await post(s, '/api/login', `{"loginId":"${'a'.repeat(70_000)}","password":"x"}`, { chunked: true });
     expect([big.status, big.body.code]).toEqual([413, 'PAYLOAD_TOO_LARGE']);
     expect((await post(s, '/api/login', LOGIN, { chunked: true })).status).toBe(200);
+  });
+
+  it('in process (fetch, as Electron calls it) a streamed body is bounded too: over the limit 413, under it read', async () => {
+    const s = await start();
+    const server = createHttpServer({ rp: s.rp, staticDir: null, origins: [s.url] });
+    const streamed = (text: string) => {
+      const bytes = Buffer.from(text);
+      // No Content-Length: the limit can only be kept while the stream is read.
+      return new ReadableStream<Uint8Array>({
+        start(controller) {
+          for (let i = 0; i < bytes.length; i += 1000) controller.enqueue(bytes.subarray(i, i + 1000));
+          controller.close();
+        },
+      });
+    };
+    const call = async (text: string) => {
+      const reply = await server.fetch(new Request(`${s.url}/api/login`, { method: 'POST', headers: { origin: s.url, 'x-harness-csrf': '1', 'content-type': 'application/json' }, body: streamed(text), duplex: 'half' } as RequestInit));
+      return [reply.status, ((await reply.json()) as { code?: string }).code];
+    };
+    expect(await call(`{"loginId":"${'a'.repeat(70_000)}","password":"x"}`)).toEqual([413, 'PAYLOAD_TOO_LARGE']);
+    expect((await call(LOGIN))[0]).toBe(200);
   });
 
   it('"__proto__" and "constructor" members pollute nothing and smuggle no field (already so)', async () => {
