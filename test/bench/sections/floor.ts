@@ -36,8 +36,8 @@ async function ours(name: string, opts: { memory?: boolean; before?: (store: Sto
  * Issue 15's three missed goals, bounded: ours with parts of its store taken away, interleaved with
  * peer (1) in one process, beside the cost each goal allows an enrol + login. None of the reduced
  * variants is a configuration the product offers (a :memory: store keeps nothing across a restart; no
- * audit log leaves admin actions unrecorded): they show what no change that keeps the durable store
- * and the audit log can beat.
+ * audit log leaves admin actions unrecorded): they show how much of the gap the durable store and the
+ * audit log account for, and that a store keeping nothing would still not close it.
  */
 export async function run(): Promise<Section> {
   const raw = await measureRawCrypto();
