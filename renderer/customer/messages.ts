@@ -121,6 +121,7 @@ export const ja = {
   errorCode: 'エラーコード',
   triesLeft: 'この認証コードはあと {n} 回入力できます。',
   attemptsLeft: 'あと {n} 回間違えると、{m} 分間ログインできなくなります。',
+  lockedFor: '認証コードを続けて間違えたため、{m}\u00a0分間ログインできません。時間をおいてから、もう一度ログインしてください。',
 };
 
 export type Messages = typeof ja;
@@ -234,4 +235,5 @@ export const en: Messages = {
   errorCode: 'Error code',
   triesLeft: 'You can try this code once more. | You can try this code {n} more times.',
   attemptsLeft: 'One more wrong code locks sign-in for {m} minutes. | {n} more wrong codes lock sign-in for {m} minutes.',
+  lockedFor: 'Too many wrong codes: sign-in is locked for {m}\u00a0minutes. Log in again after that.',
 };

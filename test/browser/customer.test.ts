@@ -193,4 +193,33 @@ describe('customer pages in Chromium', () => {
     await page.getByTestId('lang-toggle').click();
     await expect(page.locator('h1').innerText()).resolves.toBe('登録情報照会');
   });
+
+  it('wrong one-time passwords count down to a timed lock, and the locked page says for how long instead of "contact support"', async () => {
+    await server.rp.createAccount({ loginId: 'tanaka', password: 'login-pass-3', tradingPassword: 'trade-pass-3', displayName: '田中 一郎', emails: ['ichiro@example.jp'], otpSecret: OTP_SECRET });
+    await logout();
+    await login('tanaka', 'login-pass-3');
+    await page.getByTestId('passkey-register').click();
+    await screen('screen-code');
+    const right = new TOTP({ algorithm: 'SHA1', digits: 6, period: 30, secret: Secret.fromBase32(OTP_SECRET) }).generate({ timestamp: server.clock.now() });
+    const wrong = String((Number(right) + 1) % 1_000_000).padStart(6, '0');
+    const max = server.rp.policy.maxStepUpFailures;
+    const minutes = Math.ceil(server.rp.policy.stepUpLockMs / 60_000);
+    for (let tried = 1; tried < max; tried++) {
+      await page.getByTestId('code-input').fill(wrong);
+      await page.getByTestId('code-submit').click();
+      await expect.poll(() => page.getByTestId('error-attempts-left').innerText()).toBe(`あと ${max - tried} 回間違えると、${minutes} 分間ログインできなくなります。`);
+    }
+    await page.getByTestId('code-input').fill(wrong);
+    await page.getByTestId('code-submit').click();
+    // The lock ended the session: the page goes back to ログイン and says why, and for how long (the number stays with its unit).
+    await screen('screen-login');
+    await expect(page.getByTestId('error-code').innerText()).resolves.toBe('ACCOUNT_LOCKED');
+    await expect(page.getByTestId('error-message').innerText()).resolves.toBe(`認証コードを続けて間違えたため、${minutes}\u00a0分間ログインできません。時間をおいてから、もう一度ログインしてください。`);
+    await shot('12-locked-by-wrong-codes');
+    // ログイン refuses the password until the lock ends (in the words every refusal uses).
+    await page.getByTestId('login-id').fill('tanaka');
+    await page.getByTestId('login-password').fill('login-pass-3');
+    await page.getByTestId('login-password').press('Enter');
+    await expect.poll(() => page.getByTestId('error-code').innerText()).toBe('LOGIN_FAILED');
+  });
 });

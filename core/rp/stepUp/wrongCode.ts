@@ -24,5 +24,5 @@ export function lockMinutes(ctx: RpContext): number {
 
 /** What the customer is told when a wrong code locked the account. */
 export function lockedByWrongCodes(ctx: RpContext, now: number): HarnessError {
-  return new HarnessError('ACCOUNT_LOCKED', `too many wrong codes: log in again after ${lockMinutes(ctx)} minutes`, { details: { lockedUntil: now + ctx.policy.stepUpLockMs } });
+  return new HarnessError('ACCOUNT_LOCKED', `too many wrong codes: log in again after ${lockMinutes(ctx)} minutes`, { details: { lockedUntil: now + ctx.policy.stepUpLockMs, lockMinutes: lockMinutes(ctx) } });
 }
