@@ -161,7 +161,8 @@ describe('support', () => {
     await page.getByTestId('support-search').fill(name);
     await page.getByTestId('support-search-button').click();
     await page.locator(`[data-testid="support-open"][data-username="${name}"]`).click();
-    await page.getByTestId('support-account').waitFor();
+    // The card of the account opened before stays up until the new one loads: wait for this user's card.
+    await page.locator(`[data-testid="support-account"][data-username="${name}"]`).waitFor();
   };
 
   it('search says when nothing matches and labels the counts', async () => {
@@ -172,6 +173,35 @@ describe('support', () => {
     await page.getByTestId('support-search').fill('hanako');
     await page.getByTestId('support-search-button').click();
     expect(await page.getByTestId('support-passkey-count').first().textContent()).toBe('有効なパスキー 1 件');
+  });
+
+  it('opening another customer takes the previous card away at once, so no click lands on the wrong account', async () => {
+    await page.getByTestId('tab-support').click();
+    await openAccount('taro');
+    // Hold the next account read, as a slow server would.
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => { release = resolve; });
+    let held!: () => void;
+    const heldNow = new Promise<void>((resolve) => { held = resolve; });
+    let handled: Promise<void> = Promise.resolve();
+    await page.route('**/api/harness/users.account', (route) => {
+      held();
+      handled = released.then(() => route.continue());
+      return handled;
+    });
+    try {
+      await page.getByTestId('support-search').fill('hanako');
+      await page.getByTestId('support-search-button').click();
+      await page.locator('[data-testid="support-open"][data-username="hanako"]').click();
+      await heldNow;
+      expect(await page.getByTestId('support-account').count()).toBe(0);
+      release();
+      await page.locator('[data-testid="support-account"][data-username="hanako"]').waitFor();
+    } finally {
+      release();
+      await handled;
+      await page.unroute('**/api/harness/users.account');
+    }
   });
 
   it('ends all sessions, locks with a reason shown on the account, and unlocks; the history names the customer by login ID', async () => {
@@ -397,7 +427,7 @@ describe('support: the RP\'s timed lock', () => {
     await page.getByTestId('support-search').fill('jiro');
     await page.getByTestId('support-search-button').click();
     await page.locator('[data-testid="support-open"][data-username="jiro"]').click();
-    await page.getByTestId('support-account').waitFor();
+    await page.locator('[data-testid="support-account"][data-username="jiro"]').waitFor();
     expect(await page.getByTestId('account-status').textContent()).toBe('一時ロック中');
     expect(await page.getByTestId('account-lock-reason').textContent()).toContain('パスワードの連続誤り 5 回');
     expect(await page.getByTestId('account-locked-until').getAttribute('title')).toMatch(/UTC/);

@@ -262,7 +262,8 @@ describe('support: history, revoke, audit by credential ID, reset, lock / unlock
     await page.getByTestId('support-search').fill(name);
     await page.getByTestId('support-search-button').click();
     await page.locator(`[data-testid="support-open"][data-username="${name}"]`).click();
-    await page.getByTestId('support-account').waitFor();
+    // The card of the account opened before stays up until the new one loads: wait for this user's card.
+    await page.locator(`[data-testid="support-account"][data-username="${name}"]`).waitFor();
   };
 
   it('reads a passkey’s history a page at a time, with where it is in the list', async () => {

@@ -39,7 +39,8 @@ async function openAccount(username: string): Promise<void> {
   await page.getByTestId('support-search').fill(username);
   await page.getByTestId('support-search-button').click();
   await page.locator(`[data-testid="support-open"][data-username="${username}"]`).click();
-  await page.getByTestId('passkey-row').first().waitFor();
+  // The card of the account opened before stays up until the new one loads: wait for this user's card.
+  await page.locator(`[data-testid="support-account"][data-username="${username}"]`).getByTestId('passkey-row').first().waitFor();
 }
 
 beforeAll(async () => {
