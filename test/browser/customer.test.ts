@@ -120,6 +120,12 @@ describe('customer pages in Chromium', () => {
     await screen('error');
     await expect(page.getByTestId('error-code').innerText()).resolves.toBe('INVALID_STATE');
     await expect(page.getByTestId('error-message').innerText()).resolves.toContain('既に');
+    // The browser's English sentence is folded away for QA, not shown to the customer next to the Japanese one.
+    expect(await page.getByTestId('error-detail').isVisible()).toBe(false);
+    await page.getByTestId('error').locator('summary').click();
+    expect(await page.getByTestId('error-detail').isVisible()).toBe(true);
+    expect(await page.getByTestId('error-detail').innerText()).toMatch(/[a-z]/);
+    await page.getByTestId('error').locator('summary').click();
     await shot('7-device-error');
     await page.getByTestId('confirm-back').click();
     await screen('screen-info');
