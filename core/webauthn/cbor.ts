@@ -63,7 +63,9 @@ export function encodeCbor(value: unknown): Uint8Array {
   return Uint8Array.from(encodeRaw(canonicalize(value)));
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM keeps a leading U+FEFF in the text: dropping it silently would read "\uFEFFnone" as "none", a parser
+// differential with decoders that keep it (python-fido2, Go).
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 class Reader {
   pos = 0;

@@ -37,7 +37,9 @@ export function buildClientDataJSON(options: BuildClientDataOptions): Uint8Array
   return new TextEncoder().encode(JSON.stringify(data));
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM keeps a leading U+FEFF, which JSON.parse then refuses: no browser sends one (RFC 8259 §8.1), and
+// Python's and Go's JSON parsers refuse it too.
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 export function parseClientDataJSON(bytes: Uint8Array): ClientData {
   let parsed: unknown;

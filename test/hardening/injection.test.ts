@@ -23,6 +23,13 @@ describe('display injection', () => {
     expect(out).toContain('\\r\\n\\e[31m');
   });
 
+  it('escapeForDisplay shows the invisible ones too: byte order mark, zero width space, bidi marks', () => {
+    expect(escapeForDisplay('\uFEFFnone')).toBe('\\u{feff}none');
+    expect(escapeForDisplay('a\u200Bb\u200Ec\u200Fd')).toBe('a\\u{200b}b\\u{200e}c\\u{200f}d');
+    // Joiners inside emoji and Japanese text are left alone.
+    expect(escapeForDisplay('👨\u200D👩 山田')).toBe('👨\u200D👩 山田');
+  });
+
   it('a passkey named with CR/LF/ANSI: the notice mail shows it escaped; JSON readouts stay one line per value', async () => {
     const reply = await env.agent.post('/api/passkeys/registration/verify', { ceremonyId: env.newRegistrationCeremony(0), response: env.registrations[0]!.response, name: HOSTILE });
     expect(reply.status).toBe(200);

@@ -124,6 +124,22 @@ const TARGETED: Record<string, Edit> = {
   'id and rawId not the credential': (r) => ({ ...structuredClone(r), id: 'AAAA', rawId: 'AAAA' }),
   'rawId differs from id': (r) => ({ ...structuredClone(r), rawId: 'AAAA' }),
   'type not public-key': (r) => ({ ...structuredClone(r), type: 'password' as never }),
+  // A UTF-8 byte order mark: a decoder that drops it silently reads "none" where the library reads "\uFEFFnone".
+  'fmt none after a BOM': (r) => withAttestation(r, (a) => (a.fmt = '\uFEFFnone')),
+  'fmt key after a BOM': (r) => {
+    const copy = structuredClone(r);
+    const a = decodeAttestationObject(fromBase64url(copy.response.attestationObject));
+    const map = new Map<CborKey, CborValue>([['\uFEFFfmt', a.fmt], ['attStmt', a.attStmt], ['authData', a.authData]]);
+    copy.response.attestationObject = toBase64url(encodeCbor(map));
+    return copy;
+  },
+  // JSON has no BOM (RFC 8259 §8.1: not added to network JSON); Python's and Go's parsers refuse one.
+  'clientDataJSON after a BOM': (r) => {
+    const copy = structuredClone(r);
+    const bytes = fromBase64url(copy.response.clientDataJSON);
+    copy.response.clientDataJSON = toBase64url(Uint8Array.from([0xef, 0xbb, 0xbf, ...bytes]));
+    return copy;
+  },
 };
 
 type Verdict = { ok: true } | { ok: false; why: string };
@@ -192,6 +208,12 @@ describe('fmt none: ours refuses every registration @simplewebauthn/server refus
     expect(seen['UP cleared']).toEqual({ ours: 'USER_PRESENCE_REQUIRED', library: 'refused' });
     expect(seen['alg not offered (ES384)']).toEqual({ ours: 'ALGORITHM_NOT_ALLOWED', library: 'refused' });
     expect(seen['rpIdHash flipped']).toEqual({ ours: 'RP_ID_MISMATCH', library: 'refused' });
+    // A format WebAuthn does not define is refused by ours itself, with or without a leading byte order mark
+    // (the library's decoder drops the mark and reads "none"); ours refuses what no browser sends.
+    expect(seen['fmt unknown']).toEqual({ ours: 'ATTESTATION_MALFORMED', library: 'refused' });
+    expect(seen['fmt none after a BOM']).toEqual({ ours: 'ATTESTATION_MALFORMED', library: 'ok' });
+    expect(seen['fmt key after a BOM']).toEqual({ ours: 'ATTESTATION_MALFORMED', library: 'ok' });
+    expect(seen['clientDataJSON after a BOM']).toEqual({ ours: 'CLIENTDATA_MALFORMED', library: 'ok' });
     for (const label of Object.keys(TARGETED).filter((l) => l.startsWith('COSE '))) {
       expect(seen[label], label).toEqual({ ours: 'CBOR_MALFORMED', library: 'refused' });
     }

@@ -1,6 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { getCertificateInfo } from '@simplewebauthn/server/helpers';
 import { HarnessError } from '../../errors.js';
+import { escapeForDisplay } from '../escapeForDisplay.js';
 import type { CborKey, CborValue } from '../../webauthn/cbor.js';
 import type { CoseKey } from '../../webauthn/cose.js';
 
@@ -200,7 +201,7 @@ export function checkAttestationStatement(options: { fmt: string; attStmt: Map<C
     checkChainShape(x5c, 'android-safetynet', 'response header x5c');
     return { type: 'basic', x5c };
   }
-  // Any other fmt is not a registered format: the library refuses it ("Unsupported Attestation Format").
-  const x5c = x5cOf(attStmt, fmt);
-  return { type: x5c ? 'basic' : 'self', x5c: x5c ?? [] };
+  // Any other fmt is not one WebAuthn §8 defines. Refused here, not left to the library: its CBOR decoder drops a
+  // leading U+FEFF, so "\uFEFFnone" would reach it as "none" and pass.
+  return bad(`attestation format "${escapeForDisplay(fmt)}" is not one WebAuthn defines (§8)`);
 }

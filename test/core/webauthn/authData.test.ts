@@ -91,6 +91,10 @@ describe('clientDataJSON and attestationObject', () => {
     expect(parseClientDataJSON(bytes).origin).toBe('https://a.example');
   });
   it('rejects clientDataJSON that is not JSON', () => expect(code(() => parseClientDataJSON(new Uint8Array([0x7b])))).toBe('CLIENTDATA_MALFORMED'));
+  it('rejects clientDataJSON after a byte order mark (no browser sends one; Python and Go refuse it)', () => {
+    const bytes = buildClientDataJSON({ type: 'webauthn.get', challenge: 'AAAA', origin: 'https://a.example' });
+    expect(code(() => parseClientDataJSON(Uint8Array.from([0xef, 0xbb, 0xbf, ...bytes])))).toBe('CLIENTDATA_MALFORMED');
+  });
   it('rejects an attestationObject whose authData is not bytes', () => {
     expect(code(() => decodeAttestationObject(encodeCbor(new Map<string, unknown>([['fmt', 'none'], ['attStmt', new Map()], ['authData', 'x']]))))).toBe('ATTESTATION_MALFORMED');
   });

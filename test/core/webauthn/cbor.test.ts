@@ -49,6 +49,8 @@ describe('decodeCbor rejects hostile input', () => {
   it('rejects a stray break byte', () => rejects('ff', 'CBOR_MALFORMED'));
   it('rejects reserved additional info', () => rejects('1c', 'CBOR_MALFORMED'));
   it('rejects invalid UTF-8 in a text string', () => rejects('62c328', 'CBOR_MALFORMED'));
+  // A decoder that drops a leading U+FEFF reads "\uFEFFnone" as "none": another decoder's "none" is not ours.
+  it('keeps a leading byte order mark in a text string', () => expect(decodeCbor(hexToBytes('67efbbbf6e6f6e65'))).toBe('\uFEFFnone'));
   it('rejects empty input', () => rejects(new Uint8Array(0), 'CBOR_MALFORMED'));
   it('rejects byte-string map keys', () => rejects('a14100' + '01', 'CBOR_MALFORMED'));
 });
