@@ -28,7 +28,7 @@ export function openVaultCipher(repo: VaultRepository, opts: { passphrase: strin
     repo.setMeta('kdf_salt', salt);
     repo.setMeta('kdf_cost', costBytes);
   }
-  const N = Number(new TextDecoder().decode(costBytes));
+  const N = storedCost(costBytes);
   const key = new Uint8Array(crypto.scryptSync(opts.passphrase, salt, 32, { N, r: 8, p: 1, maxmem: 256 * N * 8 }));
 
   const cipher: VaultCipher = {
@@ -61,4 +61,21 @@ export function openVaultCipher(repo: VaultRepository, opts: { passphrase: strin
     }
   }
   return cipher;
+}
+
+/** Highest stored cost opened: 2^17 takes 128 MiB and about half a second; the vault writes 2^15. */
+const MAX_VAULT_COST = 2 ** 17;
+
+/**
+ * The scrypt N the vault was written with. The row is plain text in the vault file: an edited or damaged
+ * one is VAULT_LOCKED with what it says, not a crypto exception or a multi-gigabyte allocation.
+ */
+function storedCost(bytes: Uint8Array): number {
+  const text = new TextDecoder().decode(bytes);
+  const N = /^[0-9]{1,7}$/.test(text) ? Number(text) : NaN;
+  if (!Number.isInteger(N) || N < 2 || N > MAX_VAULT_COST || (N & (N - 1)) !== 0) {
+    const shown = /^[\x20-\x7e]{0,40}$/.test(text) ? `"${text}"` : `${bytes.length} bytes`;
+    throw new HarnessError('VAULT_LOCKED', `the vault's key-derivation cost is damaged (${shown}; a power of two up to ${MAX_VAULT_COST} was expected): restore the vault file from a backup`);
+  }
+  return N;
 }

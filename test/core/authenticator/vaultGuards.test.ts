@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openVault } from '../../../core/authenticator/vault.js';
 
@@ -37,5 +38,28 @@ describe('vault guards no other test noticed removed', () => {
     expect(codeOf(() => vault.renamePhone({ from: 'pixel', to: ' ' }))).toBe('INVALID_INPUT');
     expect(vault.listPhones().map((p) => p.name)).toEqual(['pixel']);
     vault.close();
+  });
+
+  it('a damaged key-derivation cost in the vault file is VAULT_LOCKED naming it, not a crypto exception or a huge allocation', () => {
+    const path = tempPath();
+    openVault({ path, passphrase: 'correct horse', scryptCost: 1024 }).close();
+    for (const [stored, shown] of [['abc', '"abc"'], ['1000', '"1000"'], ['1073741824', '"1073741824"'], ['', '""'], ['1e3', '"1e3"']] as const) {
+      const db = new Database(path);
+      db.prepare("UPDATE vault_meta SET value = ? WHERE key = 'kdf_cost'").run(Buffer.from(stored));
+      db.close();
+      let error: { code?: string; message?: string } = {};
+      try {
+        openVault({ path, passphrase: 'correct horse' }).close();
+      } catch (caught) {
+        error = caught as typeof error;
+      }
+      expect(error.code, stored).toBe('VAULT_LOCKED');
+      expect(error.message, stored).toContain(`key-derivation cost is damaged (${shown}`);
+    }
+    // Put back, the vault opens again: nothing else was touched.
+    const db = new Database(path);
+    db.prepare("UPDATE vault_meta SET value = ? WHERE key = 'kdf_cost'").run(Buffer.from('1024'));
+    db.close();
+    expect(codeOf(() => openVault({ path, passphrase: 'correct horse' }).close())).toBe('ok');
   });
 });
