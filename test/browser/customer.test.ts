@@ -204,6 +204,42 @@ describe('customer pages in Chromium', () => {
     await expect(page.locator('h1').innerText()).resolves.toBe('登録情報照会');
   });
 
+  it('ログアウト wins over an answer still on its way: 戻る then ログアウト at once stays on ログイン', async () => {
+    await page.getByTestId('passkey-manage').click();
+    await screen('screen-passkeys');
+    // 戻る's 登録情報照会 is answered while signed in, but the answer reaches the page only after the logout's.
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let held!: () => void;
+    const heldNow = new Promise<void>((resolve) => (held = resolve));
+    let handled: Promise<void> = Promise.resolve();
+    await page.route('**/api/registration-info', (route) => {
+      handled = route.fetch().then(async (response) => {
+        expect(response.status()).toBe(200);
+        held();
+        await released;
+        await route.fulfill({ response });
+      });
+      return handled;
+    });
+    try {
+      await page.getByTestId('passkeys-back').click();
+      await heldNow;
+      await logout();
+      release();
+      await handled;
+      // Busy until every action has ended, the late answer included.
+      await expect.poll(() => page.locator('main').getAttribute('aria-busy')).toBe('false');
+      expect(await page.locator('main').getAttribute('data-screen')).toBe('login');
+      expect(await page.getByTestId('logout').count()).toBe(0);
+    } finally {
+      release();
+      await handled;
+      await page.unroute('**/api/registration-info');
+    }
+    await login('yamada', 'login-pass-1');
+  });
+
   it('wrong one-time passwords count down to a timed lock, and the locked page says for how long instead of "contact support"', async () => {
     await server.rp.createAccount({ loginId: 'tanaka', password: 'login-pass-3', tradingPassword: 'trade-pass-3', displayName: '田中 一郎', emails: ['ichiro@example.jp'], otpSecret: OTP_SECRET });
     await logout();
