@@ -187,6 +187,8 @@ describe('console in browser mode (real core over HTTP)', () => {
     const viewerPage = await browser.context.newPage();
     try {
       await viewerPage.goto(viewerUrl);
+      // Until the server says who this is, every console is a viewer's: wait for its answer, or nothing below is tested.
+      await viewerPage.locator('[data-testid="api-mode"][data-caller-role="viewer"]').waitFor();
       await openHanako(viewerPage);
       await expect.poll(() => viewerPage.getByTestId('support-role').getAttribute('data-role')).toBe('viewer');
       expect(await viewerPage.getByTestId('support-reset').count()).toBe(0);

@@ -331,6 +331,9 @@ describe('support: history, revoke, audit by credential ID, reset, lock / unlock
     const audit = page.getByTestId('audit');
     await audit.getByTestId('audit-filter-credential').fill(credentialId);
     await audit.getByTestId('audit-filter-apply').click();
+    // Applied, not only typed: the page counts exactly that passkey's rows (the unfiltered page 1 has the revocation too).
+    const { total } = await harness['admin.auditSearch']({ credentialId, offset: 0, limit: 1 });
+    await expect.poll(() => audit.getByTestId('audit-page-info').getAttribute('data-total')).toBe(String(total));
     const entry = audit.locator('[data-testid="audit-row"][data-action="admin.revokePasskey"]');
     await entry.waitFor();
     expect(await entry.getByTestId('audit-reason').textContent()).toContain('端末紛失のお申し出');

@@ -112,8 +112,9 @@ describe('監査ログで開く', () => {
     expect((await actionsIn(audit.getByTestId('audit-table'))).filter((a) => !a.startsWith('harness.'))).toEqual(CUSTOMER_AND_STAFF);
     const revoked = audit.locator('[data-testid="audit-row"][data-action="admin.revokePasskey"]');
     expect(await revoked.getByTestId('audit-ticket').textContent()).toContain('SUP-3001');
+    // Scrolled and focused after the chain check's round trip, which follows the rows: wait for the focus.
+    await expect.poll(() => page.locator('#server-audit-title').evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
     expect(await inViewport(revoked)).toBe(true);
-    expect(await page.locator('#server-audit-title').evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
     await shot('open-audit-ja');
 
     await page.getByTestId('locale').selectOption('en');

@@ -34,6 +34,7 @@ test('registers through the OTP service (TOTP instead of email), then logs in us
   expect(phone.phone.prompts.map((p) => `${p.ceremony}:${p.decision}`)).toEqual(['create:approve']);
 
   await page.getByTestId('done-back').click();
+  await screen(page, 'screen-info');
   await page.getByTestId('logout').click();
   await passkeyLogIn(page, harness, customer.loginId);
   await screen(page, 'screen-welcome');
@@ -55,6 +56,7 @@ test('support revokes the passkey: the next passkey login is refused, and the Si
   await confirmRegistration(page);
   await screen(page, 'screen-done');
   await page.getByTestId('done-back').click();
+  await screen(page, 'screen-info');
   await page.getByTestId('logout').click();
 
   const [credential] = await phone.credentials();
@@ -72,6 +74,7 @@ test('support revokes while the customer is away: signing in with the password s
   await confirmRegistration(page);
   await screen(page, 'screen-done');
   await page.getByTestId('done-back').click();
+  await screen(page, 'screen-info');
   await page.getByTestId('logout').click();
   const [credential] = await phone.credentials();
   await harness.call('admin.revoke', { credentialId: credential!.credentialId, reason: 'customer reported a lost phone', ticket: 'QA-2' });
