@@ -38,11 +38,13 @@ export function useConsole(): ConsoleContext {
   return context;
 }
 
-/** Runs an API call, keeping `busy` and `error` (message + code) for the template. */
+/** Runs an API call, keeping `busy` (until the last call in flight ends) and `error` (message + code) for the template. */
 export function useAction() {
   const busy = ref(false);
   const error = ref<{ code: string; message: string }>();
+  let running = 0;
   async function run<T>(action: () => Promise<T>): Promise<T | undefined> {
+    running++;
     busy.value = true;
     error.value = undefined;
     try {
@@ -51,7 +53,7 @@ export function useAction() {
       error.value = describeError(caught);
       return undefined;
     } finally {
-      busy.value = false;
+      busy.value = --running > 0;
     }
   }
   return { busy, error, run };

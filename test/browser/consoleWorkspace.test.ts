@@ -204,6 +204,38 @@ describe('support', () => {
     }
   });
 
+  it('of two customers opened in quick succession, the last one picked shows, whichever answer arrives last', async () => {
+    await page.getByTestId('tab-support').click();
+    await page.getByTestId('support-search').fill('');
+    await page.getByTestId('support-search-button').click();
+    // taro's account answer is held until hanako's has been shown.
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let handled: Promise<void> = Promise.resolve();
+    await page.route('**/api/harness/users.account', (route) => {
+      if (!(route.request().postData() ?? '').includes('"taro"')) return route.continue();
+      handled = route.fetch().then(async (response) => {
+        await released;
+        await route.fulfill({ response });
+      });
+      return handled;
+    });
+    try {
+      await page.locator('[data-testid="support-open"][data-username="taro"]').click();
+      await page.locator('[data-testid="support-open"][data-username="hanako"]').click();
+      await page.locator('[data-testid="support-account"][data-username="hanako"]').waitFor();
+      release();
+      await handled;
+      // Search is disabled until every account read in flight has ended, taro's late one included.
+      await expect.poll(() => page.getByTestId('support-search-button').isEnabled()).toBe(true);
+      expect(await page.getByTestId('support-account').getAttribute('data-username')).toBe('hanako');
+    } finally {
+      release();
+      await handled;
+      await page.unroute('**/api/harness/users.account');
+    }
+  });
+
   it('ends all sessions, locks with a reason shown on the account, and unlocks; the history names the customer by login ID', async () => {
     await openAccount('hanako');
     expect(await page.getByTestId('account-status').textContent()).toBe('利用可能');
