@@ -258,7 +258,7 @@ export function auditRepository(db: SqliteDriver, anchor: AuditAnchor) {
     outcome: String(r.outcome),
     code: strOrNull(r.code),
     accountId: numOrNull(r.account_id),
-    details: JSON.parse(String(r.details)) as Record<string, unknown>,
+    details: readDetails(String(r.details)),
     prevHash: String(r.prev_hash),
     hash: String(r.hash),
   });
@@ -458,4 +458,18 @@ export function auditRepository(db: SqliteDriver, anchor: AuditAnchor) {
     },
   };
   return repository;
+}
+
+/**
+ * A row's details as written. The store writes JSON objects; text that is not one means the file was edited by
+ * hand (verify() reports that row as altered). Listing the log still works, showing the damaged text as it is.
+ */
+function readDetails(text: string): Record<string, unknown> {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+  } catch {
+    // Not JSON: shown below.
+  }
+  return { unreadable: text.slice(0, 500) };
 }
