@@ -76,8 +76,18 @@ export function openVault(options: OpenVaultOptions): Vault {
     if (!row) throw new HarnessError('PHONE_NOT_FOUND', `no phone named "${name}"`);
     return row;
   }
+  /** The row's profile as stored; text that is not a JSON object means the vault file was edited or damaged. */
+  function profileOf(row: PhoneRow): DeviceProfile {
+    try {
+      const profile: unknown = JSON.parse(row.profile);
+      if (profile && typeof profile === 'object' && !Array.isArray(profile)) return profile as DeviceProfile;
+    } catch {
+      // Reported below.
+    }
+    throw new HarnessError('VAULT_LOCKED', `the stored profile of phone "${row.name}" is damaged: restore the vault file from a backup`);
+  }
   function toPhone(row: PhoneRow): Phone {
-    return { name: row.name, profile: JSON.parse(row.profile) as DeviceProfile, createdAt: row.createdAt, credentialCount: repo.listCredentials(row.id).length };
+    return { name: row.name, profile: profileOf(row), createdAt: row.createdAt, credentialCount: repo.listCredentials(row.id).length };
   }
   function toStored(row: PhoneCredentialRow): StoredCredential {
     if (!isCoseAlg(row.alg)) throw new HarnessError('VAULT_IMPORT_INVALID', `stored credential has unsupported alg ${row.alg}`);
@@ -155,7 +165,7 @@ export function openVault(options: OpenVaultOptions): Vault {
       return {
         format: 'passkey-harness/phone@1',
         name: row.name,
-        profile: JSON.parse(row.profile) as DeviceProfile,
+        profile: profileOf(row),
         createdAt: row.createdAt,
         credentials: repo.listCredentials(row.id).map((r) => exportCredential(toStored(r))),
       };
@@ -170,7 +180,7 @@ export function openVault(options: OpenVaultOptions): Vault {
     },
     authenticatorFor(name, authOptions = {}) {
       const row = phoneRow(name);
-      return createAuthenticator({ ...authOptions, profile: JSON.parse(row.profile) as DeviceProfile, credentials: storeFor(row.id) });
+      return createAuthenticator({ ...authOptions, profile: profileOf(row), credentials: storeFor(row.id) });
     },
     credentials: (name) => storeFor(phoneRow(name).id),
     close: () => repo.close(),

@@ -62,4 +62,25 @@ describe('vault guards no other test noticed removed', () => {
     db.close();
     expect(codeOf(() => openVault({ path, passphrase: 'correct horse' }).close())).toBe('ok');
   });
+
+  it('a phone whose stored profile was damaged is VAULT_LOCKED naming the phone, not a JSON SyntaxError', () => {
+    const path = tempPath();
+    const vault = openVault({ path, passphrase: 'correct horse', scryptCost: 1024 });
+    vault.createPhone({ name: 'pixel' });
+    vault.close();
+    const db = new Database(path);
+    db.prepare("UPDATE phones SET profile = '{\"aaguid\": ' WHERE name = 'pixel'").run();
+    db.close();
+    const reopened = openVault({ path, passphrase: 'correct horse' });
+    for (const use of [() => reopened.listPhones(), () => reopened.exportPhone('pixel'), () => reopened.authenticatorFor('pixel')]) {
+      let error: { code?: string; message?: string } = {};
+      try {
+        use();
+      } catch (caught) {
+        error = caught as typeof error;
+      }
+      expect(error).toMatchObject({ code: 'VAULT_LOCKED', message: expect.stringContaining('phone "pixel" is damaged') });
+    }
+    reopened.close();
+  });
 });
