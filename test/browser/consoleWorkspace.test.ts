@@ -478,3 +478,40 @@ describe('support: the RP\'s timed lock', () => {
     await harness.enroll({ username: 'jiro', password: 'right-pass', phone: 'jiro-phone' });
   });
 });
+
+describe('support: one action at a time', () => {
+  it('while an action on one customer runs, no other customer can be opened (選択 is disabled), and the result names that customer', async () => {
+    await harness['users.create']({ username: 'kenta', displayName: '木村 健太', emails: ['kenta@example.jp'] });
+    await page.getByTestId('tab-support').click();
+    await page.getByTestId('support-search').fill('');
+    await page.getByTestId('support-search-button').click();
+    await page.locator('[data-testid="support-open"][data-username="kenta"]').click();
+    await page.locator('[data-testid="support-account"][data-username="kenta"]').waitFor();
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let held!: () => void;
+    const heldNow = new Promise<void>((resolve) => (held = resolve));
+    let handled: Promise<void> = Promise.resolve();
+    await page.route('**/api/harness/users.lock', (route) => {
+      held();
+      handled = released.then(() => route.continue());
+      return handled;
+    });
+    try {
+      await page.getByTestId('account-lock').click();
+      await page.getByTestId('support-reason').fill('確認のため一時ロック');
+      await page.getByTestId('support-confirm').click();
+      await heldNow;
+      expect(await page.locator('[data-testid="support-open"][data-username="hanako"]').isDisabled()).toBe(true);
+      release();
+      await handled;
+      expect(await page.getByTestId('support-done').textContent()).toContain('kenta');
+      expect(await page.locator('[data-testid="support-open"][data-username="hanako"]').isEnabled()).toBe(true);
+      expect(await page.getByTestId('support-account').getAttribute('data-username')).toBe('kenta');
+    } finally {
+      release();
+      await handled;
+      await page.unroute('**/api/harness/users.lock');
+    }
+  });
+});
