@@ -3,7 +3,7 @@ import 'reflect-metadata';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Secret, TOTP } from 'otpauth';
-import type { CDPSession, Page } from 'playwright-core';
+import type { CDPSession, Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SCREENSHOT_DIR, launchChromium, requireBuiltRenderer, type LaunchedBrowser } from '../support/browser.js';
 import { latestCode, startTestServer, type TestServer } from '../core/http/support.js';
@@ -225,11 +225,14 @@ describe('customer pages in Chromium', () => {
     try {
       await page.getByTestId('passkeys-back').click();
       await heldNow;
+      // One action at a time: 戻る cannot be pressed again while its answer is on its way (ログアウト always can).
+      expect(await page.getByTestId('passkeys-back').isDisabled()).toBe(true);
+      const dropped = Number(await page.locator('main').getAttribute('data-superseded'));
       await logout();
       release();
       await handled;
-      // Busy until every action has ended, the late answer included.
-      await expect.poll(() => page.locator('main').getAttribute('aria-busy')).toBe('false');
+      // The late answer arrived and was dropped (counted), not shown.
+      await expect.poll(async () => Number(await page.locator('main').getAttribute('data-superseded'))).toBe(dropped + 1);
       expect(await page.locator('main').getAttribute('data-screen')).toBe('login');
       expect(await page.getByTestId('logout').count()).toBe(0);
     } finally {
@@ -238,6 +241,45 @@ describe('customer pages in Chromium', () => {
       await page.unroute('**/api/registration-info');
     }
     await login('yamada', 'login-pass-1');
+  });
+
+  it('an answer for the customer who logged out never shows to the one who logged in after', async () => {
+    await page.getByTestId('passkey-manage').click();
+    await screen('screen-passkeys');
+    // yamada's 登録情報照会 is answered while yamada is signed in, and reaches the page after suzuki signed in.
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let held!: () => void;
+    const heldNow = new Promise<void>((resolve) => (held = resolve));
+    let handled: Promise<void> = Promise.resolve();
+    let taken = false;
+    const handler = (route: Route) => {
+      if (taken) return route.continue();
+      taken = true;
+      handled = route.fetch().then(async (response) => {
+        held();
+        await released;
+        await route.fulfill({ response });
+      });
+      return handled;
+    };
+    await page.route('**/api/registration-info', handler);
+    try {
+      await page.getByTestId('passkeys-back').click();
+      await heldNow;
+      const dropped = Number(await page.locator('main').getAttribute('data-superseded'));
+      await logout();
+      await login('suzuki', 'login-pass-2');
+      release();
+      await handled;
+      await expect.poll(async () => Number(await page.locator('main').getAttribute('data-superseded'))).toBe(dropped + 1);
+      expect(await page.getByTestId('user-name').textContent()).toContain('鈴木 花子');
+      expect(await page.locator('main').getAttribute('data-screen')).toBe('info');
+    } finally {
+      release();
+      await handled;
+      await page.unroute('**/api/registration-info', handler);
+    }
   });
 
   it('wrong one-time passwords count down to a timed lock, and the locked page says for how long instead of "contact support"', async () => {
