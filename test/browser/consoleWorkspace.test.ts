@@ -9,6 +9,7 @@ import { createHarnessMount } from '../../core/harness/createHarnessMount.js';
 import { createHttpServer } from '../../core/http/index.js';
 import { launchChromium, requireBuiltRenderer, SCREENSHOT_DIR, type LaunchedBrowser } from '../support/browser.js';
 import { latestMailedCode, logInOnPhone } from '../support/phoneFrameFlows.js';
+import { holdAnswer } from '../support/holdAnswer.js';
 
 /**
  * The console as QA and support use it, at 1280×800 (a laptop), in Chromium over HTTP against
@@ -179,28 +180,17 @@ describe('support', () => {
     await page.getByTestId('tab-support').click();
     await openAccount('taro');
     // Hold the next account read, as a slow server would.
-    let release!: () => void;
-    const released = new Promise<void>((resolve) => { release = resolve; });
-    let held!: () => void;
-    const heldNow = new Promise<void>((resolve) => { held = resolve; });
-    let handled: Promise<void> = Promise.resolve();
-    await page.route('**/api/harness/users.account', (route) => {
-      held();
-      handled = released.then(() => route.continue());
-      return handled;
-    });
+    const read = await holdAnswer(page, '**/api/harness/users.account');
     try {
       await page.getByTestId('support-search').fill('hanako');
       await page.getByTestId('support-search-button').click();
       await page.locator('[data-testid="support-open"][data-username="hanako"]').click();
-      await heldNow;
+      await read.held;
       expect(await page.getByTestId('support-account').count()).toBe(0);
-      release();
+      await read.release();
       await page.locator('[data-testid="support-account"][data-username="hanako"]').waitFor();
     } finally {
-      release();
-      await handled;
-      await page.unroute('**/api/harness/users.account');
+      await read.done();
     }
   });
 
@@ -209,30 +199,18 @@ describe('support', () => {
     await page.getByTestId('support-search').fill('');
     await page.getByTestId('support-search-button').click();
     // taro's account answer is held until hanako's has been shown.
-    let release!: () => void;
-    const released = new Promise<void>((resolve) => (release = resolve));
-    let handled: Promise<void> = Promise.resolve();
-    await page.route('**/api/harness/users.account', (route) => {
-      if (!(route.request().postData() ?? '').includes('"taro"')) return route.continue();
-      handled = route.fetch().then(async (response) => {
-        await released;
-        await route.fulfill({ response });
-      });
-      return handled;
-    });
+    const taro = await holdAnswer(page, '**/api/harness/users.account', { matches: (body) => body.includes('"taro"'), answeredFirst: true });
     try {
       await page.locator('[data-testid="support-open"][data-username="taro"]').click();
+      await taro.held;
       await page.locator('[data-testid="support-open"][data-username="hanako"]').click();
       await page.locator('[data-testid="support-account"][data-username="hanako"]').waitFor();
-      release();
-      await handled;
+      await taro.release();
       // Search is disabled until every account read in flight has ended, taro's late one included.
       await expect.poll(() => page.getByTestId('support-search-button').isEnabled()).toBe(true);
       expect(await page.getByTestId('support-account').getAttribute('data-username')).toBe('hanako');
     } finally {
-      release();
-      await handled;
-      await page.unroute('**/api/harness/users.account');
+      await taro.done();
     }
   });
 
@@ -487,31 +465,19 @@ describe('support: one action at a time', () => {
     await page.getByTestId('support-search-button').click();
     await page.locator('[data-testid="support-open"][data-username="kenta"]').click();
     await page.locator('[data-testid="support-account"][data-username="kenta"]').waitFor();
-    let release!: () => void;
-    const released = new Promise<void>((resolve) => (release = resolve));
-    let held!: () => void;
-    const heldNow = new Promise<void>((resolve) => (held = resolve));
-    let handled: Promise<void> = Promise.resolve();
-    await page.route('**/api/harness/users.lock', (route) => {
-      held();
-      handled = released.then(() => route.continue());
-      return handled;
-    });
+    const lock = await holdAnswer(page, '**/api/harness/users.lock');
     try {
       await page.getByTestId('account-lock').click();
       await page.getByTestId('support-reason').fill('確認のため一時ロック');
       await page.getByTestId('support-confirm').click();
-      await heldNow;
+      await lock.held;
       expect(await page.locator('[data-testid="support-open"][data-username="hanako"]').isDisabled()).toBe(true);
-      release();
-      await handled;
+      await lock.release();
       expect(await page.getByTestId('support-done').textContent()).toContain('kenta');
       expect(await page.locator('[data-testid="support-open"][data-username="hanako"]').isEnabled()).toBe(true);
       expect(await page.getByTestId('support-account').getAttribute('data-username')).toBe('kenta');
     } finally {
-      release();
-      await handled;
-      await page.unroute('**/api/harness/users.lock');
+      await lock.done();
     }
   });
 });

@@ -3,10 +3,11 @@ import 'reflect-metadata';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Secret, TOTP } from 'otpauth';
-import type { CDPSession, Page, Route } from 'playwright-core';
+import type { CDPSession, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SCREENSHOT_DIR, launchChromium, requireBuiltRenderer, type LaunchedBrowser } from '../support/browser.js';
 import { latestCode, startTestServer, type TestServer } from '../core/http/support.js';
+import { holdAnswer } from '../support/holdAnswer.js';
 
 /**
  * The customer pages in real Chromium against the real core over HTTP, with Chromium's own
@@ -208,37 +209,21 @@ describe('customer pages in Chromium', () => {
     await page.getByTestId('passkey-manage').click();
     await screen('screen-passkeys');
     // 戻る's 登録情報照会 is answered while signed in, but the answer reaches the page only after the logout's.
-    let release!: () => void;
-    const released = new Promise<void>((resolve) => (release = resolve));
-    let held!: () => void;
-    const heldNow = new Promise<void>((resolve) => (held = resolve));
-    let handled: Promise<void> = Promise.resolve();
-    await page.route('**/api/registration-info', (route) => {
-      handled = route.fetch().then(async (response) => {
-        expect(response.status()).toBe(200);
-        held();
-        await released;
-        await route.fulfill({ response });
-      });
-      return handled;
-    });
+    const info = await holdAnswer(page, '**/api/registration-info', { answeredFirst: true });
     try {
       await page.getByTestId('passkeys-back').click();
-      await heldNow;
+      await info.held;
       // One action at a time: 戻る cannot be pressed again while its answer is on its way (ログアウト always can).
       expect(await page.getByTestId('passkeys-back').isDisabled()).toBe(true);
       const dropped = Number(await page.locator('main').getAttribute('data-superseded'));
       await logout();
-      release();
-      await handled;
+      await info.release();
       // The late answer arrived and was dropped (counted), not shown.
       await expect.poll(async () => Number(await page.locator('main').getAttribute('data-superseded'))).toBe(dropped + 1);
       expect(await page.locator('main').getAttribute('data-screen')).toBe('login');
       expect(await page.getByTestId('logout').count()).toBe(0);
     } finally {
-      release();
-      await handled;
-      await page.unroute('**/api/registration-info');
+      await info.done();
     }
     await login('yamada', 'login-pass-1');
   });
@@ -247,38 +232,19 @@ describe('customer pages in Chromium', () => {
     await page.getByTestId('passkey-manage').click();
     await screen('screen-passkeys');
     // yamada's 登録情報照会 is answered while yamada is signed in, and reaches the page after suzuki signed in.
-    let release!: () => void;
-    const released = new Promise<void>((resolve) => (release = resolve));
-    let held!: () => void;
-    const heldNow = new Promise<void>((resolve) => (held = resolve));
-    let handled: Promise<void> = Promise.resolve();
-    let taken = false;
-    const handler = (route: Route) => {
-      if (taken) return route.continue();
-      taken = true;
-      handled = route.fetch().then(async (response) => {
-        held();
-        await released;
-        await route.fulfill({ response });
-      });
-      return handled;
-    };
-    await page.route('**/api/registration-info', handler);
+    const info = await holdAnswer(page, '**/api/registration-info', { answeredFirst: true });
     try {
       await page.getByTestId('passkeys-back').click();
-      await heldNow;
+      await info.held;
       const dropped = Number(await page.locator('main').getAttribute('data-superseded'));
       await logout();
       await login('suzuki', 'login-pass-2');
-      release();
-      await handled;
+      await info.release();
       await expect.poll(async () => Number(await page.locator('main').getAttribute('data-superseded'))).toBe(dropped + 1);
       expect(await page.getByTestId('user-name').textContent()).toContain('鈴木 花子');
       expect(await page.locator('main').getAttribute('data-screen')).toBe('info');
     } finally {
-      release();
-      await handled;
-      await page.unroute('**/api/registration-info', handler);
+      await info.done();
     }
   });
 

@@ -1,6 +1,7 @@
-import type { Page, Route } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startConsoleInBrowser, type ConsoleInBrowser } from '../support/consoleInBrowser.js';
+import { holdAnswer } from '../support/holdAnswer.js';
 
 /**
  * An answer that arrives after the operator moved on (another passkey's history, another account, a
@@ -34,40 +35,6 @@ afterAll(async () => {
   await fixture?.close();
 });
 
-/** Delays the real server's answer to the first request `matches` picks until release() is called. */
-async function holdOne(url: string, matches: (body: string) => boolean) {
-  let release!: () => void;
-  const released = new Promise<void>((resolve) => (release = resolve));
-  let held!: () => void;
-  const heldNow = new Promise<void>((resolve) => (held = resolve));
-  let handled: Promise<void> = Promise.resolve();
-  let taken = false;
-  const handler = (route: Route) => {
-    if (taken || !matches(route.request().postData() ?? '')) return route.continue();
-    taken = true;
-    handled = route.fetch().then(async (response) => {
-      held();
-      await released;
-      await route.fulfill({ response });
-    });
-    return handled;
-  };
-  await page.route(url, handler);
-  return {
-    heldNow,
-    /** Delivers the held answer and waits until the page has it. */
-    async release() {
-      release();
-      await handled;
-    },
-    async done() {
-      release();
-      await handled;
-      await page.unroute(url, handler);
-    },
-  };
-}
-
 describe('late answers', () => {
   it('履歴 on one passkey then another: the first one’s slower answer does not fill the second one’s panel', async () => {
     await page.getByTestId('tab-support').click();
@@ -75,10 +42,10 @@ describe('late answers', () => {
     await page.getByTestId('support-search-button').click();
     await page.locator('[data-testid="support-open"][data-username="hanako"]').click();
     await page.locator('[data-testid="support-account"][data-username="hanako"]').waitFor();
-    const hold = await holdOne('**/api/harness/admin.auditSearch', (body) => body.includes(lost));
+    const hold = await holdAnswer(page, '**/api/harness/admin.auditSearch', { matches: (body) => body.includes(lost), answeredFirst: true });
     try {
       await page.locator(`[data-testid="passkey-row"][data-credential-id="${lost}"]`).getByTestId('passkey-history').click();
-      await hold.heldNow;
+      await hold.held;
       await page.locator(`[data-testid="passkey-row"][data-credential-id="${kept}"]`).getByTestId('passkey-history').click();
       const panel = page.locator(`[data-testid="passkey-history-panel"][data-credential-id="${kept}"]`);
       await panel.getByTestId('passkey-history-count').waitFor();
@@ -97,10 +64,10 @@ describe('late answers', () => {
   it('Server tab: of two accounts opened in quick succession, the last one picked shows', async () => {
     await page.getByTestId('tab-server').click();
     await page.locator('[data-testid="account-row"][data-username="taro"]').waitFor();
-    const hold = await holdOne('**/api/harness/users.show', (body) => body.includes('"hanako"'));
+    const hold = await holdAnswer(page, '**/api/harness/users.show', { matches: (body) => body.includes('"hanako"'), answeredFirst: true });
     try {
       await page.locator('[data-testid="account-row"][data-username="hanako"]').getByTestId('account-open').click();
-      await hold.heldNow;
+      await hold.held;
       await page.locator('[data-testid="account-row"][data-username="taro"]').getByTestId('account-open').click();
       await page.locator('[data-testid="account-detail"][data-username="taro"]').waitFor();
       await hold.release();
@@ -113,11 +80,11 @@ describe('late answers', () => {
 
   it('the audit filter cannot be cleared while a filtered search runs, and the page shows what the form says', async () => {
     const audit = page.getByTestId('audit');
-    const hold = await holdOne('**/api/harness/admin.auditSearch', (body) => body.includes(kept));
+    const hold = await holdAnswer(page, '**/api/harness/admin.auditSearch', { matches: (body) => body.includes(kept), answeredFirst: true });
     try {
       await audit.getByTestId('audit-filter-credential').fill(kept);
       await audit.getByTestId('audit-filter-apply').click();
-      await hold.heldNow;
+      await hold.held;
       expect(await audit.getByTestId('audit-filter-clear').isDisabled()).toBe(true);
       await hold.release();
       await expect.poll(() => audit.getByTestId('audit-filter-clear').isEnabled()).toBe(true);
