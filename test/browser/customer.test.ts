@@ -205,47 +205,43 @@ describe('customer pages in Chromium', () => {
     await expect(page.locator('h1').innerText()).resolves.toBe('登録情報照会');
   });
 
-  it('ログアウト wins over an answer still on its way: 戻る then ログアウト at once stays on ログイン', async () => {
+  /**
+   * パスキーの管理 → 戻る with its 登録情報照会 answered while signed in but held back; `between` runs before the
+   * answer is delivered. Resolves once the page has dropped that answer (main[data-superseded] counts it).
+   */
+  async function lateInfoAnswer(between: () => Promise<void>): Promise<void> {
     await page.getByTestId('passkey-manage').click();
     await screen('screen-passkeys');
-    // 戻る's 登録情報照会 is answered while signed in, but the answer reaches the page only after the logout's.
     const info = await holdAnswer(page, '**/api/registration-info', { answeredFirst: true });
+    const dropped = async () => Number(await page.locator('main').getAttribute('data-superseded'));
     try {
       await page.getByTestId('passkeys-back').click();
       await info.held;
       // One action at a time: 戻る cannot be pressed again while its answer is on its way (ログアウト always can).
       expect(await page.getByTestId('passkeys-back').isDisabled()).toBe(true);
-      const dropped = Number(await page.locator('main').getAttribute('data-superseded'));
-      await logout();
+      const before = await dropped();
+      await between();
       await info.release();
-      // The late answer arrived and was dropped (counted), not shown.
-      await expect.poll(async () => Number(await page.locator('main').getAttribute('data-superseded'))).toBe(dropped + 1);
-      expect(await page.locator('main').getAttribute('data-screen')).toBe('login');
-      expect(await page.getByTestId('logout').count()).toBe(0);
+      await expect.poll(dropped).toBe(before + 1);
     } finally {
       await info.done();
     }
+  }
+
+  it('ログアウト wins over an answer still on its way: 戻る then ログアウト at once stays on ログイン', async () => {
+    await lateInfoAnswer(logout);
+    expect(await page.locator('main').getAttribute('data-screen')).toBe('login');
+    expect(await page.getByTestId('logout').count()).toBe(0);
     await login('yamada', 'login-pass-1');
   });
 
   it('an answer for the customer who logged out never shows to the one who logged in after', async () => {
-    await page.getByTestId('passkey-manage').click();
-    await screen('screen-passkeys');
-    // yamada's 登録情報照会 is answered while yamada is signed in, and reaches the page after suzuki signed in.
-    const info = await holdAnswer(page, '**/api/registration-info', { answeredFirst: true });
-    try {
-      await page.getByTestId('passkeys-back').click();
-      await info.held;
-      const dropped = Number(await page.locator('main').getAttribute('data-superseded'));
+    await lateInfoAnswer(async () => {
       await logout();
       await login('suzuki', 'login-pass-2');
-      await info.release();
-      await expect.poll(async () => Number(await page.locator('main').getAttribute('data-superseded'))).toBe(dropped + 1);
-      expect(await page.getByTestId('user-name').textContent()).toContain('鈴木 花子');
-      expect(await page.locator('main').getAttribute('data-screen')).toBe('info');
-    } finally {
-      await info.done();
-    }
+    });
+    expect(await page.getByTestId('user-name').textContent()).toContain('鈴木 花子');
+    expect(await page.locator('main').getAttribute('data-screen')).toBe('info');
   });
 
   it('wrong one-time passwords count down to a timed lock, and the locked page says for how long instead of "contact support"', async () => {
