@@ -116,6 +116,15 @@ describe('packed full attestation from a hostile CA (WebAuthn §8.2, §8.2.1; RF
     expect(await finish(env, await attested(env, packed(forgedB, [forgedB, modelA]), AAGUID_B))).toEqual({ code: 'ATTESTATION_MALFORMED', stored: 0 });
   });
 
+  it('"\\uFEFFpacked" (a byte order mark the library\'s CBOR decoder drops) does not slip the forged chain past the packed checks', async () => {
+    const { root, rootPem } = await hostileCa();
+    const modelA = await issue({ subject: LEAF('A'), issuer: root, ca: false, extensions: [aaguidExtension(AAGUID_A)] });
+    const forgedB = await issue({ subject: LEAF('B'), issuer: modelA, ca: false, extensions: [aaguidExtension(AAGUID_B)] });
+    const env = setupTrusting(rootPem);
+    const disguised = async (authData: Uint8Array, clientDataHash: Uint8Array) => ({ ...(await packed(forgedB, [forgedB, modelA])(authData, clientDataHash)), fmt: '\uFEFFpacked' });
+    expect(await finish(env, await attested(env, disguised, AAGUID_B))).toEqual({ code: 'ATTESTATION_MALFORMED', stored: 0 });
+  });
+
   it('control: a chain through an intermediate CA is accepted, also when its base64 fills whole PEM lines (DER length a multiple of 48)', async () => {
     const { root, rootPem } = await hostileCa();
     // ECDSA signatures vary by a byte or two, so the DER length does too: make one of each kind.
