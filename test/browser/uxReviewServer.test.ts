@@ -161,6 +161,82 @@ describe('QA running a shipped scenario and finding out why a step failed', () =
     await page.getByTestId('scenario-seed').fill('');
   });
 
+  it('while a run is in flight its scenario cannot be changed, and its report keeps naming the scenario that ran', async () => {
+    await page.getByTestId('scenario-pick').selectOption(CORRUPT_SIGNATURE);
+    await page.getByTestId('scenario-seed').fill('held-run');
+    // The run's start is held at the server's door until the fields have been looked at.
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let held!: () => void;
+    const isHeld = new Promise<void>((resolve) => (held = resolve));
+    let handled: Promise<void> = Promise.resolve();
+    await page.route('**/api/harness/scenarios.start', (route) => {
+      handled = route.fetch().then(async (response) => {
+        held();
+        await released;
+        await route.fulfill({ response });
+      });
+      return handled;
+    });
+    try {
+      await page.getByTestId('scenario-run').click();
+      await isHeld;
+      for (const id of ['scenario-pick', 'scenario-open', 'scenario-name', 'scenario-repeat', 'scenario-seed']) expect(await page.getByTestId(id).isDisabled(), id).toBe(true);
+      expect(await page.getByTestId('scenario-text').getAttribute('readonly')).not.toBeNull();
+      release();
+      await handled;
+      await page.getByTestId('scenario-report').waitFor({ timeout: 60_000 });
+    } finally {
+      release();
+      await handled;
+      await page.unroute('**/api/harness/scenarios.start');
+    }
+    expect(await page.getByTestId('scenario-pick').isEnabled()).toBe(true);
+    // A name typed after the run does not rename the run: replay and exports still name what ran.
+    await page.getByTestId('scenario-name').fill('something-else.yaml');
+    expect(await page.getByTestId('scenario-replay').textContent()).toBe('pkh scenario run 13-fault-corrupt-signature.yaml --seed held-run');
+    const [json] = await Promise.all([page.waitForEvent('download'), page.getByTestId('scenario-json').click()]);
+    expect(json.suggestedFilename()).toBe('13-fault-corrupt-signature.report.json');
+    const [junit] = await Promise.all([page.waitForEvent('download'), page.getByTestId('scenario-junit').click()]);
+    expect(junit.suggestedFilename()).toBe('13-fault-corrupt-signature.junit.xml');
+    await page.getByTestId('scenario-name').fill('13-fault-corrupt-signature.yaml');
+    await page.getByTestId('scenario-seed').fill('');
+  });
+
+  it('a validation answer for text that changed while it was checked is not shown as valid', async () => {
+    const area = page.getByTestId('scenario-text');
+    const original = await area.inputValue();
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let held!: () => void;
+    const isHeld = new Promise<void>((resolve) => (held = resolve));
+    let handled: Promise<void> = Promise.resolve();
+    await page.route('**/api/harness/scenarios.validate', (route) => {
+      handled = route.fetch().then(async (response) => {
+        held();
+        await released;
+        await route.fulfill({ response });
+      });
+      return handled;
+    });
+    try {
+      await page.getByTestId('scenario-validate').click();
+      await isHeld;
+      // An edit the check did not see: it breaks the file.
+      await area.fill(original.replace('steps:', 'stepz:'));
+      release();
+      await handled;
+      // The button comes back when the answer has been handled.
+      await expect.poll(() => page.getByTestId('scenario-validate').isEnabled()).toBe(true);
+      expect(await page.getByTestId('scenario-validation').count()).toBe(0);
+    } finally {
+      release();
+      await handled;
+      await page.unroute('**/api/harness/scenarios.validate');
+    }
+    await area.fill(original);
+  });
+
   it('a failed step opens its ceremony in view, with focus, and the server verdict the stateless checks cannot see', async () => {
     const text = await page.getByTestId('scenario-text').inputValue();
     await page.getByTestId('scenario-text').fill(text.replace('expect: { error: SIGNATURE_INVALID', 'expect: { error: ORIGIN_MISMATCH'));
