@@ -432,6 +432,48 @@ describe('customer page without a phone', () => {
   });
 });
 
+describe('two phones asking at once', () => {
+  it('one key answers only the prompt on top: Esc denies, Enter approves on the newer phone while the older one waits for its own answer', async () => {
+    await page.bringToFront();
+    await setLocale('ja');
+    await page.getByTestId('tab-phones').click();
+    for (const [username, displayName] of [['umeko', '松本 梅子'], ['kaede', '井上 楓']] as const) {
+      await harness['users.create']({ username, displayName, emails: [`${username}@example.jp`] });
+      await page.getByTestId('phone-add-name').fill(`iphone-${username}`);
+      await page.getByTestId('phone-add').click();
+      await logInOnPhone(phoneFrame(`iphone-${username}`), username);
+      await toConfirm(phoneFrame(`iphone-${username}`), `${username}@example.jp`);
+    }
+    const prompts = page.getByTestId('device-prompt');
+    await phoneFrame('iphone-umeko').getByTestId('confirm-register').click();
+    await page.locator('[data-testid="device-prompt"][data-phone="iphone-umeko"]').waitFor();
+    // umeko's prompt covers the page: kaede's page asks on its own, as a page in the phone's window would.
+    await phoneFrame('iphone-kaede').getByTestId('confirm-register').dispatchEvent('click');
+    await page.locator('[data-testid="device-prompt"][data-phone="iphone-kaede"]').waitFor();
+    expect(await prompts.count()).toBe(2);
+    // A key a prompt answered goes no further: nothing else on the page acts on it too.
+    await page.evaluate("window.__keysPastPrompt = []; window.addEventListener('keydown', (e) => window.__keysPastPrompt.push(e.key))");
+    await page.keyboard.press('Escape');
+    await phoneFrame('iphone-kaede').getByTestId('error-code').waitFor();
+    expect(await phoneFrame('iphone-kaede').getByTestId('error-code').textContent()).toBe('NOT_ALLOWED');
+    // umeko's is still open, nothing was decided on it, and it is now the one keys answer.
+    const openOn = () => prompts.evaluateAll((els) => els.map((e) => e.getAttribute('data-phone')));
+    await expect.poll(openOn).toEqual(['iphone-umeko']);
+    expect(await phoneFrame('iphone-umeko').getByTestId('error-code').count()).toBe(0);
+    // kaede's page asks again, on top: Enter approves there only.
+    await phoneFrame('iphone-kaede').getByTestId('confirm-register').dispatchEvent('click');
+    await page.locator('[data-testid="device-prompt"][data-phone="iphone-kaede"]').waitFor();
+    await page.keyboard.press('Enter');
+    await phoneFrame('iphone-kaede').getByTestId('screen-done').waitFor();
+    await expect.poll(openOn).toEqual(['iphone-umeko']);
+    expect(await phoneFrame('iphone-umeko').getByTestId('error-code').count()).toBe(0);
+    expect(await page.evaluate('window.__keysPastPrompt')).toEqual([]);
+    await page.getByTestId('prompt-approve').click();
+    await phoneFrame('iphone-umeko').getByTestId('screen-done').waitFor();
+    for (const name of ['iphone-umeko', 'iphone-kaede']) await expect.poll(() => phoneCard(name).getByTestId('phone-count').getAttribute('data-count')).toBe('1');
+  });
+});
+
 // Last in the file: the phone and passkey it makes disturb no other test.
 describe('support: the RP\'s timed lock', () => {
   it('shows the RP\'s own timed lock after five wrong passwords (一時ロック中, until when) and lets the operator lift it', async () => {
