@@ -11,7 +11,9 @@ import type { CeremonyRecord, PromptRequest, SignalRecord } from './webauthnShim
  * - asks QA for the decision itself (the device prompt), never trusting one from the page;
  * - calls the phone with the frame's real origin (the message's, not one the page names) and
  *   this frame's phone only;
- * - answers with the WebAuthn JSON, or `{ code, message }`.
+ * - answers with the WebAuthn JSON, or `{ code, message }`;
+ * - closes the prompt of a ceremony the frame cancels (`{ kind: 'cancel', id }`: the page timed out
+ *   or aborted), answering it as timed out. Only that frame's own open requests can be cancelled.
  */
 export interface PhoneFrameHostOptions {
   /** The iframe showing the customer pages. */
@@ -20,7 +22,8 @@ export interface PhoneFrameHostOptions {
   frameOrigin: string;
   phone: string;
   api: Pick<HarnessApi, 'phones.createCredential' | 'phones.getAssertion' | 'phones.signal'>;
-  decide: (request: PromptRequest) => Promise<LocalAuthDecision>;
+  /** Shows the prompt; when `signal` aborts (the page cancelled), closes it and resolves 'timeout'. */
+  decide: (request: PromptRequest, signal: AbortSignal) => Promise<LocalAuthDecision>;
   onCeremony?: (record: CeremonyRecord) => void;
   onSignal?: (record: SignalRecord) => void;
   /** The page's own API answers (path, ok, body), for the timeline. */
@@ -46,14 +49,17 @@ function rpIdOf(options: Record<string, unknown>, origin: string, ceremony: 'cre
 export function hostPhoneFrame(options: PhoneFrameHostOptions, win: Window = window): () => void {
   const { frameOrigin, phone, api } = options;
 
-  async function ceremony(origin: string, kind: 'create' | 'get', json: Record<string, unknown>): Promise<unknown> {
+  /** This frame's ceremonies still waiting for their answer, by the frame's request id. */
+  const open = new Map<number, AbortController>();
+
+  async function ceremony(origin: string, kind: 'create' | 'get', json: Record<string, unknown>, signal: AbortSignal): Promise<unknown> {
     const rpId = rpIdOf(json, origin, kind);
     const user = json.user as { name?: unknown } | undefined;
     const selection = json.authenticatorSelection as { userVerification?: unknown } | undefined;
     const uv = kind === 'create' ? selection?.userVerification : json.userVerification;
     const record: CeremonyRecord = { ceremony: kind, phone, origin, rpId, options: json };
     try {
-      const decision = await options.decide({ ceremony: kind, phone, origin, rpId, ...(typeof user?.name === 'string' ? { userName: user.name } : {}), userVerification: typeof uv === 'string' ? uv : 'preferred' });
+      const decision = await options.decide({ ceremony: kind, phone, origin, rpId, ...(typeof user?.name === 'string' ? { userName: user.name } : {}), userVerification: typeof uv === 'string' ? uv : 'preferred' }, signal);
       const input = { phone, options: json, origin, decision };
       const result = kind === 'create' ? await api['phones.createCredential'](input) : await api['phones.getAssertion'](input);
       record.response = result as unknown as Record<string, unknown>;
@@ -93,7 +99,16 @@ export function hostPhoneFrame(options: PhoneFrameHostOptions, win: Window = win
         (value) => reply({ ok: true, value }),
         (error: unknown) => reply({ ok: false, error: describeError(error) }),
       );
-    if (data.kind === 'ceremony' && (data.ceremony === 'create' || data.ceremony === 'get') && isObject(data.options)) void answer(ceremony(event.origin, data.ceremony, data.options));
+    if (data.kind === 'ceremony' && (data.ceremony === 'create' || data.ceremony === 'get') && isObject(data.options)) {
+      const id = data.id;
+      const controller = new AbortController();
+      const cancellable = typeof id === 'number' && Number.isSafeInteger(id);
+      if (cancellable) open.set(id, controller);
+      void answer(ceremony(event.origin, data.ceremony, data.options, controller.signal)).finally(() => {
+        // A reloaded page counts its ids from 1 again: drop only this ceremony's entry.
+        if (cancellable && open.get(id) === controller) open.delete(id);
+      });
+    } else if (data.kind === 'cancel' && typeof data.id === 'number') open.get(data.id)?.abort();
     else if (data.kind === 'signal' && isObject(data.input)) void answer(signal(event.origin, data.input));
     else if (data.kind === 'api' && typeof data.path === 'string') options.onPageApi?.(data.path, data.ok === true, isObject(data.body) ? data.body : {});
   };

@@ -34,9 +34,12 @@ export interface SignalRecord {
   error?: { code: string; message: string };
 }
 
+/** A ceremony call that gets the page's AbortSignal, so whoever answers it can drop a ceremony the page gave up on. */
+type Abortable<K extends 'phones.createCredential' | 'phones.getAssertion'> = (input: Parameters<HarnessApi[K]>[0], call?: { signal?: AbortSignal }) => ReturnType<HarnessApi[K]>;
+
 export interface ShimOptions {
   phone: string;
-  api: Pick<HarnessApi, 'phones.createCredential' | 'phones.getAssertion'> & Partial<Pick<HarnessApi, 'phones.signal'>>;
+  api: { 'phones.createCredential': Abortable<'phones.createCredential'>; 'phones.getAssertion': Abortable<'phones.getAssertion'> } & Partial<Pick<HarnessApi, 'phones.signal'>>;
   /** Sees every Signal API call the page made (for the timeline and the credential list). */
   onSignal?: (record: SignalRecord) => void;
   /** Shows the device prompt and resolves with QA's answer. */
@@ -198,13 +201,16 @@ export function installCredentialsShim(page: PageWindow, options: ShimOptions): 
         userVerification: (ceremony === 'create' ? selection?.userVerification : (json.userVerification as string | undefined)) ?? 'preferred',
       });
       const input = { phone: options.phone, options: json, origin, decision };
-      const result = ceremony === 'create' ? await options.api['phones.createCredential'](input) : await options.api['phones.getAssertion'](input);
+      // The signal goes along: a page that times out or aborts must not leave the phone's prompt open behind it.
+      const result = ceremony === 'create' ? await options.api['phones.createCredential'](input, { signal }) : await options.api['phones.getAssertion'](input, { signal });
       record.response = result;
       options.onCeremony?.(record);
       return toPageCredential(page, result, ceremony);
     } catch (error) {
       record.error = describeError(error);
       options.onCeremony?.(record);
+      // What a browser throws for an aborted ceremony, whatever the call it cut short said.
+      if (signal?.aborted) throw new page.DOMException('The operation was aborted', 'AbortError');
       throw toPageError(page, error);
     }
   };

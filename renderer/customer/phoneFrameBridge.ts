@@ -62,10 +62,24 @@ export function installPhoneFrameBridge(win: Window, params: PhoneFrameParams): 
     else pending.reject(data.error ?? { code: 'INTERNAL', message: 'the console gave no answer' });
   });
 
-  const call = <T>(kind: 'ceremony' | 'signal', body: Record<string, unknown>): Promise<T> =>
+  const call = <T>(kind: 'ceremony' | 'signal', body: Record<string, unknown>, signal?: AbortSignal): Promise<T> =>
     new Promise<T>((resolve, reject) => {
+      const aborted = () => new DOMException('The operation was aborted', 'AbortError');
+      if (signal?.aborted) return reject(aborted());
       const id = ++next;
-      waiting.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      // The page gave up (its own timeout, or its AbortController): the console closes that request's prompt
+      // as timed out, so an approval nobody waits for makes no key.
+      const cancel = () => {
+        if (!waiting.delete(id)) return;
+        post({ kind: 'cancel', id });
+        reject(aborted());
+      };
+      const settle = <A>(fn: (arg: A) => void) => (arg: A) => {
+        signal?.removeEventListener('abort', cancel);
+        fn(arg);
+      };
+      waiting.set(id, { resolve: settle(resolve as (value: unknown) => void), reject: settle(reject) });
+      signal?.addEventListener('abort', cancel, { once: true });
       post({ kind, id, ...body });
     });
 
@@ -75,8 +89,8 @@ export function installPhoneFrameBridge(win: Window, params: PhoneFrameParams): 
     // The console asks QA for the real decision when the ceremony reaches it; nothing the page sends is trusted for it.
     decide: () => Promise.resolve('approve'),
     api: {
-      'phones.createCredential': (input) => call('ceremony', { ceremony: 'create', options: input.options }),
-      'phones.getAssertion': (input) => call('ceremony', { ceremony: 'get', options: input.options }),
+      'phones.createCredential': (input, { signal } = {}) => call('ceremony', { ceremony: 'create', options: input.options }, signal),
+      'phones.getAssertion': (input, { signal } = {}) => call('ceremony', { ceremony: 'get', options: input.options }, signal),
       'phones.signal': (input) => call('signal', { input }),
     },
   });

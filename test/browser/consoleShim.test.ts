@@ -110,6 +110,28 @@ describe('console credentials shim', () => {
     await expect(page.navigator.credentials.create({ publicKey: creationOptions })).rejects.toMatchObject({ name: 'NotAllowedError' });
   });
 
+  it('hands the page’s AbortSignal to the phone call, and an abort rejects as AbortError, as a browser does', async () => {
+    const page = fakePage();
+    const controller = new AbortController();
+    let seen: AbortSignal | undefined;
+    installCredentialsShim(page, {
+      phone: 'p',
+      decide: async () => 'approve',
+      api: {
+        // Like the phone-frame bridge: the call ends when the page aborts, with whatever error it chose.
+        'phones.createCredential': (_input, call) =>
+          new Promise((_resolve, reject) => {
+            seen = call?.signal;
+            call?.signal?.addEventListener('abort', () => reject(new Error('cancelled')));
+            controller.abort();
+          }),
+        'phones.getAssertion': async () => ({}),
+      },
+    });
+    await expect(page.navigator.credentials.create({ publicKey: creationOptions, signal: controller.signal })).rejects.toMatchObject({ name: 'AbortError' });
+    expect(seen).toBe(controller.signal);
+  });
+
   it('builds assertion responses with authenticatorData, signature and userHandle buffers', () => {
     const page = fakePage();
     const credential = toPageCredential(

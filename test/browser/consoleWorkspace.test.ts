@@ -25,6 +25,7 @@ let server: { url: string; close(): Promise<void> };
 let browser: LaunchedBrowser;
 let page: Page;
 let origin: string;
+let operatorUrl: string;
 let viewerUrl: string;
 
 async function shot(name: string, target: Page = page): Promise<void> {
@@ -60,7 +61,7 @@ beforeAll(async () => {
   await probe.close();
   origin = `http://localhost:${port}`;
   harness = await createHarness({ dbPath: join(dir, 'harness.sqlite'), vaultPath: join(dir, 'vault.sqlite'), rpId: 'localhost', origin, actor: { name: 'cli:qa', role: 'operator' } });
-  const operatorUrl = `${origin}/console/#token=${harness.issueToken({ name: 'suzuki', role: 'operator' })}`;
+  operatorUrl = `${origin}/console/#token=${harness.issueToken({ name: 'suzuki', role: 'operator' })}`;
   viewerUrl = `${origin}/console/#token=${harness.issueToken({ name: 'sato', role: 'viewer' })}`;
   server = await createHttpServer({ rp: harness.rp as never, harness: createHarnessMount(harness), staticDir, origins: [origin] }).listen({ port, host: '127.0.0.1' });
   await harness['users.create']({ username: 'hanako', displayName: '山田 花子', emails: ['hanako@example.jp'] });
@@ -428,6 +429,54 @@ describe('customer page without a phone', () => {
       await plain.screenshot({ path: join(SCREENSHOT_DIR, 'workspace-10-customer-timeout-ja.png') });
     } finally {
       await plain.close();
+    }
+  });
+});
+
+describe('customer page in a console phone frame that gives up', () => {
+  it('at the challenge expiry the page cancels its request: the console prompt closes as timed out and the phone makes no passkey', async () => {
+    // A browser of its own: the fake clock runs the console and its frames, and must not reach the other tests' pages.
+    const own = await launchChromium({ viewport: VIEWPORT, locale: 'ja-JP' });
+    try {
+      await own.context.clock.install();
+      const console = own.page;
+      await harness['users.create']({ username: 'momiji', displayName: '木村 紅葉', emails: ['momiji@example.jp'] });
+      // The same operator token: a new one would rotate the token the main console page holds.
+      await console.goto(operatorUrl);
+      await console.getByTestId('api-mode').waitFor();
+      await setLocale('ja', console);
+      await console.getByTestId('phone-add-name').fill('iphone-momiji');
+      await console.getByTestId('phone-add').click();
+      const phone = console.frameLocator('[data-testid="phone-frame-iphone-momiji"]');
+      await logInOnPhone(phone, 'momiji');
+      await phone.getByTestId('passkey-register').click();
+      await phone.getByTestId('email-option-0').check();
+      await phone.getByTestId('email-send').click();
+      await phone.getByTestId('screen-code').waitFor();
+      await phone.getByTestId('code-input').fill(await latestMailedCode(harness, 'momiji@example.jp'));
+      await phone.getByTestId('code-submit').click();
+      await phone.getByTestId('confirm-register').click();
+      const prompt = console.getByTestId('device-prompt');
+      await prompt.waitFor();
+      // Nobody answers: jump past the challenge expiry until the page has given up (its timer exists once the prompt shows).
+      await expect
+        .poll(async () => {
+          await own.context.clock.fastForward(5 * 60_000 + 1000);
+          return phone.getByTestId('error-code').count();
+        }, { timeout: 20_000 })
+        .toBe(1);
+      expect(await phone.getByTestId('error-code').textContent()).toBe('PROMPT_TIMEOUT');
+      // The console's prompt for that ceremony went with it: nothing left to approve.
+      await expect.poll(() => prompt.count()).toBe(0);
+      const card = console.getByTestId('phone-iphone-momiji');
+      const timeline = () => card.getByTestId('timeline-event').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-kind')}:${e.getAttribute('data-status')}`));
+      await expect.poll(timeline).toEqual(expect.arrayContaining(['prompt:fail', 'response:fail']));
+      expect(await timeline()).not.toContain('response:ok');
+      expect(await card.locator('[data-testid="timeline-event"][data-kind="prompt"]').first().textContent()).toContain('タイムアウト');
+      expect(await harness['phones.credentials']({ name: 'iphone-momiji' })).toEqual([]);
+      expect(await card.getByTestId('phone-count').getAttribute('data-count')).toBe('0');
+    } finally {
+      await own.close();
     }
   });
 });
