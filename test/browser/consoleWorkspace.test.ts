@@ -517,7 +517,9 @@ describe('two phones asking at once', () => {
     await expect.poll(openOn).toEqual(['iphone-umeko']);
     expect(await phoneFrame('iphone-umeko').getByTestId('error-code').count()).toBe(0);
     expect(await page.evaluate('window.__keysPastPrompt')).toEqual([]);
-    await page.getByTestId('prompt-approve').click();
+    // The prompt left open took the keyboard back: Enter answers it, wherever kaede's page put the focus.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('prompt-approve');
+    await page.keyboard.press('Enter');
     await phoneFrame('iphone-umeko').getByTestId('screen-done').waitFor();
     for (const name of ['iphone-umeko', 'iphone-kaede']) await expect.poll(() => phoneCard(name).getByTestId('phone-count').getAttribute('data-count')).toBe('1');
   });
