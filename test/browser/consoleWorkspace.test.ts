@@ -518,7 +518,7 @@ describe('two phones asking at once', () => {
     expect(await phoneFrame('iphone-umeko').getByTestId('error-code').count()).toBe(0);
     expect(await page.evaluate('window.__keysPastPrompt')).toEqual([]);
     // The prompt left open took the keyboard back: Enter answers it, wherever kaede's page put the focus.
-    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('prompt-approve');
+    await expect.poll(() => page.evaluate("document.activeElement?.getAttribute('data-testid')")).toBe('prompt-approve');
     await page.keyboard.press('Enter');
     await phoneFrame('iphone-umeko').getByTestId('screen-done').waitFor();
     for (const name of ['iphone-umeko', 'iphone-kaede']) await expect.poll(() => phoneCard(name).getByTestId('phone-count').getAttribute('data-count')).toBe('1');
