@@ -86,8 +86,28 @@ export function decodeCoseKey(input: Uint8Array | Map<CborKey, CborValue>, opts:
   } else {
     invalid(`unsupported kty ${String(kty)}`);
   }
+  checkMembers(map, kty as 1 | 2 | 3);
   validateCoseKey(key, opts);
   return key;
+}
+
+/**
+ * The labels a COSE public key may carry (RFC 9052 §7.1 common: kty, kid, alg, key_ops; RFC 9053 §7 per
+ * kty). Anything else is refused: a private member (EC2/OKP d -4, RSA d -3 …) would be stored and shown
+ * with the passkey, and unknown bulk would be stored and read at every login.
+ */
+const PUBLIC_LABELS: Record<1 | 2 | 3, ReadonlySet<CborKey>> = {
+  2: new Set([1, 2, 3, 4, -1, -2, -3]),
+  1: new Set([1, 2, 3, 4, -1, -2]),
+  3: new Set([1, 2, 3, 4, -1, -2]),
+};
+const PRIVATE_LABELS: Record<1 | 2 | 3, ReadonlySet<CborKey>> = { 2: new Set([-4]), 1: new Set([-4]), 3: new Set([-3, -4, -5, -6, -7, -8, -9, -10, -11, -12]) };
+
+function checkMembers(map: Map<CborKey, CborValue>, kty: 1 | 2 | 3): void {
+  for (const label of map.keys()) {
+    if (PRIVATE_LABELS[kty].has(label)) invalid(`label ${String(label)} is a private-key member: a credential public key must not carry it`);
+    if (!PUBLIC_LABELS[kty].has(label)) invalid(`label ${JSON.stringify(label)} is not a member of a ${kty === 2 ? 'EC2' : kty === 1 ? 'OKP' : 'RSA'} public key`);
+  }
 }
 
 /** kty/crv/alg coherent, coordinates of the right length, point on the curve, sane RSA modulus. */
@@ -104,15 +124,22 @@ export function validateCoseKey(key: CoseKey, opts: { skipP256PointCheck?: boole
   } else if (key.kty === 1) {
     if (key.alg !== -8 || key.crv !== 6) invalid('OKP key must be EdDSA on Ed25519');
     if (key.x.length !== 32) invalid('Ed25519 public key must be 32 bytes');
+    let point;
     try {
-      ed25519.Point.fromBytes(key.x).assertValidity();
+      point = ed25519.Point.fromBytes(key.x);
+      point.assertValidity();
     } catch (cause) {
       throw new HarnessError('COSE_INVALID', 'COSE key: not a valid Ed25519 point', { cause });
     }
+    // A point of small order (or with a small-order component) has no private key behind it, and
+    // Ed25519 verification as OpenSSL does it accepts forged signatures for it: a key anyone can sign for.
+    if (point.isSmallOrder() || !point.isTorsionFree()) invalid('Ed25519 public key is not in the prime-order subgroup (a key with no private key behind it)');
   } else if (key.kty === 3) {
     if (key.alg !== -257) invalid('RSA key must be RS256');
     if (key.n.length < 256 || key.n.length > 512 || key.n[0] === 0) invalid('RSA modulus must be 2048–4096 bits, minimally encoded');
-    if (key.e.length === 0 || key.e.length > 8 || key.e[0] === 0 || (key.e[key.e.length - 1]! & 1) === 0) invalid('RSA exponent must be odd and minimally encoded');
+    // e = 1 makes the signature the padded hash itself: anyone can forge it from the public key.
+    // Authenticators (TPMs, Windows Hello) use 65537, and so does every RS256 key we have seen.
+    if (key.e.length !== 3 || key.e[0] !== 0x01 || key.e[1] !== 0x00 || key.e[2] !== 0x01) invalid('RSA public exponent must be 65537');
   } else {
     invalid('unsupported kty');
   }
