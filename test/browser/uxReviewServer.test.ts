@@ -7,6 +7,7 @@ import type { RunReport } from '../../core/scenario/report.js';
 import { stepLabel } from '../../core/scenario/reporters/formatHuman.js';
 import { SCREENSHOT_DIR } from '../support/browser.js';
 import { focusedTestId as focusedTestIdOf, startConsoleInBrowser, type ConsoleInBrowser } from '../support/consoleInBrowser.js';
+import { holdAnswer } from '../support/holdAnswer.js';
 
 /**
  * What an auditor, QA and CI stumbled on in the Server and Scenarios tabs at 1280×800, in Chromium
@@ -165,31 +166,16 @@ describe('QA running a shipped scenario and finding out why a step failed', () =
     await page.getByTestId('scenario-pick').selectOption(CORRUPT_SIGNATURE);
     await page.getByTestId('scenario-seed').fill('held-run');
     // The run's start is held at the server's door until the fields have been looked at.
-    let release!: () => void;
-    const released = new Promise<void>((resolve) => (release = resolve));
-    let held!: () => void;
-    const isHeld = new Promise<void>((resolve) => (held = resolve));
-    let handled: Promise<void> = Promise.resolve();
-    await page.route('**/api/harness/scenarios.start', (route) => {
-      handled = route.fetch().then(async (response) => {
-        held();
-        await released;
-        await route.fulfill({ response });
-      });
-      return handled;
-    });
+    const start = await holdAnswer(page, '**/api/harness/scenarios.start', { answeredFirst: true });
     try {
       await page.getByTestId('scenario-run').click();
-      await isHeld;
+      await start.held;
       for (const id of ['scenario-pick', 'scenario-open', 'scenario-name', 'scenario-repeat', 'scenario-seed']) expect(await page.getByTestId(id).isDisabled(), id).toBe(true);
       expect(await page.getByTestId('scenario-text').getAttribute('readonly')).not.toBeNull();
-      release();
-      await handled;
+      await start.release();
       await page.getByTestId('scenario-report').waitFor({ timeout: 60_000 });
     } finally {
-      release();
-      await handled;
-      await page.unroute('**/api/harness/scenarios.start');
+      await start.done();
     }
     expect(await page.getByTestId('scenario-pick').isEnabled()).toBe(true);
     // A name typed after the run does not rename the run: replay and exports still name what ran.
@@ -206,33 +192,18 @@ describe('QA running a shipped scenario and finding out why a step failed', () =
   it('a validation answer for text that changed while it was checked is not shown as valid', async () => {
     const area = page.getByTestId('scenario-text');
     const original = await area.inputValue();
-    let release!: () => void;
-    const released = new Promise<void>((resolve) => (release = resolve));
-    let held!: () => void;
-    const isHeld = new Promise<void>((resolve) => (held = resolve));
-    let handled: Promise<void> = Promise.resolve();
-    await page.route('**/api/harness/scenarios.validate', (route) => {
-      handled = route.fetch().then(async (response) => {
-        held();
-        await released;
-        await route.fulfill({ response });
-      });
-      return handled;
-    });
+    const check = await holdAnswer(page, '**/api/harness/scenarios.validate', { answeredFirst: true });
     try {
       await page.getByTestId('scenario-validate').click();
-      await isHeld;
+      await check.held;
       // An edit the check did not see: it breaks the file.
       await area.fill(original.replace('steps:', 'stepz:'));
-      release();
-      await handled;
+      await check.release();
       // The button comes back when the answer has been handled.
       await expect.poll(() => page.getByTestId('scenario-validate').isEnabled()).toBe(true);
       expect(await page.getByTestId('scenario-validation').count()).toBe(0);
     } finally {
-      release();
-      await handled;
-      await page.unroute('**/api/harness/scenarios.validate');
+      await check.done();
     }
     await area.fill(original);
   });
