@@ -87,7 +87,7 @@ export async function makeCredential(ctx: AuthenticatorContext, options: MakeCre
   const keyMaterial = (ctx.random === systemRandom ? ctx.backend.generateRandomKeyPair?.(alg) : undefined) ?? ctx.backend.generateKeyPair(alg, ctx.random.bytes(48));
   const credentialId = ctx.random.bytes(profile.credentialIdLength);
   // The backend computed this point from the new secret: on the curve by construction.
-  const publicKeyCose = encodeCoseKey(keyMaterial.publicKey, { skipP256PointCheck: true });
+  const publicKeyCose = encodeCoseKey(keyMaterial.publicKey, { ownKey: true });
 
   const signCount = profile.counterPolicy === 'regress' ? 1000 : 0;
   const rpIdHash = sha256(new TextEncoder().encode(rpId));

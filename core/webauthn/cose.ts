@@ -36,10 +36,11 @@ const EC2_P256_Y_HEAD = Uint8Array.of(0x22, 0x58, 0x20);
 const OKP_ED25519_HEAD = Uint8Array.of(0xa4, 0x01, 0x01, 0x03, 0x27, 0x20, 0x06, 0x21, 0x58, 0x20);
 
 /**
- * RFC 9053 §7 labels: 1 kty, 3 alg, -1 crv|n, -2 x|e, -3 y. `skipP256PointCheck`: for a point the
- * caller's own scalar multiplication just made (a phone's new key).
+ * RFC 9053 §7 labels: 1 kty, 3 alg, -1 crv|n, -2 x|e, -3 y. `ownKey`: a key the caller's own scalar
+ * multiplication just made (a phone's new key), so neither the P-256 point check nor the Ed25519
+ * subgroup check can fail (`skipP256PointCheck` skips the first only).
  */
-export function encodeCoseKey(key: CoseKey, opts: { skipP256PointCheck?: boolean } = {}): Uint8Array {
+export function encodeCoseKey(key: CoseKey, opts: { skipP256PointCheck?: boolean; ownKey?: boolean } = {}): Uint8Array {
   // Validation pins the coordinates to 32 bytes, which the fixed layouts assume.
   validateCoseKey(key, opts);
   if (key.kty === 2) return concatBytes(EC2_P256_HEAD, key.x, EC2_P256_Y_HEAD, key.y);
@@ -111,11 +112,11 @@ function checkMembers(map: Map<CborKey, CborValue>, kty: 1 | 2 | 3): void {
 }
 
 /** kty/crv/alg coherent, coordinates of the right length, point on the curve, sane RSA modulus. */
-export function validateCoseKey(key: CoseKey, opts: { skipP256PointCheck?: boolean } = {}): void {
+export function validateCoseKey(key: CoseKey, opts: { skipP256PointCheck?: boolean; ownKey?: boolean } = {}): void {
   if (key.kty === 2) {
     if (key.alg !== -7 || key.crv !== 1) invalid('EC2 key must be ES256 on P-256');
     if (key.x.length !== 32 || key.y.length !== 32) invalid('P-256 coordinates must be 32 bytes');
-    if (opts.skipP256PointCheck) return;
+    if (opts.skipP256PointCheck || opts.ownKey) return;
     try {
       p256.Point.fromBytes(concatBytes(Uint8Array.of(4), key.x, key.y)).assertValidity();
     } catch (cause) {
@@ -133,7 +134,8 @@ export function validateCoseKey(key: CoseKey, opts: { skipP256PointCheck?: boole
     }
     // A point of small order (or with a small-order component) has no private key behind it, and
     // Ed25519 verification as OpenSSL does it accepts forged signatures for it: a key anyone can sign for.
-    if (point.isSmallOrder() || !point.isTorsionFree()) invalid('Ed25519 public key is not in the prime-order subgroup (a key with no private key behind it)');
+    // (A scalar multiple of the base point is always in that subgroup: a phone's own new key skips the 0.9 ms check.)
+    if (!opts.ownKey && (point.isSmallOrder() || !point.isTorsionFree())) invalid('Ed25519 public key is not in the prime-order subgroup (a key with no private key behind it)');
   } else if (key.kty === 3) {
     if (key.alg !== -257) invalid('RSA key must be RS256');
     if (key.n.length < 256 || key.n.length > 512 || key.n[0] === 0) invalid('RSA modulus must be 2048–4096 bits, minimally encoded');

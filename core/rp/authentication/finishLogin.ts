@@ -41,7 +41,7 @@ export async function finishLogin(
     const authData = checkAuthData(ctx, authDataBytes, { requireUv: ceremony.userVerification === 'required' });
     // §6.1: AT is set only when an authenticator creates a credential; an assertion carrying attested
     // credential data (another key, say) is not one any authenticator sends, and stricter RPs refuse it.
-    if (authData.flags.at || authData.attestedCredentialData) throw new HarnessError('AUTHDATA_FLAGS_INCONSISTENT', 'an assertion must not carry attested credential data (AT is set)');
+    if (authData.flags.at) throw new HarnessError('AUTHDATA_FLAGS_INCONSISTENT', 'an assertion must not carry attested credential data (AT is set)');
     const signature = b64(inner.signature, 'signature', 2048);
 
     // §7.2 steps 5–6: the credential must be known, and in a username-first ceremony it must be that user's.
